@@ -1,0 +1,231 @@
+//! `certisante`: the command line over the same core as the desktop app, for scripts
+//! and monitoring. Its JSON output and exit codes are a contract.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use certisante_core::inventory::{self, ScanOptions, ScanReport};
+use certisante_core::registry::Registry;
+use certisante_core::view::{CertificateView, Severity, Status, Thresholds};
+use certisante_core::Sensitive;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "certisante", version, about = "CertiSanté: IGC-Santé software certificates, found, classified and watched")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List certificates of the given files and folders (the registry is not changed), or of the registry without PATH.
+    List {
+        /// Print one JSON object {"certificates": [...], "errors": [...]}.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        common: Common,
+        paths: Vec<PathBuf>,
+    },
+    /// One Nagios-style line; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (nothing read).
+    Status {
+        #[command(flatten)]
+        common: Common,
+        paths: Vec<PathBuf>,
+    },
+    /// Manage the folders and files the registry watches.
+    Watch {
+        #[command(subcommand)]
+        action: WatchAction,
+    },
+    /// Re-scan every watched folder and file (only changed files are parsed again).
+    Scan {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+struct Common {
+    /// Warning threshold in days before expiry (default 30).
+    #[arg(long)]
+    warn_days: Option<i64>,
+    /// Critical threshold in days before expiry (default 7).
+    #[arg(long)]
+    crit_days: Option<i64>,
+    /// File holding the password of the PKCS#12 files (verifies their integrity).
+    #[arg(long)]
+    p12_password_file: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum WatchAction {
+    Add { paths: Vec<PathBuf> },
+    Remove { paths: Vec<PathBuf> },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Exit code for usage and environment errors (matches Nagios UNKNOWN for `status`).
+const EXIT_TROUBLE: u8 = 3;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("certisante: {message}");
+            ExitCode::from(EXIT_TROUBLE)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, String> {
+    match cli.command {
+        Command::List { json, common, paths } => {
+            let report = report(&common, &paths)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+            } else {
+                print_table(&report);
+            }
+            Ok(0)
+        }
+        Command::Status { common, paths } => {
+            let report = report(&common, &paths)?;
+            let (line, code) = status_line(&report, thresholds(&common, None));
+            println!("{line}");
+            Ok(code)
+        }
+        Command::Watch { action } => {
+            let registry = open_registry()?;
+            match action {
+                WatchAction::Add { paths } => {
+                    for path in paths {
+                        let watched = registry.add_watch(&path).map_err(|e| format!("{} ({})", e, e.code()))?;
+                        println!("watching {}", watched.path);
+                    }
+                }
+                WatchAction::Remove { paths } => {
+                    for path in paths {
+                        registry.remove_watch(&path).map_err(|e| format!("{} ({})", e, e.code()))?;
+                        println!("no longer watching {}", path.display());
+                    }
+                }
+                WatchAction::List { json } => {
+                    let watched = registry.watched().map_err(|e| e.to_string())?;
+                    if json {
+                        println!("{}", serde_json::to_string_pretty(&watched).map_err(|e| e.to_string())?);
+                    } else {
+                        for w in watched {
+                            println!("{}{}", w.path, if w.present { "" } else { "  (missing)" });
+                        }
+                    }
+                }
+            }
+            Ok(0)
+        }
+        Command::Scan { json } => {
+            let mut registry = open_registry()?;
+            let summary = registry.scan(&|_| {}).map_err(|e| format!("{} ({})", e, e.code()))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);
+            } else {
+                println!(
+                    "{} files seen, {} parsed, {} unchanged, {} errors",
+                    summary.files_seen, summary.files_parsed, summary.files_unchanged, summary.errors
+                );
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn open_registry() -> Result<Registry, String> {
+    Registry::open_default().map_err(|e| format!("{} ({})", e, e.code()))
+}
+
+fn thresholds(common: &Common, saved: Option<Thresholds>) -> Thresholds {
+    let base = saved.unwrap_or_default();
+    Thresholds { warn_days: common.warn_days.unwrap_or(base.warn_days), crit_days: common.crit_days.unwrap_or(base.crit_days) }
+}
+
+/// Scans PATHs, or reads the registry when none is given.
+fn report(common: &Common, paths: &[PathBuf]) -> Result<ScanReport, String> {
+    let password = match &common.p12_password_file {
+        Some(file) => Some(Sensitive::from_password_file(file).map_err(|e| format!("cannot read the password file {}: {e}", file.display()))?),
+        None => None,
+    };
+    if paths.is_empty() {
+        let registry = open_registry()?;
+        let saved = registry.settings().map_err(|e| e.to_string())?.thresholds;
+        let options = ScanOptions { thresholds: thresholds(common, Some(saved)), ..ScanOptions::default() };
+        return registry.list(&options).map_err(|e| format!("{} ({})", e, e.code()));
+    }
+    let options = ScanOptions { thresholds: thresholds(common, None), pkcs12_password: password, ..ScanOptions::default() };
+    Ok(inventory::scan_paths(paths, &options, &|_| {}))
+}
+
+fn status_line(report: &ScanReport, thresholds: Thresholds) -> (String, u8) {
+    let certs = &report.certificates;
+    let count = |pred: &dyn Fn(&CertificateView) -> bool| certs.iter().filter(|c| pred(c)).count();
+    let expired = count(&|c| c.status == Status::Expired);
+    let critical = count(&|c| c.severity == Severity::Critical && c.status != Status::Expired);
+    let warning = count(&|c| c.severity == Severity::Warning);
+    let errors = report.errors.len();
+    let soonest = certs.iter().filter(|c| c.status != Status::Expired).min_by_key(|c| c.days_left);
+    let min_days = soonest.map(|c| c.days_left.to_string()).unwrap_or_default();
+    let perf = format!(
+        "certificates={} expired={expired} critical={critical} warning={warning} errors={errors} min_days_left={min_days};{};{}",
+        certs.len(),
+        thresholds.warn_days,
+        thresholds.crit_days
+    );
+    if certs.is_empty() {
+        let why = if errors > 0 { format!("nothing could be read ({errors} errors)") } else { "no certificate found".into() };
+        return (format!("CERTISANTE UNKNOWN - {why} | {perf}"), 3);
+    }
+    let worst = certs.iter().map(|c| c.severity).max().unwrap_or(Severity::Ok);
+    let name = |c: &CertificateView| c.cn.clone().unwrap_or_else(|| c.subject.clone());
+    let (label, code) = match worst {
+        Severity::Critical => ("CRITICAL", 2),
+        Severity::Warning => ("WARNING", 1),
+        Severity::Ok => ("OK", 0),
+    };
+    let detail = match (expired, soonest) {
+        (0, Some(c)) => format!("{} certificates, soonest expiry in {} days ({})", certs.len(), c.days_left, name(c)),
+        (n, _) => format!("{} certificates, {n} expired", certs.len()),
+    };
+    (format!("CERTISANTE {label} - {detail} | {perf}"), code)
+}
+
+fn print_table(report: &ScanReport) {
+    println!("{:<12} {:<9} {:<6} {:>6}  {:<5} {:<14} {:<30} {}", "STATUS", "EXPIRES", "ENV", "DAYS", "KEY", "PROFILE", "CN", "STRUCTURE");
+    for c in &report.certificates {
+        let profile = match (c.offer, c.usage) {
+            (Some(o), Some(u)) => format!("{} {}", enum_text(&o), enum_text(&u)),
+            _ => "-".into(),
+        };
+        println!(
+            "{:<12} {:<9} {:<6} {:>6}  {:<5} {:<14} {:<30} {}",
+            enum_text(&c.status),
+            c.not_after.format("%Y-%m-%d"),
+            enum_text(&c.environment),
+            c.days_left,
+            if c.has_private_key { "yes" } else { "no" },
+            profile,
+            c.cn.as_deref().unwrap_or("-"),
+            c.structure_id.as_deref().unwrap_or("-"),
+        );
+    }
+    for e in &report.errors {
+        eprintln!("error: {}: {} ({})", e.path, e.message, e.code);
+    }
+}
+
+fn enum_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}

@@ -1,0 +1,88 @@
+//! The surface the desktop shell serves: what the dashboard shows in one call, and the
+//! `{code, message}` error every failure becomes at the boundary.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::inventory::{ScanError, ScanOptions};
+use crate::registry::{Registry, RegistryError, Settings, WatchedPath};
+use crate::view::CertificateView;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Dashboard {
+    pub certificates: Vec<CertificateView>,
+    pub errors: Vec<ScanError>,
+    pub watched: Vec<WatchedPath>,
+    pub settings: Settings,
+}
+
+/// The only error shape the UI receives: it matches `code`, never `message`.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<RegistryError> for ApiError {
+    fn from(e: RegistryError) -> Self {
+        Self { code: e.code().into(), message: e.to_string() }
+    }
+}
+
+impl From<crate::certs::CertsError> for ApiError {
+    fn from(e: crate::certs::CertsError) -> Self {
+        Self { code: e.code().into(), message: e.to_string() }
+    }
+}
+
+/// Result of checking a PKCS#12 file with its password.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Pkcs12Check {
+    pub integrity: crate::certs::Integrity,
+    pub certificates: u32,
+    pub has_private_key: bool,
+}
+
+pub fn dashboard(registry: &Registry) -> Result<Dashboard, RegistryError> {
+    let settings = registry.settings()?;
+    let options = ScanOptions { thresholds: settings.thresholds, ..ScanOptions::default() };
+    let report = registry.list(&options)?;
+    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings })
+}
+
+/// Verifies a PKCS#12 file's MAC with its password and looks for its private key.
+pub fn check_pkcs12(path: &std::path::Path, password: &crate::Sensitive<String>) -> Result<Pkcs12Check, crate::certs::CertsError> {
+    let bytes = std::fs::read(path).map_err(|e| crate::certs::CertsError::Io(e.to_string()))?;
+    let container = crate::certs::read_container(&bytes, Some(password))?;
+    if container.format != crate::certs::ContainerFormat::Pkcs12 {
+        return Err(crate::certs::CertsError::NotPkcs12);
+    }
+    Ok(Pkcs12Check {
+        integrity: container.integrity,
+        certificates: container.certificates.len() as u32,
+        has_private_key: container.certificates.iter().any(|c| c.has_private_key),
+    })
+}
+
+/// TypeScript declarations of every type that crosses the UI boundary, by file name.
+/// `tests/bindings.rs` fails when `ui/src/lib/bindings/` differs from this.
+pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
+    let dir = std::env::temp_dir().join(format!("certisante-bindings-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let export = |r: Result<(), ts_rs::ExportError>| r.map_err(|e| std::io::Error::other(e.to_string()));
+    export(Dashboard::export_all_to(&dir))?;
+    export(ApiError::export_all_to(&dir))?;
+    export(Pkcs12Check::export_all_to(&dir))?;
+    export(crate::inventory::ScanProgress::export_all_to(&dir))?;
+    export(crate::inventory::ScanReport::export_all_to(&dir))?;
+    export(crate::registry::ScanSummary::export_all_to(&dir))?;
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&dir)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        files.push((name, std::fs::read_to_string(&path)?));
+    }
+    std::fs::remove_dir_all(&dir)?;
+    files.sort();
+    Ok(files)
+}

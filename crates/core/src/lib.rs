@@ -1,0 +1,14 @@
+//! CertiSanté's domain: everything a user can do is a function here first. No Tauri,
+//! no terminal: the desktop shell and the `certisante` CLI only translate.
+
+pub mod certs;
+pub mod dashboard;
+mod der;
+pub mod igc;
+pub mod inventory;
+pub mod registry;
+pub mod secret;
+pub mod stores;
+pub mod view;
+
+pub use secret::Sensitive;

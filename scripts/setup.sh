@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what CertiSanté needs on a Debian/Ubuntu machine, only what is missing:
+#   scripts/setup.sh app    system libraries, npm packages (to build and start the app)
+#   scripts/setup.sh test   the same, plus the real components the tests drive
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose=${1:-app}
+
+app_packages=(
+  build-essential pkg-config curl file xdg-utils openssl
+  libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
+  libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev libdbus-1-dev
+  libpcsclite-dev pcscd libnss3-tools
+)
+test_packages=(xvfb xauth webkit2gtk-driver gcc-mingw-w64-x86-64)
+
+wanted=("${app_packages[@]}")
+[ "$purpose" = test ] && wanted+=("${test_packages[@]}")
+
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "setup: Node.js 20 or later is needed (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+if ! command -v cargo >/dev/null; then
+  echo "setup: Rust (cargo, rustc 1.90 or later) is needed: https://rustup.rs" >&2
+  exit 1
+fi
+
+# npm packages, reinstalled when the lock file changed.
+if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "setup: npm ci (ui/)"
+  npm --prefix ui ci --no-audit --no-fund
+fi
+
+if [ "$purpose" = test ]; then
+  # tauri-driver bridges WebDriver clients to WebKitWebDriver for the end-to-end tests.
+  tools="${CERTISANTE_TOOLS_DIR:-$HOME/.cache/certisante/tools}"
+  if [ ! -x "$tools/bin/tauri-driver" ]; then
+    echo "setup: cargo install tauri-driver"
+    cargo install tauri-driver --version '^2' --locked --root "$tools"
+  fi
+  if rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu; then :; else
+    rustup target add x86_64-pc-windows-gnu || echo "setup: the Windows target could not be added; its check will be skipped"
+  fi
+fi

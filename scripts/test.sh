@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test of CertiSanté on real components, after installing what is missing.
+# Ends with one line "N passed, N failed" counting the individual tests of every runner.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export CARGO_TERM_COLOR=never
+logs=$(mktemp -d)
+failed_steps=()
+
+step() {
+  local name=$1; shift
+  echo "=== $name"
+  if "$@" 2>&1 | tee "$logs/$name.log"; then
+    echo "=== $name: ok"
+  else
+    echo "=== $name: FAILED"
+    failed_steps+=("$name")
+  fi
+}
+
+bash scripts/setup.sh test || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+step ui-check npm --prefix ui run check
+step ui-unit npm --prefix ui test
+step ui-build npm --prefix ui run build
+step cargo-build cargo build --workspace --bins
+step cargo-test cargo test --workspace --no-fail-fast
+if rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu && command -v x86_64-w64-mingw32-gcc >/dev/null; then
+  step windows-check cargo check -p certisante-core -p certisante-cli --target x86_64-pc-windows-gnu
+else
+  echo "=== windows-check: SKIPPED (x86_64-pc-windows-gnu target or mingw-w64 missing)"
+fi
+step e2e bash tests/e2e/run.sh
+
+# Count individual tests: cargo's "test result:" lines, vitest's "Tests  N passed", node's "# pass N".
+passed=0; failed=0
+while read -r p f; do passed=$((passed + p)); failed=$((failed + f)); done < <(
+  grep -h "^test result:" "$logs"/cargo-test.log 2>/dev/null | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/'
+  grep -hE "^ +Tests +" "$logs"/ui-unit.log 2>/dev/null | sed -E 's/\x1b\[[0-9;]*m//g' | awk '{p=0;f=0; for(i=1;i<=NF;i++){if($(i+1) ~ /^passed/)p=$i; if($(i+1) ~ /^failed/)f=$i} print p, f}'
+  grep -hE "^# (pass|fail) " "$logs"/e2e.log 2>/dev/null | awk '/# pass/{p=$3} /# fail/{f=$3} END{print p+0, f+0}'
+)
+# A step that failed without a failing test (a build, a check) still counts as a failure.
+for s in "${failed_steps[@]}"; do
+  case $s in cargo-test|ui-unit|e2e) grep -qE "([1-9][0-9]* failed|# fail [1-9])" "$logs/$s.log" || failed=$((failed + 1)) ;; *) failed=$((failed + 1)) ;; esac
+done
+rm -rf "$logs"
+[ ${#failed_steps[@]} -gt 0 ] && echo "failed steps: ${failed_steps[*]}"
+echo "$passed passed, $failed failed"
+[ ${#failed_steps[@]} -eq 0 ]

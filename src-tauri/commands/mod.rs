@@ -1,0 +1,4 @@
+//! Commands grouped by screen; each only translates between the UI and the core.
+
+pub mod dashboard;
+pub mod files;

@@ -1,0 +1,43 @@
+//! The desktop shell: commands that translate between the UI and `certisante-core`,
+//! events, and start-up. No business rule lives here.
+
+mod commands;
+mod state;
+
+use tauri::{Emitter, Manager};
+
+pub use state::AppState;
+
+/// Registers every command, plugin and start-up task on a builder (shared by `run` and
+/// the IPC tests, which pass Tauri's mock builder).
+pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState::open())
+        .invoke_handler(tauri::generate_handler![
+            commands::dashboard::get_dashboard,
+            commands::dashboard::add_watched,
+            commands::dashboard::remove_watched,
+            commands::dashboard::rescan,
+            commands::dashboard::save_settings,
+            commands::files::check_pkcs12,
+        ])
+        .setup(|app| {
+            // Watched folders are re-scanned at every start, in the background.
+            let handle = app.handle().clone();
+            let state = app.state::<AppState>().inner().clone();
+            tauri::async_runtime::spawn(async move {
+                let scan_handle = handle.clone();
+                if let Ok(dashboard) = state.with_registry(move |r| commands::dashboard::scan_with_events(&scan_handle, r)).await {
+                    let _ = handle.emit("dashboard-updated", dashboard);
+                }
+            });
+            Ok(())
+        })
+}
+
+pub fn run() {
+    configure(tauri::Builder::default())
+        .run(tauri::generate_context!())
+        .expect("error while running CertiSanté");
+}

@@ -1,0 +1,93 @@
+// A small W3C WebDriver client (plain HTTP to tauri-driver), enough for our tests.
+import { writeFile } from 'node:fs/promises';
+
+const BASE = process.env.E2E_WEBDRIVER ?? 'http://127.0.0.1:4444';
+
+async function call(method, path, body) {
+  const response = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok || json.value?.error) {
+    throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`);
+  }
+  return json.value;
+}
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+export class Session {
+  static async start(application) {
+    const value = await call('POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application } } },
+    });
+    return new Session(value.sessionId);
+  }
+
+  constructor(id) {
+    this.id = id;
+  }
+
+  cmd(method, path, body) {
+    return call(method, `/session/${this.id}${path}`, body);
+  }
+
+  async findAll(css, from) {
+    const path = from ? `/element/${from}/elements` : '/elements';
+    const found = await this.cmd('POST', path, { using: 'css selector', value: css });
+    return found.map((e) => e[ELEMENT]);
+  }
+
+  async find(css) {
+    const [first] = await this.findAll(css);
+    if (!first) throw new Error(`no element ${css}`);
+    return first;
+  }
+
+  text(element) {
+    return this.cmd('GET', `/element/${element}/text`);
+  }
+
+  attribute(element, name) {
+    return this.cmd('GET', `/element/${element}/attribute/${name}`);
+  }
+
+  click(element) {
+    return this.cmd('POST', `/element/${element}/click`, {});
+  }
+
+  async type(element, text) {
+    await this.cmd('POST', `/element/${element}/clear`, {});
+    if (text) await this.cmd('POST', `/element/${element}/value`, { text });
+  }
+
+  execute(script, args = []) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
+  async waitFor(what, check, timeoutMs = 20000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        last = await check();
+        if (last) return last;
+      } catch (e) {
+        last = e;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`timed out waiting for ${what} (last: ${last})`);
+  }
+
+  async screenshot(file) {
+    const png = await this.cmd('GET', '/screenshot');
+    await writeFile(file, Buffer.from(png, 'base64'));
+  }
+
+  close() {
+    return this.cmd('DELETE', '');
+  }
+}

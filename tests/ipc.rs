@@ -1,0 +1,71 @@
+//! The desktop shell's commands through Tauri's IPC (mock runtime): what the UI sends,
+//! what it gets back, and errors as `{code, message}`.
+
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+
+fn invoke(webview: &tauri::WebviewWindow<tauri::test::MockRuntime>, cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(webview, request).map(|r| r.deserialize::<serde_json::Value>().unwrap())
+}
+
+#[test]
+fn dashboard_commands_round_trip() {
+    let data = tempfile::tempdir().unwrap();
+    std::env::set_var("CERTISANTE_DATA_DIR", data.path());
+    let certs = tempfile::tempdir().unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/igc/TEST-ORG-AUTH_CLI-leaf.pem");
+    std::fs::copy(&sample, certs.path().join("leaf.pem")).unwrap();
+
+    let app = certisante_app::configure(mock_builder()).build(tauri::generate_context!()).unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+
+    let empty = invoke(&webview, "get_dashboard", serde_json::json!({})).unwrap();
+    assert_eq!(empty["certificates"].as_array().unwrap().len(), 0);
+    assert_eq!(empty["settings"]["language"], "fr");
+
+    let added = invoke(&webview, "add_watched", serde_json::json!({ "paths": [certs.path()] })).unwrap();
+    let listed = added["certificates"].as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["cn"], "EMA");
+    assert_eq!(listed[0]["environment"], "TEST");
+    assert_eq!(added["watched"].as_array().unwrap().len(), 1);
+
+    let mut settings = added["settings"].clone();
+    settings["language"] = "en".into();
+    settings["thresholds"]["warn_days"] = 1000.into();
+    let saved = invoke(&webview, "save_settings", serde_json::json!({ "settings": settings })).unwrap();
+    assert_eq!(saved["settings"]["language"], "en");
+    assert_eq!(saved["certificates"][0]["status"], "expiring");
+
+    settings["language"] = "de".into();
+    let refused = invoke(&webview, "save_settings", serde_json::json!({ "settings": settings })).unwrap_err();
+    assert_eq!(refused["code"], "registry.invalid_setting");
+    assert!(refused["message"].is_string());
+
+    let missing = invoke(&webview, "add_watched", serde_json::json!({ "paths": ["/nonexistent/certs"] })).unwrap_err();
+    assert_eq!(missing["code"], "registry.path_not_found");
+
+    let not_p12 = invoke(&webview, "check_pkcs12", serde_json::json!({ "path": sample, "password": "x" })).unwrap_err();
+    assert_eq!(not_p12["code"], "certs.not_pkcs12");
+
+    let hierarchy = certisante_testpki::Hierarchy::new();
+    let leaf = hierarchy.issue(&certisante_testpki::LeafSpec::new(certisante_testpki::Usage::AuthCli, "DMP", 100));
+    let files = certisante_testpki::write_containers(certs.path(), "dmp", &leaf, &hierarchy, "bon");
+    let wrong = invoke(&webview, "check_pkcs12", serde_json::json!({ "path": files.portal_p12, "password": "mauvais" })).unwrap_err();
+    assert_eq!(wrong["code"], "certs.p12_bad_password");
+    assert!(!wrong.to_string().contains("mauvais"), "the password never comes back");
+    let right = invoke(&webview, "check_pkcs12", serde_json::json!({ "path": files.portal_p12, "password": "bon" })).unwrap();
+    assert_eq!(right["integrity"], "verified");
+    assert_eq!(right["has_private_key"], true);
+    assert_eq!(right["certificates"], 3);
+}
