@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use certisante_core::dashboard::{self, ApiError, Dashboard};
 use certisante_core::registry::{Registry, Settings};
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::state::AppState;
 
@@ -14,7 +14,7 @@ pub async fn get_dashboard(state: State<'_, AppState>) -> Result<Dashboard, ApiE
 }
 
 #[tauri::command]
-pub async fn add_watched(app: AppHandle, state: State<'_, AppState>, paths: Vec<String>) -> Result<Dashboard, ApiError> {
+pub async fn add_watched<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, paths: Vec<String>) -> Result<Dashboard, ApiError> {
     state
         .with_registry(move |r| {
             for path in &paths {
@@ -26,7 +26,7 @@ pub async fn add_watched(app: AppHandle, state: State<'_, AppState>, paths: Vec<
 }
 
 #[tauri::command]
-pub async fn remove_watched(app: AppHandle, state: State<'_, AppState>, path: String) -> Result<Dashboard, ApiError> {
+pub async fn remove_watched<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, path: String) -> Result<Dashboard, ApiError> {
     state
         .with_registry(move |r| {
             r.remove_watch(&PathBuf::from(path))?;
@@ -36,7 +36,7 @@ pub async fn remove_watched(app: AppHandle, state: State<'_, AppState>, path: St
 }
 
 #[tauri::command]
-pub async fn rescan(app: AppHandle, state: State<'_, AppState>) -> Result<Dashboard, ApiError> {
+pub async fn rescan<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Dashboard, ApiError> {
     state.with_registry(move |r| scan_with_events(&app, r)).await
 }
 
@@ -51,7 +51,7 @@ pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> Re
 }
 
 /// Scans the watched paths, telling the UI how far it got, then returns the new dashboard.
-pub fn scan_with_events(app: &AppHandle, registry: &mut Registry) -> Result<Dashboard, ApiError> {
+pub fn scan_with_events<R: Runtime>(app: &AppHandle<R>, registry: &mut Registry) -> Result<Dashboard, ApiError> {
     let _ = app.emit("scan-started", ());
     let result = registry.scan(&|progress| {
         let _ = app.emit("scan-progress", progress);

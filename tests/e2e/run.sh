@@ -22,7 +22,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   "$0" --port 4444 --native-driver /usr/bin/WebKitWebDriver > "$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
   driver=$!
   for _ in $(seq 50); do curl -s http://127.0.0.1:4444/status >/dev/null && break; sleep 0.2; done
-  node --test --test-concurrency=1 tests/e2e/
+  node --test --test-concurrency=1 ${E2E_ONLY:-tests/e2e/}
   status=$?
   kill $driver 2>/dev/null; wait $driver 2>/dev/null
   exit $status

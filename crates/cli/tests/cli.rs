@@ -94,11 +94,11 @@ fn the_p12_password_file_verifies_and_opens_pkcs12() {
     let dir = fixture().certs.join("ok");
     let value = json(&certisante(&["list", "--json", "--p12-password-file", pw.to_str().unwrap(), dir.to_str().unwrap()], data.path()));
     assert!(value["errors"].as_array().unwrap().is_empty(), "{value}");
-    std::fs::write(&pw, "wrong").unwrap();
+    std::fs::write(&pw, "mauvais-mdp-42").unwrap();
     let value = json(&certisante(&["list", "--json", "--p12-password-file", pw.to_str().unwrap(), dir.to_str().unwrap()], data.path()));
     let codes: Vec<&str> = value["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["certs.p12_bad_password", "certs.p12_bad_password"]);
-    assert!(!value.to_string().contains("wrong"));
+    assert!(!value.to_string().contains("mauvais-mdp-42"));
 }
 
 #[test]

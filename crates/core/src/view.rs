@@ -30,7 +30,9 @@ pub enum Severity {
 /// Expiry thresholds in days (warning, critical).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Thresholds {
+    #[ts(type = "number")]
     pub warn_days: i64,
+    #[ts(type = "number")]
     pub crit_days: i64,
 }
 
@@ -115,10 +117,10 @@ pub struct CertificateView {
     pub last_seen: Option<DateTime<Utc>>,
 }
 
-/// Whole days left until `not_after` (negative once expired), counted down like a
-/// calendar: 23 hours left is 0 days.
+/// Whole days left until `not_after`, truncated toward zero: 23 hours left is 0 days,
+/// and 3 days and 2 hours past expiry is -3 ("expired 3 days ago").
 pub fn days_left(not_after: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
-    (not_after - now).num_seconds().div_euclid(86_400)
+    (not_after - now).num_days()
 }
 
 pub fn status_of(facts: &CertificateFacts, now: DateTime<Utc>, thresholds: Thresholds) -> (Status, Severity, i64) {

@@ -127,10 +127,14 @@ fn forged_igc_issuer_is_other_with_a_warning() {
     assert_eq!(forged.environment, Environment::Other);
     assert_eq!((forged.offer, forged.usage), (None, None));
     assert_eq!(forged.warnings[0].code, "igc.forged_issuer");
-    // Without the test anchors, the same hierarchy's leaves are not trusted either.
+    // Without the test anchors, the same hierarchy's leaves are not trusted either: their
+    // issuer's name is the real TEST intermediate's, whose key does not verify them.
     let untrusted = scan(&[&f.dmp.pem], &ScanOptions { extra_anchors: None, ..ScanOptions::default() });
     assert_eq!(untrusted.certificates[0].environment, Environment::Other);
-    assert_eq!(untrusted.certificates[0].warnings[0].code, "igc.unverified_issuer");
+    assert_eq!(untrusted.certificates[0].warnings[0].code, "igc.forged_issuer");
+    // A certificate whose claimed IGC-Santé issuer is nowhere to be found.
+    let orphan = scan(&[&f.dmp.pem], &ScanOptions { extra_anchors: Some(f.root.join("no-anchors")), ..ScanOptions::default() });
+    assert_eq!(orphan.certificates[0].environment, Environment::Other);
 }
 
 #[test]

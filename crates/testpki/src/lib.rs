@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, CustomExtension, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+    BasicConstraints, CertificateParams, CertifiedIssuer, CustomExtension, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
     KeyUsagePurpose, SanType, SerialNumber, PKCS_RSA_SHA256,
 };
 use time::{Duration, OffsetDateTime};
@@ -29,12 +29,15 @@ pub struct Hierarchy {
     pub intermediate: CertifiedIssuer<'static, KeyPair>,
 }
 
+/// The real TEST CAs' names: C, O, OU, OU, CN, in that order.
 fn igc_name(params: &mut CertificateParams, cn: &str) {
+    params.distinguished_name = DistinguishedName::new();
     let dn = &mut params.distinguished_name;
     dn.push(DnType::CountryName, "FR");
     dn.push(DnType::OrganizationName, "ASIP-SANTE");
     dn.push(DnType::OrganizationalUnitName, "0002 187512751");
-    dn.push(DnType::OrganizationalUnitName, "IGC-SANTE TEST");
+    // rcgen keeps one value per type: a custom type with OU's OID adds the second OU.
+    dn.push(DnType::CustomDnType(vec![2, 5, 4, 11]), "IGC-SANTE TEST");
     dn.push(DnType::CommonName, cn);
 }
 
@@ -71,11 +74,12 @@ impl Hierarchy {
         self.intermediate.pem()
     }
 
-    /// Writes the root where `CERTISANTE_EXTRA_ANCHORS` (or `ScanOptions::extra_anchors`)
-    /// can trust it as a TEST anchor: `<dir>/test/root.pem`.
+    /// Writes the root (a TEST anchor) and the intermediate (as the product ships the real
+    /// ones) where `CERTISANTE_EXTRA_ANCHORS` or `ScanOptions::extra_anchors` finds them.
     pub fn write_anchor_dir(&self, dir: &Path) -> PathBuf {
         std::fs::create_dir_all(dir.join("test")).unwrap();
         std::fs::write(dir.join("test/root.pem"), self.root_pem()).unwrap();
+        std::fs::write(dir.join("test/intermediate.pem"), self.intermediate_pem()).unwrap();
         dir.to_path_buf()
     }
 
@@ -138,6 +142,8 @@ impl LeafSpec {
 
     fn params(&self) -> CertificateParams {
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        // Start from an empty name: rcgen's default holds a CN that would come first.
+        params.distinguished_name = DistinguishedName::new();
         let dn = &mut params.distinguished_name;
         dn.push(DnType::CountryName, "FR");
         dn.push(DnType::StateOrProvinceName, self.state.as_str());

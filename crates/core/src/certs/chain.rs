@@ -49,7 +49,7 @@ struct PoolEntry {
 pub struct ChainVerifier {
     anchors: Vec<(PoolEntry, Environment)>,
     pool: Vec<PoolEntry>,
-    by_subject: HashMap<Vec<u8>, Vec<usize>>,
+    by_subject: HashMap<String, Vec<usize>>,
     memo: Mutex<HashMap<[u8; 32], Option<(Environment, Vec<String>)>>>,
 }
 
@@ -76,7 +76,7 @@ impl ChainVerifier {
         if self.pool.iter().any(|p| p.sha256 == sha256) {
             return;
         }
-        let subject = cert.subject().as_raw().to_vec();
+        let subject = name_key(cert.subject());
         self.pool.push(PoolEntry { der: der.to_vec(), sha256 });
         self.by_subject.entry(subject).or_default().push(self.pool.len() - 1);
     }
@@ -101,8 +101,8 @@ impl ChainVerifier {
 
     /// Finds an issuer whose key verifies `cert`'s signature and that leads to an anchor.
     fn issuer_path(&self, cert: &X509Certificate<'_>, depth: usize) -> Result<(Environment, Vec<String>), ChainStatus> {
-        let candidates = self.by_subject.get(cert.issuer().as_raw()).map(Vec::as_slice).unwrap_or(&[]);
-        let self_issued = cert.subject().as_raw() == cert.issuer().as_raw();
+        let candidates = self.by_subject.get(&name_key(cert.issuer())).map(Vec::as_slice).unwrap_or(&[]);
+        let self_issued = name_key(cert.subject()) == name_key(cert.issuer());
         if candidates.is_empty() {
             return Err(if self_issued { ChainStatus::UntrustedRoot } else { ChainStatus::IssuerUnknown });
         }
@@ -136,6 +136,12 @@ impl ChainVerifier {
         self.memo.lock().unwrap_or_else(|e| e.into_inner()).insert(entry.sha256, result.clone());
         result
     }
+}
+
+/// Names compare as RFC 5280 asks, loosely: string types, case and spacing do not
+/// matter. A forgery with the same name still fails on the signature.
+fn name_key(name: &X509Name<'_>) -> String {
+    name.to_string().to_uppercase().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn common_name(cert: &X509Certificate<'_>) -> String {

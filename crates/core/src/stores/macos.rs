@@ -40,7 +40,8 @@ fn unreadable(reason: String) -> StoreError {
 /// Runs `security` and returns its standard output; "no item found" is an empty output.
 fn run(args: &[&str]) -> Result<Vec<u8>, StoreError> {
     let command = format!("security {}", args.join(" "));
-    let output = Command::new(SECURITY).args(args).output().map_err(|e| unreadable(format!("cannot run {command}: {e}")))?;
+    let output =
+        Command::new(SECURITY).args(args).output().map_err(|e| unreadable(format!("cannot run {command}: {e}")))?;
     if output.status.success() {
         return Ok(output.stdout);
     }
@@ -140,15 +141,17 @@ Policy: X.509 Basic
 
     #[test]
     fn pem_output_becomes_one_store() {
-        let a = rcgen::generate_simple_self_signed(vec!["a.example".to_string()]).unwrap().cert;
-        let b = rcgen::generate_simple_self_signed(vec!["b.example".to_string()]).unwrap().cert;
-        let pem = format!("{}{}", a.pem(), b.pem());
-        let identities = format!("  1) {} \"a\"\n", hex::encode(Sha1::digest(b.der())));
+        let a_pem = include_str!("../../../../tests/fixtures/igc/TEST-ORG-AUTH_CLI-leaf.pem");
+        let b_pem = include_str!("../../assets/ca/test/ACR-EL-TEST.pem");
+        let der = |pem: &str| crate::certs::read_container(pem.as_bytes(), None).unwrap().certificates.remove(0).der;
+        let (a, b) = (der(a_pem), der(b_pem));
+        let pem = format!("{a_pem}{b_pem}");
+        let identities = format!("  1) {} \"a\"\n", hex::encode(Sha1::digest(&b)));
         let store = store_content(pem.as_bytes(), &identities).unwrap();
         assert_eq!(store.source, "macos:keychains");
         assert_eq!(store.kind, PlaceKind::MacosKeychain);
         assert_eq!(store.certificates.len(), 2);
-        assert_eq!(store.certificates[0].der, a.der().to_vec());
+        assert_eq!(store.certificates[0].der, a);
         assert_eq!(store.certificates[1].position, 1);
         assert!(!store.certificates[0].has_private_key);
         assert!(store.certificates[1].has_private_key);

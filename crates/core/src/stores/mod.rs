@@ -5,7 +5,7 @@ use crate::certs::FoundCertificate;
 use crate::view::PlaceKind;
 
 mod nss;
-#[cfg(target_os = "macos")]
+#[cfg(any(target_os = "macos", test))]
 mod macos;
 #[cfg(windows)]
 mod windows;

@@ -181,8 +181,11 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
 }
 
 /// ContentInfo { signedData, [0] SignedData { version 1, digestAlgorithms {},
-/// encapContentInfo { data }, [0] IMPLICIT certificates, signerInfos {} } }.
+/// encapContentInfo { data }, [0] IMPLICIT certificates, signerInfos {} } }. The
+/// certificates are a SET OF: in DER, sorted by their encodings (as OpenSSL writes them).
 fn pkcs7_certs_only(certs: &[&[u8]]) -> Vec<u8> {
+    let mut certs = certs.to_vec();
+    certs.sort();
     const OID_SIGNED_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
     const OID_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
     let signed_data = [

@@ -10,7 +10,7 @@
 //!    walked: their certificates come from `DIR/floor.der`, extracted once at corpus time
 //!    (read here as one file and split by DER length headers);
 //! 4. `x509_parser::parse_x509_certificate` on every one of these certificates, once
-//!    (13,000 for the default 10,000-file corpus: leaves, plus the intermediate of every
+//!    (14,000 for a 10,000-file corpus: the leaves, plus the intermediate of every
 //!    `.p7b` and the intermediate and root of every `.p12`), touching `not_after`.
 //!
 //! Not measured, because the floor does not do it: walking the PKCS#7 and PKCS#12

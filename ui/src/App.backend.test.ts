@@ -1,0 +1,281 @@
+// @vitest-environment happy-dom
+// Renders the whole screen against a simulated Tauri IPC (Tauri's own test mocks):
+// checks the commands, their camelCase arguments, the events and what is shown.
+// Only tests may use @tauri-apps/api/mocks; the application talks through lib/api.ts.
+
+import { emit } from '@tauri-apps/api/event';
+import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import App from './App.svelte';
+import type { Dashboard } from './lib/bindings/Dashboard';
+import { makeCert } from './lib/test-fixtures';
+
+const expiredLongAgo = makeCert({
+  sha256: '11'.repeat(32),
+  cn: 'OLD-CERT',
+  status: 'expired',
+  severity: 'critical',
+  days_left: -120,
+  not_after: '2025-08-01T12:00:00Z',
+  has_private_key: false,
+});
+const expiring = makeCert({
+  sha256: '22'.repeat(32),
+  cn: 'SIGN-HOPITAL',
+  organization: 'Hôpital Saint-Éloi',
+  usage: 'SIGN',
+  status: 'expiring',
+  severity: 'warning',
+  days_left: 20,
+  not_after: '2026-01-20T12:00:00Z',
+});
+const testCert = makeCert({
+  sha256: '33'.repeat(32),
+  cn: 'AUTH-TEST',
+  environment: 'TEST',
+  chain: { status: 'trusted', environment: 'TEST', path: ['AC TEST'] },
+  not_after: '2028-04-03T12:00:00Z',
+  days_left: 800,
+  warnings: [{ code: 'igc.structure_id_invalid', message: 'check digit' }],
+});
+
+function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
+  return {
+    certificates: [expiredLongAgo, expiring, testCert],
+    errors: [{ path: '/data/broken.p12', code: 'certs.p12_invalid', message: 'bad asn.1' }],
+    watched: [
+      { path: '/data', kind: 'folder', added_at: '2025-11-01T10:00:00Z', present: true },
+      { path: '/media/usb/certs', kind: 'folder', added_at: '2025-11-02T10:00:00Z', present: false },
+    ],
+    settings: {
+      language: 'fr',
+      thresholds: { warn_days: 30, crit_days: 7 } as unknown as Dashboard['settings']['thresholds'],
+      hide_expired_after_days: 30,
+      include_os_stores: true,
+    },
+    ...overrides,
+  };
+}
+
+type Call = { cmd: string; args: Record<string, unknown> | undefined };
+let calls: Call[] = [];
+let handler: (cmd: string, args: Record<string, unknown> | undefined) => unknown;
+let app: Record<string, unknown> | null = null;
+
+beforeEach(() => {
+  calls = [];
+  handler = (cmd) => {
+    if (['get_dashboard', 'rescan', 'add_watched', 'remove_watched', 'save_settings'].includes(cmd)) {
+      return dashboard();
+    }
+    throw { code: 'test.unexpected', message: cmd };
+  };
+  mockWindows('main');
+  mockIPC(
+    (cmd, args) => {
+      calls.push({ cmd, args: args as Record<string, unknown> | undefined });
+      return handler(cmd, args as Record<string, unknown> | undefined);
+    },
+    { shouldMockEvents: true },
+  );
+});
+
+afterEach(() => {
+  if (app) unmount(app);
+  app = null;
+  document.body.innerHTML = '';
+  clearMocks();
+});
+
+async function settle() {
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    flushSync();
+  }
+}
+
+async function render(): Promise<HTMLElement> {
+  const target = document.createElement('div');
+  document.body.appendChild(target);
+  app = mount(App, { target });
+  await settle();
+  return target;
+}
+
+function rows(root: HTMLElement): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>('[data-testid="cert-row"]')];
+}
+
+function commands(): string[] {
+  return calls.map((call) => call.cmd).filter((cmd) => !cmd.startsWith('plugin:event|'));
+}
+
+describe('App with the back end', () => {
+  it('lists the certificates in the back end order, hiding long-expired ones', async () => {
+    const root = await render();
+    expect(commands()).toEqual(['get_dashboard']);
+    expect(root.querySelector('[data-testid="empty-state"]')).toBeNull();
+    expect(rows(root).map((row) => row.dataset.sha256)).toEqual([expiring.sha256, testCert.sha256]);
+    expect(rows(root).map((row) => row.dataset.status)).toEqual(['expiring', 'valid']);
+
+    const [first, second] = rows(root);
+    expect(first.querySelector('[data-testid="cert-cn"]')?.textContent?.trim()).toBe('SIGN-HOPITAL');
+    expect(first.querySelector('[data-testid="days-left"]')?.textContent?.trim()).toBe('dans 20 j');
+    expect(first.querySelector('[data-testid="env-badge"]')?.textContent?.trim()).toBe('PROD');
+    expect(second.querySelector('[data-testid="env-badge"]')?.textContent?.trim()).toBe('TEST');
+    expect(second.textContent).toContain('3 avr. 2028');
+    expect(first.textContent).toContain('ORG · SIGN');
+
+    // Unticking the option shows the certificate that expired 120 days ago.
+    root.querySelector<HTMLInputElement>('[data-testid="filter-hide-expired"]')!.click();
+    flushSync();
+    expect(rows(root).length).toBe(3);
+    expect(rows(root)[0].querySelector('[data-testid="days-left"]')?.textContent?.trim()).toBe('expiré depuis 120 j');
+  });
+
+  it('searches and filters', async () => {
+    const root = await render();
+    const search = root.querySelector<HTMLInputElement>('[data-testid="search-input"]')!;
+    search.value = 'hopital';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    expect(rows(root).map((row) => row.dataset.sha256)).toEqual([expiring.sha256]);
+
+    search.value = '';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    const env = root.querySelector<HTMLSelectElement>('[data-testid="filter-environment"]')!;
+    env.value = 'TEST';
+    env.dispatchEvent(new Event('change', { bubbles: true }));
+    flushSync();
+    expect(rows(root).map((row) => row.dataset.sha256)).toEqual([testCert.sha256]);
+  });
+
+  it('lists unreadable files and watched paths, translated', async () => {
+    const root = await render();
+    const items = root.querySelectorAll('[data-testid="error-item"]');
+    expect(items.length).toBe(1);
+    expect(items[0].textContent).toContain('/data/broken.p12');
+    expect(items[0].textContent).toContain('Fichier PKCS#12 invalide ou endommagé.');
+    const watched = root.querySelectorAll<HTMLElement>('[data-testid="watched-item"]');
+    expect([...watched].map((item) => item.dataset.present)).toEqual(['true', 'false']);
+    expect(watched[1].textContent).toContain('Introuvable');
+
+    watched[1].querySelector<HTMLButtonElement>('[data-testid="watched-remove"]')!.click();
+    await settle();
+    expect(calls.at(-1)).toEqual({ cmd: 'remove_watched', args: { path: '/media/usb/certs' } });
+  });
+
+  it('shows the details and checks a PKCS#12 password without keeping it', async () => {
+    const root = await render();
+    rows(root)[1].querySelector<HTMLButtonElement>('[data-testid="cert-cn"] button')!.click();
+    flushSync();
+    const pane = root.querySelector<HTMLElement>('[data-testid="details-pane"]')!;
+    expect(pane.dataset.sha256).toBe(testCert.sha256);
+    expect(pane.textContent).toContain('La clé de contrôle de l’identifiant de structure (FINESS/SIRET) est incorrecte.');
+    expect(pane.textContent).toContain('/home/user/Documents/certs/teleservice.p12');
+
+    handler = (cmd, args) => {
+      if (cmd === 'check_pkcs12' && args?.password === 'right') {
+        return { integrity: 'verified', certificates: 1, has_private_key: true };
+      }
+      throw { code: 'certs.p12_bad_password', message: 'mac mismatch' };
+    };
+    pane.querySelector<HTMLButtonElement>('[data-testid="pkcs12-open"]')!.click();
+    flushSync();
+    const input = pane.querySelector<HTMLInputElement>('[data-testid="pkcs12-password"]')!;
+    input.value = 'wrong';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    pane.querySelector<HTMLButtonElement>('[data-testid="pkcs12-submit"]')!.click();
+    await settle();
+    expect(calls.at(-1)).toEqual({
+      cmd: 'check_pkcs12',
+      args: { path: '/home/user/Documents/certs/teleservice.p12', password: 'wrong' },
+    });
+    expect(input.value).toBe('');
+    expect(pane.querySelector('[data-testid="pkcs12-error"]')?.textContent).toBe(
+      'Mot de passe incorrect pour ce fichier PKCS#12.',
+    );
+
+    input.value = 'right';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    pane.querySelector<HTMLButtonElement>('[data-testid="pkcs12-submit"]')!.click();
+    await settle();
+    expect(input.value).toBe('');
+    expect(pane.querySelector('[data-testid="pkcs12-result"]')?.textContent).toContain('intégrité du fichier vérifiée');
+    expect(pane.querySelector('[data-testid="pkcs12-error"]')).toBeNull();
+  });
+
+  it('shows scan progress from events while a re-scan runs', async () => {
+    const root = await render();
+    let finish: (value: Dashboard) => void = () => {};
+    handler = (cmd) => {
+      if (cmd === 'rescan') return new Promise<Dashboard>((resolve) => (finish = resolve));
+      return dashboard();
+    };
+    root.querySelector<HTMLButtonElement>('[data-testid="scan-button"]')!.click();
+    await emit('scan-started');
+    await emit('scan-progress', { done: 3, total: 10, current: '/data/a.p12' });
+    await settle();
+    const progress = root.querySelector('[data-testid="scan-progress"]');
+    expect(progress?.textContent).toContain('3 / 10 fichiers');
+    expect(progress?.textContent).toContain('/data/a.p12');
+
+    await emit('scan-finished', { files_seen: 10, files_parsed: 2, files_unchanged: 8, errors: 1 });
+    finish(dashboard({ certificates: [] }));
+    await settle();
+    expect(root.querySelector('[data-testid="scan-progress"]')).toBeNull();
+    expect(root.querySelector('[data-testid="empty-state"]')).not.toBeNull();
+  });
+
+  it('replaces the dashboard pushed after the start-up scan', async () => {
+    const root = await render();
+    await emit('dashboard-updated', dashboard({ certificates: [testCert], errors: [] }));
+    await settle();
+    expect(rows(root).map((row) => row.dataset.sha256)).toEqual([testCert.sha256]);
+    expect(root.querySelector('[data-testid="errors-list"]')).toBeNull();
+  });
+
+  it('adds dropped files to the watched list', async () => {
+    await render();
+    await emit('tauri://drag-drop', { paths: ['/tmp/a.pem', '/tmp/certs'], position: { x: 1, y: 1 } });
+    await settle();
+    expect(calls.at(-1)).toEqual({ cmd: 'add_watched', args: { paths: ['/tmp/a.pem', '/tmp/certs'] } });
+  });
+
+  it('saves settings with plain numbers and the current language', async () => {
+    const root = await render();
+    root.querySelector<HTMLButtonElement>('[data-testid="settings-button"]')!.click();
+    flushSync();
+    const warn = root.querySelector<HTMLInputElement>('[data-testid="settings-warn-days"]')!;
+    warn.value = '60';
+    warn.dispatchEvent(new Event('input', { bubbles: true }));
+    root.querySelector<HTMLButtonElement>('[data-testid="settings-save"]')!.click();
+    await settle();
+    expect(calls.at(-1)).toEqual({
+      cmd: 'save_settings',
+      args: {
+        settings: {
+          language: 'fr',
+          thresholds: { warn_days: 60, crit_days: 7 },
+          hide_expired_after_days: 30,
+          include_os_stores: true,
+        },
+      },
+    });
+    expect(root.querySelector('[data-testid="settings-panel"]')).toBeNull();
+  });
+
+  it('shows a translated error when a command fails', async () => {
+    handler = (cmd) => {
+      if (cmd === 'get_dashboard') throw { code: 'registry.database', message: 'disk I/O error' };
+      throw { code: 'x', message: 'y' };
+    };
+    const root = await render();
+    expect(root.querySelector('[data-testid="notice-banner"]')?.textContent).toContain(
+      'La base de données de CertiSanté est inutilisable.',
+    );
+    expect(root.querySelector('[data-testid="empty-state"]')).not.toBeNull();
+  });
+});

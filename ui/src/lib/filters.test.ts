@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  countByStatus,
+  countLongExpired,
+  DEFAULT_SORT,
+  filterCertificates,
+  isFiltering,
+  matchesText,
+  nextSort,
+  NO_FILTERS,
+  normalize,
+  parseEnvironmentFilter,
+  parseStatusFilter,
+  parseUsageFilter,
+  sortCertificates,
+  type Filters,
+} from './filters';
+import { makeCert } from './test-fixtures';
+
+const hospital = makeCert({
+  sha256: '0a1b2c3d'.repeat(8),
+  cn: 'SIGN-HOPITAL',
+  organization: 'Hôpital Saint-Éloi',
+  structure_id: '1340780477',
+  structure_number: '340780477',
+  usage: 'SIGN',
+  environment: 'PROD',
+  status: 'expiring',
+  severity: 'warning',
+  days_left: 20,
+  not_after: '2026-01-20T00:00:00Z',
+  paths: ['C:\\Users\\admin\\Téléchargements\\sign.p12'],
+  places: [],
+});
+const clinic = makeCert({
+  sha256: 'ffee'.repeat(16),
+  cn: 'auth.clinique.example',
+  organization: 'Clinique du Parc',
+  structure_id: '38552081900026',
+  structure_kind: 'SIRET',
+  structure_number: '55208190002',
+  environment: 'TEST',
+  offer: 'SERV',
+  usage: 'SSL_SERV',
+  issuer: 'CN=AC IGC-SANTE ELEMENTAIRE ORGANISATIONS TEST',
+  status: 'valid',
+  severity: 'ok',
+  days_left: 700,
+  not_after: '2027-12-01T00:00:00Z',
+});
+const oldExpired = makeCert({
+  sha256: '1234'.repeat(16),
+  cn: null,
+  organization: null,
+  structure_id: null,
+  structure_number: null,
+  environment: 'OTHER',
+  offer: null,
+  usage: null,
+  issuer: 'CN=Some Other CA',
+  status: 'expired',
+  severity: 'critical',
+  days_left: -120,
+  not_after: '2025-08-01T00:00:00Z',
+});
+const recentExpired = makeCert({
+  sha256: '5678'.repeat(16),
+  cn: 'RECENT',
+  status: 'expired',
+  severity: 'critical',
+  days_left: -5,
+  not_after: '2025-11-25T00:00:00Z',
+});
+const future = makeCert({
+  sha256: '9abc'.repeat(16),
+  cn: 'FUTURE',
+  status: 'not_yet_valid',
+  severity: 'warning',
+  days_left: 1100,
+  not_after: '2029-01-01T00:00:00Z',
+});
+
+// The back end's order: soonest expiry first.
+const all = [oldExpired, recentExpired, hospital, clinic, future];
+
+function filters(overrides: Partial<Filters>): Filters {
+  return { ...NO_FILTERS, ...overrides };
+}
+
+describe('filterCertificates', () => {
+  it('keeps everything, in order, with no filter', () => {
+    expect(filterCertificates(all, NO_FILTERS)).toEqual(all);
+  });
+
+  it('filters by status', () => {
+    expect(filterCertificates(all, filters({ status: 'expired' }))).toEqual([oldExpired, recentExpired]);
+    expect(filterCertificates(all, filters({ status: 'not_yet_valid' }))).toEqual([future]);
+  });
+
+  it('filters by usage, including certificates without a recognised usage', () => {
+    expect(filterCertificates(all, filters({ usage: 'SSL_SERV' }))).toEqual([clinic]);
+    expect(filterCertificates(all, filters({ usage: 'none' }))).toEqual([oldExpired]);
+  });
+
+  it('filters by environment', () => {
+    expect(filterCertificates(all, filters({ environment: 'TEST' }))).toEqual([clinic]);
+    expect(filterCertificates(all, filters({ environment: 'OTHER' }))).toEqual([oldExpired]);
+  });
+
+  it('hides certificates expired more than N days ago', () => {
+    expect(filterCertificates(all, filters({ hideExpiredAfterDays: 30 }))).toEqual([
+      recentExpired,
+      hospital,
+      clinic,
+      future,
+    ]);
+    expect(filterCertificates(all, filters({ hideExpiredAfterDays: 0 }))).toEqual([hospital, clinic, future]);
+    expect(countLongExpired(all, 30)).toBe(1);
+    expect(countLongExpired(all, null)).toBe(0);
+  });
+
+  it('combines filters', () => {
+    expect(filterCertificates(all, filters({ status: 'valid', environment: 'PROD' }))).toEqual([]);
+    expect(filterCertificates(all, filters({ text: 'clinique', environment: 'TEST' }))).toEqual([clinic]);
+  });
+});
+
+describe('matchesText', () => {
+  it('searches CN, organisation, structure id, issuer and path, ignoring case and accents', () => {
+    expect(matchesText(hospital, 'sign-hopital')).toBe(true);
+    expect(matchesText(hospital, 'hopital saint-eloi')).toBe(true);
+    expect(matchesText(hospital, '340780477')).toBe(true);
+    expect(matchesText(hospital, '1340780477')).toBe(true);
+    expect(matchesText(clinic, 'organisations test')).toBe(true);
+    expect(matchesText(hospital, 'telechargements')).toBe(true);
+    expect(matchesText(oldExpired, 'other ca')).toBe(true);
+  });
+
+  it('needs every word to match', () => {
+    expect(matchesText(hospital, 'hopital parc')).toBe(false);
+  });
+
+  it('matches a SHA-256 prefix, with or without colons', () => {
+    expect(matchesText(hospital, '0a1b2c3d0a')).toBe(true);
+    expect(matchesText(hospital, '0A:1B:2C:3D')).toBe(true);
+    expect(matchesText(hospital, '1b2c3d0a')).toBe(false);
+    expect(matchesText(clinic, 'ff')).toBe(false);
+  });
+
+  it('matches all with an empty or blank query', () => {
+    expect(matchesText(oldExpired, '')).toBe(true);
+    expect(matchesText(oldExpired, '   ')).toBe(true);
+  });
+
+  it('normalises accents', () => {
+    expect(normalize('Éloi Hôpital')).toBe('eloi hopital');
+  });
+});
+
+describe('counts', () => {
+  it('counts certificates by status', () => {
+    expect(countByStatus(all)).toEqual({ valid: 1, expiring: 1, expired: 2, not_yet_valid: 1 });
+  });
+
+  it('knows when filters are active', () => {
+    expect(isFiltering(NO_FILTERS)).toBe(false);
+    expect(isFiltering(filters({ text: ' x ' }))).toBe(true);
+    expect(isFiltering(filters({ hideExpiredAfterDays: 10 }))).toBe(false);
+  });
+});
+
+describe('sorting', () => {
+  it('keeps the back end order by default', () => {
+    expect(sortCertificates(all, DEFAULT_SORT)).toEqual(all);
+  });
+
+  it('cycles ascending, descending, default', () => {
+    let sort = nextSort(DEFAULT_SORT, 'cn');
+    expect(sort).toEqual({ key: 'cn', direction: 'asc' });
+    sort = nextSort(sort, 'cn');
+    expect(sort).toEqual({ key: 'cn', direction: 'desc' });
+    expect(nextSort(sort, 'cn')).toEqual(DEFAULT_SORT);
+    expect(nextSort(sort, 'expiry')).toEqual({ key: 'expiry', direction: 'asc' });
+  });
+
+  it('sorts by name, missing names last', () => {
+    const byName = sortCertificates(all, { key: 'cn', direction: 'asc' });
+    expect(byName.map((c) => c.cn)).toEqual(['auth.clinique.example', 'FUTURE', 'RECENT', 'SIGN-HOPITAL', null]);
+    const reversed = sortCertificates(all, { key: 'cn', direction: 'desc' });
+    expect(reversed.map((c) => c.cn)).toEqual(['SIGN-HOPITAL', 'RECENT', 'FUTURE', 'auth.clinique.example', null]);
+  });
+
+  it('sorts by expiry date', () => {
+    const latest = sortCertificates(all, { key: 'expiry', direction: 'desc' });
+    expect(latest[0]).toBe(future);
+    expect(latest[latest.length - 1]).toBe(oldExpired);
+  });
+
+  it('does not change its input', () => {
+    const copy = [...all];
+    sortCertificates(all, { key: 'cn', direction: 'desc' });
+    expect(all).toEqual(copy);
+  });
+});
+
+describe('parsing form values', () => {
+  it('accepts known values and falls back to all', () => {
+    expect(parseStatusFilter('expired')).toBe('expired');
+    expect(parseStatusFilter('bogus')).toBe('all');
+    expect(parseUsageFilter('none')).toBe('none');
+    expect(parseUsageFilter('CONF')).toBe('CONF');
+    expect(parseUsageFilter('x')).toBe('all');
+    expect(parseEnvironmentFilter('TEST')).toBe('TEST');
+    expect(parseEnvironmentFilter('test')).toBe('all');
+  });
+});

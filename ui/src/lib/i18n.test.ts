@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  dictionaries,
+  formatDate,
+  formatDaysLeft,
+  formatFingerprint,
+  knowsCode,
+  LANGUAGES,
+  translate,
+  translateCode,
+} from './i18n';
+
+/** Every error or warning code the back end is documented to send. */
+const BACKEND_CODES = [
+  'certs.p12_bad_password',
+  'registry.path_not_found',
+  'certs.unrecognized_format',
+  'certs.der_truncated',
+  'certs.pem_invalid',
+  'certs.empty_file',
+  'certs.file_too_large',
+  'certs.p12_password_required',
+  'certs.p12_partly_encrypted',
+  'certs.no_certificate',
+  'certs.certificate_invalid',
+  'certs.pkcs7_invalid',
+  'certs.p12_invalid',
+  'certs.p12_unsupported',
+  'certs.io',
+  'stores.unreadable',
+  'registry.database',
+  'registry.invalid_setting',
+  'registry.not_watched',
+  'igc.forged_issuer',
+  'igc.unverified_issuer',
+  'igc.structure_id_invalid',
+  'app.no_backend',
+];
+
+function placeholders(text: string): string[] {
+  return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+}
+
+describe('dictionaries', () => {
+  it('have exactly the same keys in French and English', () => {
+    const fr = Object.keys(dictionaries.fr).sort();
+    const en = Object.keys(dictionaries.en).sort();
+    expect(en).toEqual(fr);
+    expect(fr.length).toBeGreaterThan(100);
+  });
+
+  it('have no empty string and the same placeholders in both languages', () => {
+    for (const key of Object.keys(dictionaries.fr) as (keyof typeof dictionaries.fr)[]) {
+      for (const lang of LANGUAGES) {
+        expect(dictionaries[lang][key].trim(), `${lang} ${key}`).not.toBe('');
+      }
+      expect(placeholders(dictionaries.en[key]), key).toEqual(placeholders(dictionaries.fr[key]));
+    }
+  });
+
+  it('translate every documented back-end code', () => {
+    for (const code of BACKEND_CODES) {
+      expect(knowsCode(code), code).toBe(true);
+    }
+  });
+});
+
+describe('translate', () => {
+  it('fills placeholders and formats numbers for the language', () => {
+    expect(translate('fr', 'progress.count', { done: 3, total: 1200 })).toBe('3 / 1\u202f200 fichiers');
+    expect(translate('en', 'progress.count', { done: 3, total: 1200 })).toBe('3 / 1,200 files');
+  });
+
+  it('leaves unknown placeholders as they are', () => {
+    expect(translate('en', 'days.in')).toBe('in {n} d');
+  });
+});
+
+describe('translateCode', () => {
+  it('translates a known code and ignores the message', () => {
+    expect(translateCode('fr', { code: 'certs.p12_bad_password', message: 'mac verify failure' })).toBe(
+      'Mot de passe incorrect pour ce fichier PKCS#12.',
+    );
+    expect(translateCode('en', { code: 'registry.path_not_found', message: 'x' })).toBe('No such file or folder.');
+  });
+
+  it('falls back to the back end message for unknown codes', () => {
+    expect(translateCode('fr', { code: 'certs.brand_new', message: 'something new' })).toBe('something new');
+    expect(translateCode('en', { code: 'app.unknown', message: '' })).toBe('An unexpected error occurred.');
+  });
+
+  it('does not treat inherited properties as codes', () => {
+    expect(translateCode('en', { code: 'constructor', message: 'raw' })).toBe('raw');
+  });
+});
+
+describe('formatting', () => {
+  it('formats dates in the selected language', () => {
+    expect(formatDate('fr', '2028-04-03T12:00:00Z')).toBe('3 avr. 2028');
+    expect(formatDate('en', '2028-04-03T12:00:00Z')).toBe('3 Apr 2028');
+    expect(formatDate('fr', 'not a date')).toBe('not a date');
+  });
+
+  it('says how many days are left or since when it expired', () => {
+    expect(formatDaysLeft('fr', 12, false)).toBe('dans 12 j');
+    expect(formatDaysLeft('fr', -3, true)).toBe('expiré depuis 3 j');
+    expect(formatDaysLeft('en', 12, false)).toBe('in 12 d');
+    expect(formatDaysLeft('en', -3, true)).toBe('expired 3 d ago');
+    expect(formatDaysLeft('fr', 0, false)).toBe('expire aujourd’hui');
+    expect(formatDaysLeft('fr', 0, true)).toBe('expiré aujourd’hui');
+  });
+
+  it('groups fingerprints in colon-separated pairs', () => {
+    expect(formatFingerprint('ab01cd')).toBe('AB:01:CD');
+  });
+});

@@ -1,0 +1,88 @@
+// The settings form: reading the stored settings into editable fields and checking
+// the fields before they are sent. Pure functions; the same rules as the back end.
+
+import type { Settings } from './bindings/Settings';
+import type { Thresholds } from './bindings/Thresholds';
+import { DEFAULT_LANG, isLang, type Key, type Lang } from './i18n';
+
+export const DEFAULT_WARN_DAYS = 30;
+export const DEFAULT_CRIT_DAYS = 7;
+export const MAX_THRESHOLD_DAYS = 3650;
+
+export interface SettingsForm {
+  warnDays: number | null;
+  critDays: number | null;
+  hideExpired: boolean;
+  hideExpiredDays: number | null;
+  includeOsStores: boolean;
+}
+
+/**
+ * ts-rs types the Rust `i64` thresholds as `bigint`, while the JSON that arrives holds
+ * plain numbers. Read either; api.ts turns bigints back into numbers when sending.
+ */
+export function thresholdDays(value: Thresholds['warn_days'] | number): number {
+  return Number(value);
+}
+
+// Built as a bigint to match today's binding; the double cast keeps this compiling if
+// the binding becomes `number` (the wire format is a JSON number either way).
+function toThreshold(days: number): Thresholds['warn_days'] {
+  return BigInt(days) as unknown as Thresholds['warn_days'];
+}
+
+/** Settings used before the back end answered (or when it cannot). */
+export function defaultSettings(language: Lang = DEFAULT_LANG): Settings {
+  return {
+    language,
+    thresholds: { warn_days: toThreshold(DEFAULT_WARN_DAYS), crit_days: toThreshold(DEFAULT_CRIT_DAYS) },
+    hide_expired_after_days: null,
+    include_os_stores: true,
+  };
+}
+
+export function languageOf(settings: Settings): Lang {
+  return isLang(settings.language) ? settings.language : DEFAULT_LANG;
+}
+
+export function formFromSettings(settings: Settings): SettingsForm {
+  const hide = settings.hide_expired_after_days;
+  return {
+    warnDays: thresholdDays(settings.thresholds.warn_days),
+    critDays: thresholdDays(settings.thresholds.crit_days),
+    hideExpired: hide !== null,
+    hideExpiredDays: hide ?? 90,
+    includeOsStores: settings.include_os_stores,
+  };
+}
+
+function isWholeNumber(value: number | null): value is number {
+  return value !== null && Number.isInteger(value) && value >= 0;
+}
+
+export type FormResult = { ok: true; settings: Settings } | { ok: false; error: Key };
+
+/** Checks the form and builds the settings to save (keeping the current language). */
+export function settingsFromForm(form: SettingsForm, language: Lang): FormResult {
+  const { warnDays, critDays } = form;
+  if (!isWholeNumber(warnDays) || !isWholeNumber(critDays) || critDays > warnDays || warnDays > MAX_THRESHOLD_DAYS) {
+    return { ok: false, error: 'settings.invalidThresholds' };
+  }
+  if (form.hideExpired && !isWholeNumber(form.hideExpiredDays)) {
+    return { ok: false, error: 'settings.invalidHide' };
+  }
+  return {
+    ok: true,
+    settings: {
+      language,
+      thresholds: { warn_days: toThreshold(warnDays), crit_days: toThreshold(critDays) },
+      hide_expired_after_days: form.hideExpired ? form.hideExpiredDays : null,
+      include_os_stores: form.includeOsStores,
+    },
+  };
+}
+
+/** The same settings with another language. */
+export function withLanguage(settings: Settings, language: Lang): Settings {
+  return { ...settings, language };
+}
