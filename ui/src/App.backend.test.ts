@@ -51,7 +51,7 @@ function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
     ],
     settings: {
       language: 'fr',
-      thresholds: { warn_days: 30, crit_days: 7 } as unknown as Dashboard['settings']['thresholds'],
+      thresholds: { warn_days: 30, crit_days: 7 },
       hide_expired_after_days: 30,
       include_os_stores: true,
     },

@@ -12,7 +12,6 @@ import {
   saveSettings,
   subscribe,
   toApiError,
-  toWire,
 } from './api';
 import { defaultSettings } from './settings';
 
@@ -32,12 +31,6 @@ describe('toApiError', () => {
     expect(toApiError(null)).toEqual({ code: 'app.unknown', message: 'null' });
     expect(toApiError(undefined)).toEqual({ code: 'app.unknown', message: 'undefined' });
     expect(toApiError({ a: 1 })).toEqual({ code: 'app.unknown', message: '{"a":1}' });
-  });
-});
-
-describe('toWire', () => {
-  it('turns bigints into numbers, deeply', () => {
-    expect(toWire({ a: 1n, b: [2n, { c: 3n }], d: 'x', e: null })).toEqual({ a: 1, b: [2, { c: 3 }], d: 'x', e: null });
   });
 });
 

@@ -65,33 +65,12 @@ function noBackend(): ApiError {
   return { code: NO_BACKEND, message: 'The CertiSanté back end is not available (page opened outside the application).' };
 }
 
-/**
- * Makes arguments JSON-safe: `bigint` (how ts-rs types Rust i64 fields such as the
- * thresholds) cannot be serialised by JSON.stringify, so it is sent as a number.
- */
-export function toWire(value: unknown): unknown {
-  if (typeof value === 'bigint') {
-    return Number(value);
-  }
-  if (Array.isArray(value)) {
-    return value.map(toWire);
-  }
-  if (isRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      out[key] = toWire(item);
-    }
-    return out;
-  }
-  return value;
-}
-
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   if (!hasBackend()) {
     throw noBackend();
   }
   try {
-    return await invoke<T>(command, args === undefined ? undefined : (toWire(args) as Record<string, unknown>));
+    return await invoke<T>(command, args);
   } catch (error) {
     throw toApiError(error);
   }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { toWire } from './api';
-import { defaultSettings, formFromSettings, settingsFromForm, thresholdDays } from './settings';
+import { defaultSettings, formFromSettings, settingsFromForm } from './settings';
 
 describe('settings form', () => {
   it('defaults to 30/7 days, no hiding, OS stores included', () => {
@@ -35,8 +34,8 @@ describe('settings form', () => {
     );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(thresholdDays(result.settings.thresholds.warn_days)).toBe(45);
-    expect(JSON.parse(JSON.stringify(toWire({ settings: result.settings })))).toEqual({
+    expect(result.settings.thresholds.warn_days).toBe(45);
+    expect(JSON.parse(JSON.stringify({ settings: result.settings }))).toEqual({
       settings: {
         language: 'en',
         thresholds: { warn_days: 45, crit_days: 10 },

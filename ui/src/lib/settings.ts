@@ -2,7 +2,6 @@
 // the fields before they are sent. Pure functions; the same rules as the back end.
 
 import type { Settings } from './bindings/Settings';
-import type { Thresholds } from './bindings/Thresholds';
 import { DEFAULT_LANG, isLang, type Key, type Lang } from './i18n';
 
 export const DEFAULT_WARN_DAYS = 30;
@@ -17,25 +16,11 @@ export interface SettingsForm {
   includeOsStores: boolean;
 }
 
-/**
- * ts-rs types the Rust `i64` thresholds as `bigint`, while the JSON that arrives holds
- * plain numbers. Read either; api.ts turns bigints back into numbers when sending.
- */
-export function thresholdDays(value: Thresholds['warn_days'] | number): number {
-  return Number(value);
-}
-
-// Built as a bigint to match today's binding; the double cast keeps this compiling if
-// the binding becomes `number` (the wire format is a JSON number either way).
-function toThreshold(days: number): Thresholds['warn_days'] {
-  return BigInt(days) as unknown as Thresholds['warn_days'];
-}
-
 /** Settings used before the back end answered (or when it cannot). */
 export function defaultSettings(language: Lang = DEFAULT_LANG): Settings {
   return {
     language,
-    thresholds: { warn_days: toThreshold(DEFAULT_WARN_DAYS), crit_days: toThreshold(DEFAULT_CRIT_DAYS) },
+    thresholds: { warn_days: DEFAULT_WARN_DAYS, crit_days: DEFAULT_CRIT_DAYS },
     hide_expired_after_days: null,
     include_os_stores: true,
   };
@@ -48,8 +33,8 @@ export function languageOf(settings: Settings): Lang {
 export function formFromSettings(settings: Settings): SettingsForm {
   const hide = settings.hide_expired_after_days;
   return {
-    warnDays: thresholdDays(settings.thresholds.warn_days),
-    critDays: thresholdDays(settings.thresholds.crit_days),
+    warnDays: settings.thresholds.warn_days,
+    critDays: settings.thresholds.crit_days,
     hideExpired: hide !== null,
     hideExpiredDays: hide ?? 90,
     includeOsStores: settings.include_os_stores,
@@ -75,7 +60,7 @@ export function settingsFromForm(form: SettingsForm, language: Lang): FormResult
     ok: true,
     settings: {
       language,
-      thresholds: { warn_days: toThreshold(warnDays), crit_days: toThreshold(critDays) },
+      thresholds: { warn_days: warnDays, crit_days: critDays },
       hide_expired_after_days: form.hideExpired ? form.hideExpiredDays : null,
       include_os_stores: form.includeOsStores,
     },
