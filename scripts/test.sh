@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-export CARGO_TERM_COLOR=never
+export CARGO_TERM_COLOR=never NO_COLOR=1 FORCE_COLOR=0
 logs=$(mktemp -d)
 failed_steps=()
 
@@ -37,7 +37,7 @@ step e2e bash tests/e2e/run.sh
 passed=0; failed=0
 while read -r p f; do passed=$((passed + p)); failed=$((failed + f)); done < <(
   grep -h "^test result:" "$logs"/cargo-test.log 2>/dev/null | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/'
-  grep -hE "^ +Tests +" "$logs"/ui-unit.log 2>/dev/null | sed -E 's/\x1b\[[0-9;]*m//g' | awk '{p=0;f=0; for(i=1;i<=NF;i++){if($(i+1) ~ /^passed/)p=$i; if($(i+1) ~ /^failed/)f=$i} print p, f}'
+  sed -E 's/\x1b\[[0-9;]*m//g' "$logs"/ui-unit.log 2>/dev/null | grep -E "^ +Tests +" | awk '{p=0;f=0; for(i=1;i<=NF;i++){if($(i+1) ~ /^passed/)p=$i; if($(i+1) ~ /^failed/)f=$i} print p, f}'
   grep -hE "^# (pass|fail) " "$logs"/e2e.log 2>/dev/null | awk '/# pass/{p=$3} /# fail/{f=$3} END{print p+0, f+0}'
 )
 # A step that failed without a failing test (a build, a check) still counts as a failure.
