@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh app
 npm --prefix ui run build
-cargo build --bin certisante-app --bin certisante
+cargo build -p certisante-app -p certisante-cli
 app="${CARGO_TARGET_DIR:-target}/debug/certisante-app"
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "start: no display found; starting on a virtual one (xvfb-run)" >&2
