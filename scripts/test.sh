@@ -25,7 +25,13 @@ step ui-check npm --prefix ui run check
 step ui-unit npm --prefix ui test
 step ui-build npm --prefix ui run build
 step cargo-build cargo build --workspace --bins
+# Real components the Rust tests drive: a private pcscd with vpcd's virtual readers
+# (the card), SoftHSM2 and opencryptoki tokens (the card's PKCS#11 side).
+harness=$(mktemp -d)
+export CERTISANTE_PCSCD_DIR="$harness/pcscd" CERTISANTE_TOKEN_HARNESS="$harness/tokens"
+step harness bash -c 'bash tests/harness/pcscd.sh start && bash tests/harness/tokens.sh all "$CERTISANTE_TOKEN_HARNESS"'
 step cargo-test cargo test --workspace --no-fail-fast
+bash tests/harness/pcscd.sh stop >/dev/null 2>&1 || true
 if rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu && command -v x86_64-w64-mingw32-gcc >/dev/null; then
   step windows-check cargo check -p certisante-core -p certisante-cli --target x86_64-pc-windows-gnu
 else

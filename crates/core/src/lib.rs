@@ -1,6 +1,7 @@
 //! CertiSanté's domain: everything a user can do is a function here first. No Tauri,
 //! no terminal: the desktop shell and the `certisante` CLI only translate.
 
+pub mod card;
 pub mod certs;
 pub mod dashboard;
 mod der;
@@ -9,6 +10,7 @@ pub mod inventory;
 pub mod registry;
 pub mod secret;
 pub mod stores;
+pub mod token;
 pub mod view;
 
 pub use secret::Sensitive;
