@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use certisante_core::doctor::CheckOutcome;
 use certisante_core::inventory::{self, ScanOptions, ScanReport};
 use certisante_core::registry::Registry;
 use certisante_core::view::{CertificateView, Severity, Status, Thresholds};
@@ -43,6 +44,42 @@ enum Command {
     Scan {
         #[arg(long)]
         json: bool,
+    },
+    /// Check, in order, what the card needs: PC/SC service, reader, card, PKCS#11 module,
+    /// token, holder certificate. Exit 0 all fine, 1 a warning, 2 a failure.
+    Doctor {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        module: ModuleArg,
+    },
+    /// What the application sees of readers and cards.
+    Card {
+        #[command(subcommand)]
+        action: CardAction,
+    },
+}
+
+#[derive(Args)]
+struct ModuleArg {
+    /// Path of the PKCS#11 module (default: CERTISANTE_PKCS11_MODULE, then Cryptolib CPS's usual places).
+    #[arg(long)]
+    pkcs11_module: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum CardAction {
+    /// Readers, their state, the card's ATR and type.
+    Readers {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The card's token, read without the PIN: label, holder, card type, certificates.
+    Info {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        module: ModuleArg,
     },
 }
 
@@ -123,6 +160,63 @@ fn run(cli: Cli) -> Result<u8, String> {
                         for w in watched {
                             println!("{}{}", w.path, if w.present { "" } else { "  (missing)" });
                         }
+                    }
+                }
+            }
+            Ok(0)
+        }
+        Command::Doctor { json, module } => {
+            let report = certisante_core::doctor::run(module.pkcs11_module.as_deref());
+            if json {
+                print_json(&report)?;
+            } else {
+                for c in &report.checks {
+                    println!("[{:<7}] {:<18} {}", enum_text(&c.outcome).to_uppercase(), c.id, c.message);
+                    if let Some(fix) = &c.fix {
+                        println!("          {:<18} → {fix}", "");
+                    }
+                }
+            }
+            Ok(match report.outcome {
+                CheckOutcome::Ok | CheckOutcome::Skipped => 0,
+                CheckOutcome::Warning => 1,
+                CheckOutcome::Failed => 2,
+            })
+        }
+        Command::Card { action: CardAction::Readers { json } } => {
+            let readers = certisante_core::card::list_readers().map_err(|e| format!("{e} ({})", e.code()))?;
+            if json {
+                print_json(&readers)?;
+            } else if readers.is_empty() {
+                println!("no reader");
+            } else {
+                for r in readers {
+                    let card = r.card.map(|c| c.label_en).unwrap_or_else(|| "-".into());
+                    println!("{}: {} {} [{}]", r.name, enum_text(&r.status), card, r.atr.unwrap_or_default());
+                }
+            }
+            Ok(0)
+        }
+        Command::Card { action: CardAction::Info { json, module } } => {
+            let view = certisante_core::token::read_tokens(module.pkcs11_module.as_deref()).map_err(|e| format!("{e} ({})", e.code()))?;
+            if json {
+                print_json(&view)?;
+            } else {
+                println!("module: {}", view.module.path);
+                if view.tokens.is_empty() {
+                    println!("no card");
+                }
+                for t in &view.tokens {
+                    let holder = t.holder.as_ref();
+                    println!(
+                        "{} — {} ({})",
+                        t.details.label.as_deref().unwrap_or("?"),
+                        holder.and_then(|h| h.name.as_deref()).unwrap_or("unknown holder"),
+                        holder.map(|h| enum_text(&h.card_type)).unwrap_or_default()
+                    );
+                    for c in &t.certificates {
+                        let until = c.not_after.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                        println!("  {} {:<14} until {until}  {}", c.id, enum_text(&c.role), c.subject.as_deref().unwrap_or(""));
                     }
                 }
             }
@@ -224,6 +318,11 @@ fn print_table(report: &ScanReport) {
     for e in &report.errors {
         eprintln!("error: {}: {} ({})", e.path, e.message, e.code);
     }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
+    println!("{}", serde_json::to_string_pretty(value).map_err(|e| e.to_string())?);
+    Ok(())
 }
 
 fn enum_text<T: serde::Serialize>(value: &T) -> String {

@@ -4,6 +4,7 @@
 pub mod card;
 pub mod certs;
 pub mod dashboard;
+pub mod doctor;
 mod der;
 pub mod igc;
 pub mod inventory;
