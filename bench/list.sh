@@ -58,34 +58,37 @@ if [[ -x /usr/bin/time ]] && /usr/bin/time -f '%e %M' -o /dev/null true 2>/dev/n
 fi
 logs=$cache/logs
 mkdir -p "$logs"
+rm -f "$logs"/*.err "$logs"/*.time "$logs"/list.json
 
 now() { if [[ -n ${EPOCHREALTIME:-} ]]; then echo "${EPOCHREALTIME/,/.}"; else date +%s.%N; fi; }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-declare -A wall rss
+declare -A wall rss cpu
 # measure KEY COMMAND...: runs it $runs times (stdout to /dev/null, stderr to $logs/KEY.err),
-# keeps the median wall time (s) and the median max RSS (MB).
+# keeps the median wall time (s), max RSS (MB) and CPU time (user + system, s).
 measure() {
     local key=$1
     shift
-    local walls=() rsses=() t0 t1 i
+    local walls=() rsses=() cpus=() t0 t1 i
     for ((i = 1; i <= runs; i++)); do
         if [[ -n $gnu_time ]]; then
             t0=$(now)
-            "$gnu_time" -f '%e %M' -o "$logs/$key.time" "$@" >/dev/null 2>"$logs/$key.err" || { say "$key failed: see $logs/$key.err"; exit 1; }
+            "$gnu_time" -f '%e %M %U %S' -o "$logs/$key.time" "$@" >/dev/null 2>"$logs/$key.err" || { say "$key failed: see $logs/$key.err"; exit 1; }
             t1=$(now)
             rsses+=("$(awk 'END { printf "%.1f", $2 / 1024 }' "$logs/$key.time")")
+            cpus+=("$(awk 'END { printf "%.2f", $3 + $4 }' "$logs/$key.time")")
         else
             local TIMEFORMAT=%R
             t0=0
             t1=$({ time "$@" >/dev/null 2>"$logs/$key.err"; } 2>&1) || { say "$key failed: see $logs/$key.err"; exit 1; }
         fi
         walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
-        say "   $key run $i: ${walls[-1]} s${rsses:+, ${rsses[-1]} MB}"
+        say "   $key run $i: ${walls[-1]} s${rsses:+, ${rsses[-1]} MB, ${cpus[-1]} s CPU}"
     done
     wall[$key]=$(printf '%s\n' "${walls[@]}" | median)
     rss[$key]=$( ((${#rsses[@]})) && printf '%s\n' "${rsses[@]}" | median || echo -)
+    cpu[$key]=$( ((${#cpus[@]})) && printf '%s\n' "${cpus[@]}" | median || echo -)
 }
 
 # Every file of the corpus once more, so that every run reads from the page cache.
@@ -112,6 +115,8 @@ if wanted floor; then
     measure floor1 "$bin/floor" "$corpus" 1
     say "== floor, 2 threads"
     measure floor2 "$bin/floor" "$corpus" 2
+    say "== floor + signature verification, 2 threads (a reference, not the floor)"
+    measure floor2v "$bin/floor" "$corpus" 2 verify
 fi
 if wanted list; then
     say "== certisante list --json (CERTISANTE_EXTRA_ANCHORS=$CERTISANTE_EXTRA_ANCHORS)"
@@ -134,7 +139,7 @@ ratio() { # ratio KEY BASE
 }
 row() { # row KEY THREADS LABEL
     [[ -n ${wall[$1]:-} ]] || return 0
-    printf '%-58s %7s %9s %9s %9s %9s\n' "$3" "$2" "${wall[$1]}" "${rss[$1]}" "$(ratio "$1" floor1)" "$(ratio "$1" floor2)"
+    printf '%-58s %7s %9s %8s %9s %9s %9s\n' "$3" "$2" "${wall[$1]}" "${cpu[$1]}" "${rss[$1]}" "$(ratio "$1" floor1)" "$(ratio "$1" floor2)"
 }
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
@@ -142,12 +147,14 @@ echo
 echo "corpus:   $corpus ($(cat "$corpus/corpus.txt"))"
 echo "machine:  $(nproc) cores, $cpu, $(uname -sr), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo)"
 echo "versions: $("$bin/certisante" --version), $(openssl version | cut -d' ' -f1-2), python $("$python" -c 'import sys, cryptography; print(sys.version.split()[0], "cryptography", cryptography.__version__)')"
+echo "load:     $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) (1, 5, 15 min averages, at the end; above 0 means other work shared the cores)"
 echo "timing:   median of $runs runs, wall clock of the whole process(es), files in the page cache;" \
-    "max RSS from ${gnu_time:-(no /usr/bin/time: not measured)}"
+    "CPU (user + system) and max RSS from ${gnu_time:-(no /usr/bin/time: not measured)}; ratios are of wall times"
 echo
-printf '%-58s %7s %9s %9s %9s %9s\n' "what" "threads" "wall (s)" "RSS (MB)" "/floor 1t" "/floor 2t"
+printf '%-58s %7s %9s %8s %9s %9s %9s\n' "what" "threads" "wall (s)" "CPU (s)" "RSS (MB)" "/floor 1t" "/floor 2t"
 row floor1 1 "floor: x509-parser parse_x509_certificate, in process"
 row floor2 2 "floor: same, rayon pool"
+row floor2v 2 "floor + verify each leaf's RSA signature (reference)"
 row list 2 "certisante list --json DIR >/dev/null"
 row openssl 1 "openssl x509|pkcs7|pkcs12, one process per file"
 row python 1 "python cryptography, load every file"
@@ -155,7 +162,7 @@ echo
 if [[ -n ${wall[list]:-} ]]; then
     echo "certisante list found: $(jq -r '"\(.certificates | length) certificates (\([.certificates[] | select(.chain.status == "trusted")] | length) trusted), \(.errors | length) errors"' "$logs/list.json" 2>/dev/null || echo '(jq missing)')"
 fi
-for key in floor1 floor2 python; do
+for key in floor1 floor2 floor2v python; do
     if [[ -s $logs/$key.err ]]; then tail -n 1 "$logs/$key.err"; fi
 done
 if [[ -n ${wall[list]:-} && -n ${wall[floor2]:-} ]]; then

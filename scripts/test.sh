@@ -31,13 +31,14 @@ harness=$(mktemp -d)
 export CERTISANTE_PCSCD_DIR="$harness/pcscd" CERTISANTE_TOKEN_HARNESS="$harness/tokens"
 step harness bash -c 'bash tests/harness/pcscd.sh start && bash tests/harness/tokens.sh all "$CERTISANTE_TOKEN_HARNESS"'
 step cargo-test cargo test --workspace --no-fail-fast
-bash tests/harness/pcscd.sh stop >/dev/null 2>&1 || true
 if rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu && command -v x86_64-w64-mingw32-gcc >/dev/null; then
   step windows-check cargo check -p certisante-core -p certisante-cli --target x86_64-pc-windows-gnu
 else
   echo "=== windows-check: SKIPPED (x86_64-pc-windows-gnu target or mingw-w64 missing)"
 fi
 step e2e bash tests/e2e/run.sh
+bash tests/harness/pcscd.sh stop >/dev/null 2>&1 || true
+rm -rf "$harness"
 
 # Count individual tests: cargo's "test result:" lines, vitest's "Tests  N passed", node's "# pass N".
 passed=0; failed=0

@@ -8,6 +8,9 @@ use tauri::{Emitter, Manager};
 
 pub use state::AppState;
 
+/// Keeps the card watcher alive for the app's lifetime.
+struct CardWatcherHandle(#[allow(dead_code)] std::sync::Mutex<Option<certisante_core::card::CardWatcher>>);
+
 /// Registers every command, plugin and start-up task on a builder (shared by `run` and
 /// the IPC tests, which pass Tauri's mock builder).
 pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
@@ -21,8 +24,21 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::dashboard::rescan,
             commands::dashboard::save_settings,
             commands::files::check_pkcs12,
+            commands::card::card_status,
+            commands::card::check_card,
         ])
         .setup(|app| {
+            // Readers and cards, live: the watcher blocks in SCardGetStatusChange (no
+            // polling) and each change goes to the UI as a `card-event`.
+            let events = app.handle().clone();
+            match certisante_core::card::CardWatcher::start(move |event| {
+                let _ = events.emit("card-event", event);
+            }) {
+                Ok(watcher) => {
+                    app.manage(CardWatcherHandle(std::sync::Mutex::new(Some(watcher))));
+                }
+                Err(e) => eprintln!("certisante: the card watcher could not start: {e}"),
+            }
             // Watched folders are re-scanned at every start, in the background.
             let handle = app.handle().clone();
             let state = app.state::<AppState>().inner().clone();

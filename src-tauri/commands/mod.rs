@@ -1,4 +1,5 @@
 //! Commands grouped by screen; each only translates between the UI and the core.
 
+pub mod card;
 pub mod dashboard;
 pub mod files;

@@ -15,7 +15,17 @@ export HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share" XDG_CONFIG_HOME
 export CERTISANTE_DATA_DIR="$work/data" CERTISANTE_EXTRA_ANCHORS="$work/fixtures/anchors"
 "$target/debug/certisante" watch add "$work/fixtures/certs" >/dev/null
 
-export E2E_APP="$target/debug/certisante-app" E2E_FIXTURES="$work/fixtures"
+# The card: the harness pcscd (vpcd readers) and the SoftHSM2 token standing for the
+# card's middleware, both started by scripts/test.sh (tests/harness/).
+[ -n "${CERTISANTE_PCSCD_DIR:-}" ] && [ -f "$CERTISANTE_PCSCD_DIR/env" ] || { echo "e2e: the harness pcscd is not running (tests/harness/pcscd.sh start)"; exit 1; }
+[ -n "${CERTISANTE_TOKEN_HARNESS:-}" ] && [ -f "$CERTISANTE_TOKEN_HARNESS/softhsm.env" ] || { echo "e2e: the token harness did not run (tests/harness/tokens.sh)"; exit 1; }
+set -a
+. "$CERTISANTE_PCSCD_DIR/env"
+SOFTHSM2_CONF=$(sed -n 's/^SOFTHSM2_CONF=//p' "$CERTISANTE_TOKEN_HARNESS/softhsm.env")
+CERTISANTE_PKCS11_MODULE=$(sed -n 's/^SOFTHSM_MODULE=//p' "$CERTISANTE_TOKEN_HARNESS/softhsm.env")
+set +a
+
+export E2E_APP="$target/debug/certisante-app" E2E_FIXTURES="$work/fixtures" E2E_VCARD="$target/debug/certisante-vcard"
 export E2E_ARTIFACTS="$root/tests/e2e/artifacts"
 mkdir -p "$E2E_ARTIFACTS"
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '

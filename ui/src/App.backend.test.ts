@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import App from './App.svelte';
 import type { Dashboard } from './lib/bindings/Dashboard';
-import { makeCert } from './lib/test-fixtures';
+import { emptyReader, makeCert } from './lib/test-fixtures';
 
 const expiredLongAgo = makeCert({
   sha256: '11'.repeat(32),
@@ -54,6 +54,7 @@ function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
       thresholds: { warn_days: 30, crit_days: 7 },
       hide_expired_after_days: 30,
       include_os_stores: true,
+      pkcs11_module: null,
     },
     ...overrides,
   };
@@ -69,6 +70,9 @@ beforeEach(() => {
   handler = (cmd) => {
     if (['get_dashboard', 'rescan', 'add_watched', 'remove_watched', 'save_settings'].includes(cmd)) {
       return dashboard();
+    }
+    if (cmd === 'card_status') {
+      return emptyReader();
     }
     throw { code: 'test.unexpected', message: cmd };
   };
@@ -115,7 +119,7 @@ function commands(): string[] {
 describe('App with the back end', () => {
   it('lists the certificates in the back end order, hiding long-expired ones', async () => {
     const root = await render();
-    expect(commands()).toEqual(['get_dashboard']);
+    expect(commands().sort()).toEqual(['card_status', 'get_dashboard']);
     expect(root.querySelector('[data-testid="empty-state"]')).toBeNull();
     expect(rows(root).map((row) => row.dataset.sha256)).toEqual([expiring.sha256, testCert.sha256]);
     expect(rows(root).map((row) => row.dataset.status)).toEqual(['expiring', 'valid']);
@@ -251,6 +255,9 @@ describe('App with the back end', () => {
     const warn = root.querySelector<HTMLInputElement>('[data-testid="settings-warn-days"]')!;
     warn.value = '60';
     warn.dispatchEvent(new Event('input', { bubbles: true }));
+    const module = root.querySelector<HTMLInputElement>('[data-testid="settings-pkcs11-module"]')!;
+    expect(module.value).toBe('');
+    expect(module.placeholder).toContain('libcps3_pkcs11');
     root.querySelector<HTMLButtonElement>('[data-testid="settings-save"]')!.click();
     await settle();
     expect(calls.at(-1)).toEqual({
@@ -261,10 +268,24 @@ describe('App with the back end', () => {
           thresholds: { warn_days: 60, crit_days: 7 },
           hide_expired_after_days: 30,
           include_os_stores: true,
+          pkcs11_module: null,
         },
       },
     });
     expect(root.querySelector('[data-testid="settings-panel"]')).toBeNull();
+
+    // A module path typed in the settings is sent trimmed.
+    root.querySelector<HTMLButtonElement>('[data-testid="settings-button"]')!.click();
+    flushSync();
+    const again = root.querySelector<HTMLInputElement>('[data-testid="settings-pkcs11-module"]')!;
+    again.value = ' /opt/cryptolib/libcps3_pkcs11_lux.so ';
+    again.dispatchEvent(new Event('input', { bubbles: true }));
+    root.querySelector<HTMLButtonElement>('[data-testid="settings-save"]')!.click();
+    await settle();
+    expect(calls.at(-1)?.cmd).toBe('save_settings');
+    expect((calls.at(-1)?.args?.settings as { pkcs11_module: string | null }).pkcs11_module).toBe(
+      '/opt/cryptolib/libcps3_pkcs11_lux.so',
+    );
   });
 
   it('shows a translated error when a command fails', async () => {

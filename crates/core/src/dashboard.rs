@@ -76,6 +76,10 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(crate::inventory::ScanProgress::export_all_to(&dir))?;
     export(crate::inventory::ScanReport::export_all_to(&dir))?;
     export(crate::registry::ScanSummary::export_all_to(&dir))?;
+    export(crate::card_access::CardStatus::export_all_to(&dir))?;
+    export(crate::card_access::CardCheck::export_all_to(&dir))?;
+    export(crate::card::CardEvent::export_all_to(&dir))?;
+    export(crate::doctor::DoctorReport::export_all_to(&dir))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();

@@ -2,6 +2,7 @@
 //! no terminal: the desktop shell and the `certisante` CLI only translate.
 
 pub mod card;
+pub mod card_access;
 pub mod certs;
 pub mod dashboard;
 pub mod doctor;

@@ -68,11 +68,14 @@ pub struct Settings {
     pub hide_expired_after_days: Option<i64>,
     /// Include the OS certificate stores (NSS, Windows, macOS) in scans.
     pub include_os_stores: bool,
+    /// Path of the card's PKCS#11 module (Cryptolib CPS); None: its usual places.
+    #[serde(default)]
+    pub pkcs11_module: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { language: "fr".into(), thresholds: Thresholds::default(), hide_expired_after_days: None, include_os_stores: true }
+        Self { language: "fr".into(), thresholds: Thresholds::default(), hide_expired_after_days: None, include_os_stores: true, pkcs11_module: None }
     }
 }
 

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 
 import {
   addWatched,
+  cardStatus,
+  checkCard,
   checkPkcs12,
   getDashboard,
   hasBackend,
+  onCardEvent,
   pickFiles,
   pickFolders,
   removeWatched,
@@ -47,6 +50,9 @@ describe('without the Tauri back end', () => {
       () => rescan(),
       () => saveSettings(defaultSettings()),
       () => checkPkcs12('/tmp/a.p12', 'secret'),
+      () => cardStatus(),
+      () => checkCard(null, '1234'),
+      () => onCardEvent(() => {}),
       () => pickFolders('title'),
       () => pickFiles('title', 'Certificats'),
       () =>

@@ -8,6 +8,9 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 
 import type { ApiError } from './bindings/ApiError';
+import type { CardCheck } from './bindings/CardCheck';
+import type { CardEvent } from './bindings/CardEvent';
+import type { CardStatus } from './bindings/CardStatus';
 import type { Dashboard } from './bindings/Dashboard';
 import type { Pkcs12Check } from './bindings/Pkcs12Check';
 import type { ScanProgress } from './bindings/ScanProgress';
@@ -105,6 +108,20 @@ export function checkPkcs12(path: string, password: string): Promise<Pkcs12Check
   return call<Pkcs12Check>('check_pkcs12', { path, password });
 }
 
+/** The readers, the card in them and what its middleware says, read without any PIN. */
+export function cardStatus(): Promise<CardStatus> {
+  return call<CardStatus>('card_status');
+}
+
+/**
+ * Checks the card: one login with `pin` (null when the reader's pad or the middleware's
+ * own window asks for it), one signature, one logout. Called once per user action and
+ * never retried here. The PIN is passed straight through: neither logged nor kept.
+ */
+export function checkCard(slotId: number | null, pin: string | null): Promise<CardCheck> {
+  return call<CardCheck>('check_card', { slotId, pin });
+}
+
 /** Opens the native folder picker; resolves to the chosen folders ([] when cancelled). */
 export async function pickFolders(title: string): Promise<string[]> {
   if (!hasBackend()) {
@@ -188,4 +205,19 @@ export async function subscribe(handlers: BackendEvents): Promise<Unsubscribe> {
     throw toApiError(error);
   }
   return stop;
+}
+
+/**
+ * Listens to the back end's `card-event` (readers and cards coming and going, the PC/SC
+ * service stopping or coming back). Resolves to a function that stops listening.
+ */
+export async function onCardEvent(handler: (event: CardEvent) => void): Promise<Unsubscribe> {
+  if (!hasBackend()) {
+    throw noBackend();
+  }
+  try {
+    return await listen<CardEvent>('card-event', (event) => handler(event.payload));
+  } catch (error) {
+    throw toApiError(error);
+  }
 }

@@ -43,6 +43,11 @@ const fr = {
   'settings.saved': 'Réglages enregistrés.',
   'settings.invalidThresholds': 'Les seuils doivent vérifier : 0 ≤ critique ≤ alerte ≤ 3650 jours (nombres entiers).',
   'settings.invalidHide': 'Le nombre de jours doit être un entier positif ou nul.',
+  'settings.card': 'Carte CPS',
+  'settings.pkcs11Module': 'Module PKCS#11 de la carte (Cryptolib CPS)',
+  'settings.pkcs11ModulePlaceholder': 'Emplacement habituel, par ex. {path}',
+  'settings.pkcs11ModuleHint': 'Laissez vide pour utiliser l’emplacement habituel de Cryptolib CPS.',
+  'settings.pkcs11ModuleInUse': 'Module utilisé : {path}',
 
   'progress.label': 'Progression de l’analyse',
   'progress.count': '{done} / {total} fichiers',
@@ -219,6 +224,58 @@ const fr = {
 
   'drop.overlay': 'Déposez vos fichiers ou dossiers pour les surveiller',
 
+  'card.region': 'Carte et lecteur',
+  'card.state.no_service': 'Service des cartes à puce arrêté',
+  'card.state.no_reader': 'Aucun lecteur de carte connecté',
+  'card.state.no_card': 'Aucune carte dans le lecteur',
+  'card.unrecognized': 'Carte non reconnue',
+  'card.atr': 'ATR {atr}',
+  'card.otherReaders': '+ {count} autre(s) lecteur(s)',
+  'card.reader.card_in_use': 'utilisée par une autre application',
+  'card.reader.mute': 'la carte ne répond pas (mal insérée ?)',
+  'card.reader.unavailable': 'lecteur indisponible',
+  'card.cannotSign': 'Sans contact : cette carte ne permet pas de signer',
+  'card.holderUnknown': 'Titulaire non lu',
+  'card.typeUnconfirmed': '{type} (à confirmer)',
+  'card.middlewareMissing': 'Middleware de la carte introuvable',
+  'card.middlewareError': 'Middleware de la carte en erreur',
+  'card.check': 'Vérifier la carte',
+  'card.checkUnavailable': 'Insérez une carte CPS lisible par son middleware (Cryptolib CPS).',
+  'card.checked': 'Carte vérifiée : {holder}',
+
+  'cardType.CPS': 'CPS (professionnel de santé)',
+  'cardType.CPE': 'CPE (personnel d’établissement)',
+  'cardType.CPA': 'CPA (personnel autorisé)',
+  'cardType.CPF': 'CPF (professionnel en formation)',
+  'cardType.unknown': 'Type de carte inconnu',
+
+  'pin.title': 'Vérifier la carte',
+  'pin.intro':
+    'CertiSanté ouvre une session sur la carte, fait signer un défi par sa clé d’authentification, puis ferme la session. Le code PIN sert uniquement à cette vérification : il n’est ni enregistré ni conservé.',
+  'pin.label': 'Code PIN de la carte',
+  'pin.length': '{min} à {max} caractères',
+  'pin.lengthMin': 'Au moins {min} caractères',
+  'pin.lengthMax': 'Au plus {max} caractères',
+  'pin.submit': 'Vérifier',
+  'pin.checking': 'Vérification…',
+  'pin.cancel': 'Annuler',
+  'pin.close': 'Fermer',
+  'pin.empty': 'Saisissez le code PIN.',
+  'pin.countLow': 'Un code PIN erroné a déjà été saisi : il reste peu d’essais.',
+  'pin.finalTry': 'Dernier essai : un code erroné bloquera la carte.',
+  'pin.locked':
+    'Le code PIN de cette carte est bloqué. Il doit être débloqué avec le code de déblocage de la carte, à l’aide des outils de la carte de l’ANS (Cryptolib CPS). CertiSanté n’essaie jamais de code sur une carte bloquée.',
+  'pin.toBeChanged':
+    'Le code PIN de cette carte doit être changé avant usage, avec les outils de la carte de l’ANS (Cryptolib CPS).',
+  'pin.protectedPath': 'Saisissez le code sur le lecteur ou dans la fenêtre du logiciel de la carte.',
+  'pin.protectedWaiting': 'En attente du code sur le lecteur ou dans la fenêtre du logiciel de la carte…',
+  'pin.triesOk':
+    'La carte ne signale aucun code erroné depuis sa dernière utilisation réussie. Elle n’indique pas le nombre exact d’essais restants.',
+  'pin.triesNotExact': 'La carte n’indique pas le nombre exact d’essais restants.',
+  'pin.triesUnknown':
+    'L’état du code PIN n’a pas pu être lu : on ne sait pas si des codes erronés ont déjà été saisis.',
+  'pin.noToken': 'La carte n’est plus détectée : réinsérez-la pour la vérifier.',
+
   'error.generic': 'Une erreur inattendue s’est produite.',
   'error.app.no_backend': 'Le moteur de CertiSanté n’est pas disponible (page ouverte hors de l’application).',
   'error.certs.p12_bad_password': 'Mot de passe incorrect pour ce fichier PKCS#12.',
@@ -248,6 +305,34 @@ const fr = {
   'error.igc.unverified_issuer':
     'Se réclame d’une autorité IGC-Santé, mais aucune chaîne vers les racines IGC-Santé n’a pu être vérifiée.',
   'error.igc.structure_id_invalid': 'La clé de contrôle de l’identifiant de structure (FINESS/SIRET) est incorrecte.',
+  'error.app.internal': 'Erreur interne de CertiSanté.',
+  'error.card.pcsc_unavailable':
+    'Le service des cartes à puce n’est pas démarré : démarrez pcscd (Linux) ou le service Windows « Carte à puce ».',
+  'error.card.no_reader': 'Aucun lecteur de carte à puce n’est connecté.',
+  'error.card.no_card': 'Aucune carte dans le lecteur : insérez la carte CPS.',
+  'error.card.pcsc_error': 'Le service des cartes à puce a renvoyé une erreur.',
+  'error.token.pin_incorrect': 'Code PIN incorrect. Le nombre d’essais est limité avant le blocage de la carte.',
+  'error.token.pin_locked':
+    'Code PIN bloqué : la carte doit être débloquée avec son code de déblocage, à l’aide des outils de la carte de l’ANS (Cryptolib CPS). CertiSanté n’essaie jamais de code sur une carte bloquée.',
+  'error.token.pin_length': 'Le code PIN n’a pas la longueur attendue par cette carte : il n’a pas été envoyé.',
+  'error.token.pin_required': 'Le code PIN de la carte est nécessaire pour cette vérification.',
+  'error.token.pin_expired': 'Le code PIN a expiré : changez-le avec les outils de la carte de l’ANS (Cryptolib CPS).',
+  'error.token.card_removed': 'La carte a été retirée pendant l’opération.',
+  'error.token.no_token':
+    'Le middleware de la carte ne voit aucune carte : insérez la carte CPS ; si elle est insérée, redémarrez le middleware.',
+  'error.token.module_not_found':
+    'Middleware de la carte (Cryptolib CPS) introuvable : installez Cryptolib CPS, ou indiquez le chemin de son module PKCS#11 dans les réglages.',
+  'error.token.module_not_loadable':
+    'Le module PKCS#11 de la carte ne peut pas être chargé (fichier incompatible ou endommagé) : réinstallez Cryptolib CPS ou corrigez le chemin dans les réglages.',
+  'error.token.already_logged_in': 'Une session est déjà ouverte sur cette carte : fermez-la, puis recommencez.',
+  'error.token.not_logged_in': 'La session sur la carte a été perdue (carte retirée puis réinsérée ?).',
+  'error.token.key_not_found': 'Clé d’authentification introuvable sur la carte.',
+  'error.token.key_always_authenticate': 'Cette clé demande le code PIN à chaque usage : CertiSanté ne l’utilise pas.',
+  'error.token.key_cannot_sign': 'Cette clé de la carte n’est pas autorisée à signer.',
+  'error.token.mechanism_mismatch': 'Mécanisme de signature incompatible avec la clé de la carte.',
+  'error.token.mechanism_unsupported': 'La carte ne propose pas ce mécanisme de signature.',
+  'error.token.pkcs11_error': 'Le middleware de la carte a renvoyé une erreur.',
+  'error.token.login_cancelled': 'Saisie du code annulée.',
 } as const;
 
 export type Key = keyof typeof fr;
@@ -287,6 +372,11 @@ const en: Dictionary = {
   'settings.saved': 'Settings saved.',
   'settings.invalidThresholds': 'Thresholds must satisfy: 0 ≤ critical ≤ warning ≤ 3650 days (whole numbers).',
   'settings.invalidHide': 'The number of days must be a whole number, zero or more.',
+  'settings.card': 'CPS card',
+  'settings.pkcs11Module': 'Card PKCS#11 module (Cryptolib CPS)',
+  'settings.pkcs11ModulePlaceholder': 'Usual location, e.g. {path}',
+  'settings.pkcs11ModuleHint': 'Leave empty to use Cryptolib CPS’s usual location.',
+  'settings.pkcs11ModuleInUse': 'Module in use: {path}',
 
   'progress.label': 'Scan progress',
   'progress.count': '{done} / {total} files',
@@ -463,6 +553,56 @@ const en: Dictionary = {
 
   'drop.overlay': 'Drop your files or folders to watch them',
 
+  'card.region': 'Card and reader',
+  'card.state.no_service': 'Smart-card service stopped',
+  'card.state.no_reader': 'No card reader connected',
+  'card.state.no_card': 'No card in the reader',
+  'card.unrecognized': 'Unrecognised card',
+  'card.atr': 'ATR {atr}',
+  'card.otherReaders': '+ {count} other reader(s)',
+  'card.reader.card_in_use': 'in use by another application',
+  'card.reader.mute': 'the card does not answer (badly inserted?)',
+  'card.reader.unavailable': 'reader unavailable',
+  'card.cannotSign': 'Contactless: this card cannot sign',
+  'card.holderUnknown': 'Holder not read',
+  'card.typeUnconfirmed': '{type} (unconfirmed)',
+  'card.middlewareMissing': 'Card middleware not found',
+  'card.middlewareError': 'Card middleware error',
+  'card.check': 'Check the card',
+  'card.checkUnavailable': 'Insert a CPS card its middleware (Cryptolib CPS) can read.',
+  'card.checked': 'Card checked: {holder}',
+
+  'cardType.CPS': 'CPS (health professional)',
+  'cardType.CPE': 'CPE (facility staff)',
+  'cardType.CPA': 'CPA (authorised staff)',
+  'cardType.CPF': 'CPF (professional in training)',
+  'cardType.unknown': 'Unknown card type',
+
+  'pin.title': 'Check the card',
+  'pin.intro':
+    'CertiSanté opens a session on the card, has its authentication key sign a challenge, then closes the session. The PIN is only used for this check: it is neither saved nor kept.',
+  'pin.label': 'Card PIN',
+  'pin.length': '{min} to {max} characters',
+  'pin.lengthMin': 'At least {min} characters',
+  'pin.lengthMax': 'At most {max} characters',
+  'pin.submit': 'Check',
+  'pin.checking': 'Checking…',
+  'pin.cancel': 'Cancel',
+  'pin.close': 'Close',
+  'pin.empty': 'Type the PIN.',
+  'pin.countLow': 'A wrong PIN has already been entered: few tries are left.',
+  'pin.finalTry': 'Last try: a wrong PIN will lock the card.',
+  'pin.locked':
+    'This card’s PIN is locked. It must be unblocked with the card’s unblock code, using ANS’s card tools (Cryptolib CPS). CertiSanté never tries a PIN on a locked card.',
+  'pin.toBeChanged': 'This card’s PIN must be changed before use, with ANS’s card tools (Cryptolib CPS).',
+  'pin.protectedPath': 'Type the PIN on the reader or in the card software’s window.',
+  'pin.protectedWaiting': 'Waiting for the PIN on the reader or in the card software’s window…',
+  'pin.triesOk':
+    'The card reports no wrong PIN since it was last used successfully. It does not tell the exact number of tries left.',
+  'pin.triesNotExact': 'The card does not tell the exact number of tries left.',
+  'pin.triesUnknown': 'The PIN state could not be read: whether wrong PINs were already entered is unknown.',
+  'pin.noToken': 'The card is no longer detected: insert it again to check it.',
+
   'error.generic': 'An unexpected error occurred.',
   'error.app.no_backend': 'The CertiSanté engine is not available (page opened outside the application).',
   'error.certs.p12_bad_password': 'Wrong password for this PKCS#12 file.',
@@ -491,6 +631,34 @@ const en: Dictionary = {
     'Claims an IGC-Santé issuer, but the signature does not match that authority’s key: not an IGC-Santé certificate.',
   'error.igc.unverified_issuer': 'Claims an IGC-Santé issuer, but no chain to the IGC-Santé roots could be verified.',
   'error.igc.structure_id_invalid': 'The structure identifier’s check digit (FINESS/SIRET) is wrong.',
+  'error.app.internal': 'CertiSanté internal error.',
+  'error.card.pcsc_unavailable':
+    'The smart-card service is not running: start pcscd (Linux) or the Windows “Smart Card” (Carte à puce) service.',
+  'error.card.no_reader': 'No smart-card reader is connected.',
+  'error.card.no_card': 'No card in the reader: insert the CPS card.',
+  'error.card.pcsc_error': 'The smart-card service returned an error.',
+  'error.token.pin_incorrect': 'Wrong PIN. The number of tries before the card locks is limited.',
+  'error.token.pin_locked':
+    'PIN locked: the card must be unblocked with its unblock code, using ANS’s card tools (Cryptolib CPS). CertiSanté never tries a PIN on a locked card.',
+  'error.token.pin_length': 'The PIN does not have the length this card expects: it was not sent.',
+  'error.token.pin_required': 'The card’s PIN is needed for this check.',
+  'error.token.pin_expired': 'The PIN has expired: change it with ANS’s card tools (Cryptolib CPS).',
+  'error.token.card_removed': 'The card was removed during the operation.',
+  'error.token.no_token':
+    'The card middleware sees no card: insert the CPS card; if it is inserted, restart the middleware.',
+  'error.token.module_not_found':
+    'Card middleware (Cryptolib CPS) not found: install Cryptolib CPS, or set the path of its PKCS#11 module in the settings.',
+  'error.token.module_not_loadable':
+    'The card’s PKCS#11 module cannot be loaded (incompatible or damaged file): reinstall Cryptolib CPS or fix the path in the settings.',
+  'error.token.already_logged_in': 'A session is already open on this card: close it, then try again.',
+  'error.token.not_logged_in': 'The session on the card was lost (card removed and inserted again?).',
+  'error.token.key_not_found': 'Authentication key not found on the card.',
+  'error.token.key_always_authenticate': 'This key asks for the PIN on every use: CertiSanté does not use it.',
+  'error.token.key_cannot_sign': 'This key of the card is not allowed to sign.',
+  'error.token.mechanism_mismatch': 'Signature mechanism incompatible with the card’s key.',
+  'error.token.mechanism_unsupported': 'The card does not offer this signature mechanism.',
+  'error.token.pkcs11_error': 'The card middleware returned an error.',
+  'error.token.login_cancelled': 'PIN entry cancelled.',
 };
 
 export const dictionaries: Record<Lang, Dictionary> = { fr, en };

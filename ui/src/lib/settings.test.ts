@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { defaultSettings, formFromSettings, settingsFromForm } from './settings';
+import { defaultSettings, formFromSettings, modulePlaceholder, settingsFromForm } from './settings';
 
 describe('settings form', () => {
   it('defaults to 30/7 days, no hiding, OS stores included', () => {
@@ -11,12 +11,14 @@ describe('settings form', () => {
       hideExpired: false,
       hideExpiredDays: 90,
       includeOsStores: true,
+      pkcs11Module: '',
     });
+    expect(defaultSettings().pkcs11_module).toBe(null);
   });
 
   it('reads thresholds sent as JSON numbers', () => {
     const fromBackend = JSON.parse(
-      '{"language":"en","thresholds":{"warn_days":60,"crit_days":15},"hide_expired_after_days":30,"include_os_stores":false}',
+      '{"language":"en","thresholds":{"warn_days":60,"crit_days":15},"hide_expired_after_days":30,"include_os_stores":false,"pkcs11_module":"/opt/cps/libcps3_pkcs11_lux.so"}',
     );
     expect(formFromSettings(fromBackend)).toEqual({
       warnDays: 60,
@@ -24,12 +26,27 @@ describe('settings form', () => {
       hideExpired: true,
       hideExpiredDays: 30,
       includeOsStores: false,
+      pkcs11Module: '/opt/cps/libcps3_pkcs11_lux.so',
     });
+  });
+
+  it('reads settings stored before the module path existed', () => {
+    const old = JSON.parse(
+      '{"language":"fr","thresholds":{"warn_days":30,"crit_days":7},"hide_expired_after_days":null,"include_os_stores":true}',
+    );
+    expect(formFromSettings(old).pkcs11Module).toBe('');
   });
 
   it('builds settings that serialise to plain JSON numbers', () => {
     const result = settingsFromForm(
-      { warnDays: 45, critDays: 10, hideExpired: true, hideExpiredDays: 365, includeOsStores: false },
+      {
+        warnDays: 45,
+        critDays: 10,
+        hideExpired: true,
+        hideExpiredDays: 365,
+        includeOsStores: false,
+        pkcs11Module: '  /opt/cps/libcps3_pkcs11_lux.so ',
+      },
       'en',
     );
     expect(result.ok).toBe(true);
@@ -41,20 +58,30 @@ describe('settings form', () => {
         thresholds: { warn_days: 45, crit_days: 10 },
         hide_expired_after_days: 365,
         include_os_stores: false,
+        pkcs11_module: '/opt/cps/libcps3_pkcs11_lux.so',
       },
     });
   });
 
-  it('sends null when hiding is off', () => {
+  it('sends null when hiding is off and when the module path is left empty', () => {
     const result = settingsFromForm(
-      { warnDays: 30, critDays: 7, hideExpired: false, hideExpiredDays: 12, includeOsStores: true },
+      { warnDays: 30, critDays: 7, hideExpired: false, hideExpiredDays: 12, includeOsStores: true, pkcs11Module: '  ' },
       'fr',
     );
     expect(result.ok && result.settings.hide_expired_after_days).toBe(null);
+    expect(result.ok && result.settings.pkcs11_module).toBe(null);
+  });
+
+  it('suggests the usual module path of the platform', () => {
+    expect(modulePlaceholder('Mozilla/5.0 (X11; Linux x86_64)')).toBe('/usr/local/galss/libcps3_pkcs11_lux.so');
+    expect(modulePlaceholder('Mozilla/5.0 (Windows NT 10.0; Win64; x64)')).toBe(
+      'C:\\Windows\\System32\\cps3_pkcs11_w64.dll',
+    );
+    expect(modulePlaceholder('Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0)')).toBe('/usr/local/lib/libcps3_pkcs11_osx.dylib');
   });
 
   it('rejects thresholds out of order, negative, fractional or too large', () => {
-    const base = { hideExpired: false, hideExpiredDays: null, includeOsStores: true };
+    const base = { hideExpired: false, hideExpiredDays: null, includeOsStores: true, pkcs11Module: '' };
     for (const [warnDays, critDays] of [
       [7, 30],
       [-1, -2],
@@ -71,7 +98,10 @@ describe('settings form', () => {
 
   it('rejects an invalid number of days for hiding', () => {
     expect(
-      settingsFromForm({ warnDays: 30, critDays: 7, hideExpired: true, hideExpiredDays: null, includeOsStores: true }, 'fr'),
+      settingsFromForm(
+        { warnDays: 30, critDays: 7, hideExpired: true, hideExpiredDays: null, includeOsStores: true, pkcs11Module: '' },
+        'fr',
+      ),
     ).toEqual({ ok: false, error: 'settings.invalidHide' });
   });
 });

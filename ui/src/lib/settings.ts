@@ -14,6 +14,8 @@ export interface SettingsForm {
   hideExpired: boolean;
   hideExpiredDays: number | null;
   includeOsStores: boolean;
+  /** Path of the card's PKCS#11 module; empty: its usual places. */
+  pkcs11Module: string;
 }
 
 /** Settings used before the back end answered (or when it cannot). */
@@ -23,6 +25,7 @@ export function defaultSettings(language: Lang = DEFAULT_LANG): Settings {
     thresholds: { warn_days: DEFAULT_WARN_DAYS, crit_days: DEFAULT_CRIT_DAYS },
     hide_expired_after_days: null,
     include_os_stores: true,
+    pkcs11_module: null,
   };
 }
 
@@ -38,6 +41,8 @@ export function formFromSettings(settings: Settings): SettingsForm {
     hideExpired: hide !== null,
     hideExpiredDays: hide ?? 90,
     includeOsStores: settings.include_os_stores,
+    // Settings stored before the card support have no module path at all.
+    pkcs11Module: settings.pkcs11_module ?? '',
   };
 }
 
@@ -63,8 +68,26 @@ export function settingsFromForm(form: SettingsForm, language: Lang): FormResult
       thresholds: { warn_days: warnDays, crit_days: critDays },
       hide_expired_after_days: form.hideExpired ? form.hideExpiredDays : null,
       include_os_stores: form.includeOsStores,
+      pkcs11_module: moduleFromForm(form.pkcs11Module),
     },
   };
+}
+
+/** The module path as typed, trimmed; null (its usual places) when left empty. */
+function moduleFromForm(value: string | null | undefined): string | null {
+  const path = (value ?? '').trim();
+  return path === '' ? null : path;
+}
+
+/** Example module path for the placeholder, for the platform the app runs on. */
+export function modulePlaceholder(userAgent: string): string {
+  if (/windows/i.test(userAgent)) {
+    return 'C:\\Windows\\System32\\cps3_pkcs11_w64.dll';
+  }
+  if (/mac os|macintosh/i.test(userAgent)) {
+    return '/usr/local/lib/libcps3_pkcs11_osx.dylib';
+  }
+  return '/usr/local/galss/libcps3_pkcs11_lux.so';
 }
 
 /** The same settings with another language. */

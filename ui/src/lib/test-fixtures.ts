@@ -1,6 +1,11 @@
 // Builders for unit tests only (never imported by the application).
 
+import type { CardIdentity } from './bindings/CardIdentity';
+import type { CardStatus } from './bindings/CardStatus';
 import type { CertificateView } from './bindings/CertificateView';
+import type { PinStatus } from './bindings/PinStatus';
+import type { ReaderView } from './bindings/ReaderView';
+import type { TokenView } from './bindings/TokenView';
 
 export function makeCert(overrides: Partial<CertificateView> = {}): CertificateView {
   const base: CertificateView = {
@@ -51,4 +56,85 @@ export function makeCert(overrides: Partial<CertificateView> = {}): CertificateV
     last_seen: null,
   };
   return { ...base, ...overrides };
+}
+
+export const CPS3_ATR = '3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00';
+export const READER = 'Identiv uTrust 2700 R Smart Card Reader [CCID Interface] 00 00';
+
+export function cps3(overrides: Partial<CardIdentity> = {}): CardIdentity {
+  return {
+    atr: CPS3_ATR,
+    recognized: true,
+    model: 'cps3_contact',
+    family: 'CPS3',
+    label_fr: 'CPS3 (contact)',
+    label_en: 'CPS3 (contact)',
+    interface: 'contact',
+    can_sign: true,
+    ...overrides,
+  };
+}
+
+export function makeReader(overrides: Partial<ReaderView> = {}): ReaderView {
+  return { name: READER, status: 'empty', atr: null, card: null, ...overrides };
+}
+
+export function makePin(overrides: Partial<PinStatus> = {}): PinStatus {
+  return {
+    known: true,
+    initialized: true,
+    count_low: false,
+    final_try: false,
+    locked: false,
+    to_be_changed: false,
+    protected_authentication_path: false,
+    min_length: 4,
+    max_length: 8,
+    ...overrides,
+  };
+}
+
+export function makeToken(pin: Partial<PinStatus> = {}, overrides: Partial<TokenView> = {}): TokenView {
+  return {
+    details: {
+      slot_id: 1,
+      label: 'CPS de Jean DUPONT',
+      manufacturer: 'ASIP-SANTE',
+      model: 'CPS3',
+      serial_number: '8000123456',
+      slot_description: READER,
+      source: 'token',
+      initialized: true,
+      pin: makePin(pin),
+    },
+    holder: {
+      name: 'Jean DUPONT',
+      identifier: '810001234567',
+      card_type: 'CPS',
+      card_type_confirmed: true,
+      organization: null,
+      structure_id: null,
+    },
+    certificates: [],
+    warnings: [],
+    ...overrides,
+  };
+}
+
+/** A CPS3 in the reader, seen by the middleware. */
+export function cardInReader(token: TokenView = makeToken()): CardStatus {
+  return {
+    readers: [makeReader({ status: 'card_present', atr: CPS3_ATR, card: cps3() })],
+    readers_error: null,
+    tokens: {
+      module: { path: '/usr/local/galss/libcps3_pkcs11_lux.so', source: 'default', manufacturer: null, description: null, version: null },
+      tokens: [token],
+    },
+    tokens_error: null,
+  };
+}
+
+/** A reader without a card (the middleware is not asked then). */
+export function emptyReader(): CardStatus {
+  return { readers: [makeReader()], readers_error: null, tokens: null, tokens_error: null };
 }

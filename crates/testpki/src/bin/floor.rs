@@ -1,4 +1,4 @@
-//! `floor DIR [THREADS]`: the floor `certisante list` is measured against in
+//! `floor DIR [THREADS] [verify]`: the floor `certisante list` is measured against in
 //! `bench/list.sh` — bare x509-parser parsing of the corpus's certificates, in process.
 //!
 //! What it measures, from process start to exit (the script times the whole process):
@@ -20,23 +20,38 @@
 //! THREADS = 1 (default) runs everything on the main thread; THREADS > 1 runs steps 2–4
 //! on a rayon pool of that many threads, like `certisante list` does with its files.
 //! A summary goes to stderr, including the in-process time (without process start-up).
+//!
+//! With `verify` (a second reference, not the floor): steps 1–4 on the pool (all the
+//! certificates kept in memory), then 5. the signature of every certificate that is not
+//! a CA is verified with the key of the CA certificate whose subject is its issuer
+//! (x509-parser's `verify_signature`, ring: 10,000 RSA-2048 verifications for 10,000
+//! files) — the one cryptographic operation `certisante list` cannot avoid when it
+//! verifies chains (it verifies each distinct certificate once; the intermediate once).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let threads = args.get(2).map(|t| t.parse::<usize>().ok().filter(|&t| t > 0));
-    let (dir, threads) = match (args.get(1), threads, args.len()) {
-        (Some(dir), None, 2) => (PathBuf::from(dir), 1),
-        (Some(dir), Some(Some(t)), 3) => (PathBuf::from(dir), t),
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let verify = args.last().is_some_and(|a| a == "verify");
+    if verify {
+        args.pop();
+    }
+    let threads = args.get(1).map(|t| t.parse::<usize>().ok().filter(|&t| t > 0));
+    let (dir, threads) = match (args.first(), threads, args.len()) {
+        (Some(dir), None, 1) => (PathBuf::from(dir), 1),
+        (Some(dir), Some(Some(t)), 2) => (PathBuf::from(dir), t),
         _ => {
-            eprintln!("usage: floor DIR [THREADS]   (DIR as written by `corpus`)");
+            eprintln!("usage: floor DIR [THREADS] [verify]   (DIR as written by `corpus`)");
             std::process::exit(2);
         }
     };
+    if verify {
+        return parse_and_verify(&dir, threads);
+    }
     let started = Instant::now();
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("certs"))
         .expect("DIR/certs is readable")
@@ -92,6 +107,38 @@ fn main() {
         started.elapsed().as_secs_f64() * 1000.0
     );
     if parsed != certificates {
+        std::process::exit(1);
+    }
+}
+
+/// Step 5: every certificate parsed and kept, then the non-CA ones verified.
+fn parse_and_verify(dir: &Path, threads: usize) {
+    let started = Instant::now();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let (files, certificates, parsed, verified) = pool.install(|| {
+        let mut files: Vec<PathBuf> =
+            std::fs::read_dir(dir.join("certs")).expect("DIR/certs is readable").map(|e| e.expect("directory entry").path()).collect();
+        files.sort();
+        let mut ders: Vec<Vec<u8>> = files.par_iter().flat_map_iter(|file| file_certificates(file)).collect();
+        let containers = std::fs::read(dir.join("floor.der")).expect("DIR/floor.der is readable");
+        ders.extend(split_der(&containers).map(<[u8]>::to_vec));
+        let certs: Vec<_> = ders.par_iter().filter_map(|der| x509_parser::parse_x509_certificate(der).ok().map(|(_, c)| c)).collect();
+        let issuers: HashMap<&[u8], _> = certs.iter().filter(|c| c.is_ca()).map(|c| (c.subject().as_raw(), c.public_key())).collect();
+        let verified = certs
+            .par_iter()
+            .filter(|c| !c.is_ca())
+            .filter(|c| issuers.get(c.issuer().as_raw()).is_some_and(|key| c.verify_signature(Some(key)).is_ok()))
+            .count();
+        let leaves = certs.iter().filter(|c| !c.is_ca()).count();
+        (files.len(), ders.len(), certs.len(), (verified, leaves))
+    });
+    eprintln!(
+        "floor verify: threads={threads} files={files} certificates={certificates} parsed={parsed} verified={}/{} in {:.1} ms (in process)",
+        verified.0,
+        verified.1,
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    if parsed != certificates || verified.0 != verified.1 {
         std::process::exit(1);
     }
 }

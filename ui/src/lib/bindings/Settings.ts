@@ -16,4 +16,8 @@ hide_expired_after_days: number | null,
 /**
  * Include the OS certificate stores (NSS, Windows, macOS) in scans.
  */
-include_os_stores: boolean, };
+include_os_stores: boolean, 
+/**
+ * Path of the card's PKCS#11 module (Cryptolib CPS); None: its usual places.
+ */
+pkcs11_module: string | null, };
