@@ -125,7 +125,7 @@ fn run(cli: Cli) -> Result<u8, String> {
         Command::List { json, common, paths } => {
             let report = report(&common, &paths)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+                print_json(&report)?;
             } else {
                 print_table(&report);
             }
@@ -155,7 +155,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 WatchAction::List { json } => {
                     let watched = registry.watched().map_err(|e| e.to_string())?;
                     if json {
-                        println!("{}", serde_json::to_string_pretty(&watched).map_err(|e| e.to_string())?);
+                        print_json(&watched)?;
                     } else {
                         for w in watched {
                             println!("{}{}", w.path, if w.present { "" } else { "  (missing)" });
@@ -226,7 +226,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             let mut registry = open_registry()?;
             let summary = registry.scan(&|_| {}).map_err(|e| format!("{} ({})", e, e.code()))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?);
+                print_json(&summary)?;
             } else {
                 println!(
                     "{} files seen, {} parsed, {} unchanged, {} errors",
@@ -320,9 +320,13 @@ fn print_table(report: &ScanReport) {
     }
 }
 
+/// Pretty JSON and a newline on stdout, streamed (a `list` of thousands of certificates
+/// is tens of MB: never built in memory).
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
-    println!("{}", serde_json::to_string_pretty(value).map_err(|e| e.to_string())?);
-    Ok(())
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| e.to_string())?;
+    out.write_all(b"\n").and_then(|()| out.flush()).map_err(|e| e.to_string())
 }
 
 fn enum_text<T: serde::Serialize>(value: &T) -> String {

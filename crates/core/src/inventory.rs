@@ -1,7 +1,8 @@
 //! Finding certificates: walking files and folders, reading each container, and
 //! assembling one view per certificate (deduplicated by SHA-256, with every place).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -123,6 +124,17 @@ impl SourceRead {
     }
 }
 
+impl SourceRead {
+    /// `places`, giving up the certificates' DER instead of copying it.
+    pub fn into_places(self) -> impl Iterator<Item = (Vec<u8>, Place)> {
+        let Self { path, kind, format, integrity, certificates } = self;
+        certificates.into_iter().map(move |found| {
+            let place = Place { path: path.clone(), kind, format, position: found.position, has_private_key: found.has_private_key, integrity };
+            (found.der, place)
+        })
+    }
+}
+
 impl From<StoreContent> for SourceRead {
     fn from(store: StoreContent) -> Self {
         Self { path: store.source, kind: store.kind, format: ContainerFormat::Store, integrity: Integrity::NotApplicable, certificates: store.certificates }
@@ -214,7 +226,7 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions, progress: &(dyn Fn(S
     let (candidates, mut errors) = collect_candidates(paths);
     let (reads, read_errors) = read_candidates(&candidates, options.pkcs12_password.as_ref(), progress);
     errors.extend(read_errors);
-    let observations = reads.iter().flat_map(|r| r.places()).map(|(found, place)| (found.der.clone(), place));
+    let observations = reads.into_iter().flat_map(SourceRead::into_places);
     ScanReport { certificates: assemble(observations, options), errors }
 }
 
@@ -233,29 +245,45 @@ pub fn read_stores() -> (Vec<SourceRead>, Vec<ScanError>) {
 
 /// Builds one view per distinct certificate, soonest expiry first.
 pub fn assemble(observations: impl IntoIterator<Item = (Vec<u8>, Place)>, options: &ScanOptions) -> Vec<CertificateView> {
-    let mut by_hash: HashMap<[u8; 32], (Vec<u8>, Vec<Place>)> = HashMap::new();
-    for (der, place) in observations {
-        use sha2::Digest;
-        let hash: [u8; 32] = sha2::Sha256::digest(&der).into();
-        let entry = by_hash.entry(hash).or_insert_with(|| (der, Vec::new()));
-        if !entry.1.contains(&place) {
-            entry.1.push(place);
+    use sha2::Digest;
+    let observations: Vec<(Vec<u8>, Place)> = observations.into_iter().collect();
+    let hashes: Vec<[u8; 32]> = observations.par_iter().map(|(der, _)| sha2::Sha256::digest(der).into()).collect();
+
+    // Distinct certificates in order of first sight (DER moved, not copied), each with
+    // its places in order and without repeats.
+    let mut index: HashMap<[u8; 32], usize> = HashMap::with_capacity(observations.len());
+    let mut unique: Vec<([u8; 32], Vec<u8>)> = Vec::new();
+    let mut places: Vec<Vec<Place>> = Vec::new();
+    // (certificate, position, hash of the path) of every place kept: a place equal to one
+    // already kept has the same triple, so only a triple seen before needs a comparison.
+    let path_hasher = std::collections::hash_map::RandomState::new();
+    let mut seen: HashSet<(usize, u32, u64)> = HashSet::with_capacity(observations.len());
+    for ((der, place), hash) in observations.into_iter().zip(hashes) {
+        let i = *index.entry(hash).or_insert_with(|| {
+            unique.push((hash, der));
+            places.push(Vec::new());
+            unique.len() - 1
+        });
+        if !seen.insert((i, place.position, path_hasher.hash_one(&place.path))) && places[i].contains(&place) {
+            continue;
         }
+        places[i].push(place);
     }
-    let unique: Vec<(Vec<u8>, Vec<Place>)> = by_hash.into_values().collect();
-    let facts: Vec<Option<CertificateFacts>> = unique.par_iter().map(|(der, _)| CertificateFacts::from_der(der).ok()).collect();
+
+    // One parse per distinct certificate: its facts and what its chain verification needs.
+    let parsed: Vec<_> = unique.par_iter().map(|(hash, der)| CertificateFacts::with_chain_input(der, *hash)).collect();
     let mut verifier: ChainVerifier = crate::igc::chain_verifier(options.extra_anchors.as_deref());
-    for ((der, _), facts) in unique.iter().zip(&facts) {
-        if facts.as_ref().is_some_and(|f| f.is_ca) {
+    for ((_, der), parsed) in unique.iter().zip(&parsed) {
+        if parsed.as_ref().is_some_and(|(facts, _)| facts.is_ca) {
             verifier.add_to_pool(der);
         }
     }
-    let mut views: Vec<CertificateView> = unique
+    let mut views: Vec<CertificateView> = parsed
         .into_par_iter()
-        .zip(facts)
-        .filter_map(|((der, places), facts)| {
-            let facts = facts?;
-            let chain = verifier.verify(&der);
+        .zip(places)
+        .filter_map(|(parsed, places)| {
+            let (facts, input) = parsed?;
+            let chain = verifier.verify_input(&input, Some((&facts.subject, &facts.issuer)));
             Some(build_view(&facts, chain, places, options.now, options.thresholds))
         })
         .collect();

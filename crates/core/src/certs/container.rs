@@ -73,7 +73,17 @@ fn looks_like_pem(bytes: &[u8]) -> bool {
 }
 
 fn memfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    let (&first, rest) = needle.split_first()?;
+    let last_start = haystack.len().checked_sub(needle.len())?;
+    let mut from = 0;
+    while from <= last_start {
+        let at = from + haystack[from..=last_start].iter().position(|&b| b == first)?;
+        if &haystack[at + 1..at + needle.len()] == rest {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 // ---------------------------------------------------------------- PEM
@@ -112,20 +122,29 @@ fn decode_base64(body: &[u8]) -> Result<Vec<u8>, CertsError> {
 }
 
 fn read_pem(bytes: &[u8]) -> Result<Container, CertsError> {
+    let blocks = pem_blocks(bytes)?;
+    // What the certificates' parse must also note: their key (to pair with a plain key
+    // of the file) and whether they are CAs (to pair with a single encrypted key). Most
+    // files hold no key, and then neither is needed.
+    let plain_keys = blocks.iter().any(|b| matches!(b.label, "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY"));
+    let encrypted_keys = blocks.iter().filter(|b| b.label == "ENCRYPTED PRIVATE KEY").count();
+    let needs = Needs { key_id: plain_keys, is_ca: encrypted_keys == 1 };
     let mut certificates = Vec::new();
+    // Per certificate: (public key id, is a CA), as far as `needs` asked.
+    let mut notes: Vec<(Option<Vec<u8>>, bool)> = Vec::new();
     let mut problems = Vec::new();
     let mut key_ids = Vec::new();
-    let mut encrypted_keys = 0usize;
     let mut format = ContainerFormat::Pem;
-    let push = |der: Vec<u8>, certificates: &mut Vec<FoundCertificate>| {
+    let mut push = |checked: Checked, certificates: &mut Vec<FoundCertificate>| {
         let position = certificates.len() as u32;
-        certificates.push(FoundCertificate { der, position, has_private_key: false });
+        certificates.push(FoundCertificate { der: checked.der, position, has_private_key: false });
+        notes.push((checked.key_id, checked.is_ca));
     };
-    for block in pem_blocks(bytes)? {
+    for block in blocks {
         match block.label {
             "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => match decode_base64(block.body) {
-                Ok(data) => match checked_certificate(&data) {
-                    Ok(der) => push(der, &mut certificates),
+                Ok(data) => match checked_certificate_noting(&data, needs) {
+                    Ok(checked) => push(checked, &mut certificates),
                     Err(e) => problems.push(e),
                 },
                 Err(e) => problems.push(e),
@@ -133,8 +152,8 @@ fn read_pem(bytes: &[u8]) -> Result<Container, CertsError> {
             "PKCS7" | "CMS" => {
                 let data = decode_base64(block.body)?;
                 format = ContainerFormat::Pkcs7;
-                for der in pkcs7_certificates(&data)? {
-                    push(der, &mut certificates);
+                for checked in pkcs7_certificates_noting(&data, needs)? {
+                    push(checked, &mut certificates);
                 }
             }
             "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" => {
@@ -142,20 +161,23 @@ fn read_pem(bytes: &[u8]) -> Result<Container, CertsError> {
                     key_ids.push(id);
                 }
             }
-            "ENCRYPTED PRIVATE KEY" => encrypted_keys += 1,
-            _ => {} // requests, parameters...: not certificates, not errors
+            // "ENCRYPTED PRIVATE KEY" counted above; requests, parameters...: not
+            // certificates, not errors
+            _ => {}
         }
     }
     if certificates.is_empty() {
         return Err(problems.into_iter().next().unwrap_or(CertsError::NoCertificate));
     }
-    for found in &mut certificates {
-        found.has_private_key = public_key_id(&found.der).is_some_and(|id| key_ids.contains(&id));
+    if !key_ids.is_empty() {
+        for (found, (key_id, _)) in certificates.iter_mut().zip(&notes) {
+            found.has_private_key = key_id.as_ref().is_some_and(|id| key_ids.contains(id));
+        }
     }
     // An encrypted key cannot be matched without its password; with a single
     // end-entity certificate beside it, the pairing is unambiguous.
     if encrypted_keys == 1 {
-        let leaves: Vec<usize> = (0..certificates.len()).filter(|&i| !is_ca(&certificates[i].der)).collect();
+        let leaves: Vec<usize> = (0..certificates.len()).filter(|&i| !notes[i].1).collect();
         if let [only] = leaves[..] {
             certificates[only].has_private_key = true;
         }
@@ -192,10 +214,34 @@ fn read_der(bytes: &[u8], password: Option<&Sensitive<String>>) -> Result<Contai
 
 /// Accepts a certificate's DER only if x509-parser reads it whole.
 fn checked_certificate(data: &[u8]) -> Result<Vec<u8>, CertsError> {
+    checked_certificate_noting(data, Needs::default()).map(|checked| checked.der)
+}
+
+/// What else to read from a certificate while it is parsed to be checked.
+#[derive(Debug, Clone, Copy, Default)]
+struct Needs {
+    key_id: bool,
+    is_ca: bool,
+}
+
+struct Checked {
+    der: Vec<u8>,
+    /// `public_key_id`, if asked.
+    key_id: Option<Vec<u8>>,
+    /// Whether it is a CA, if asked (else false).
+    is_ca: bool,
+}
+
+/// `checked_certificate`, also reading what `needs` asks from the same parse.
+fn checked_certificate_noting(data: &[u8], needs: Needs) -> Result<Checked, CertsError> {
     // "TRUSTED CERTIFICATE" blocks append OpenSSL trust settings after the certificate.
     let (tlv, _) = der::read(data).map_err(CertsError::from_der)?;
     match x509_parser::parse_x509_certificate(tlv.raw) {
-        Ok(_) => Ok(tlv.raw.to_vec()),
+        Ok((_, cert)) => Ok(Checked {
+            der: tlv.raw.to_vec(),
+            key_id: if needs.key_id { parsed_public_key_id(&cert) } else { None },
+            is_ca: needs.is_ca && cert.is_ca(),
+        }),
         Err(e) => Err(CertsError::CertificateInvalid(e.to_string())),
     }
 }
@@ -206,6 +252,10 @@ const OID_SIGNED_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07,
 
 /// Certificates of a PKCS#7 / CMS SignedData ("certs-only" .p7b/.p7c).
 fn pkcs7_certificates(data: &[u8]) -> Result<Vec<Vec<u8>>, CertsError> {
+    Ok(pkcs7_certificates_noting(data, Needs::default())?.into_iter().map(|checked| checked.der).collect())
+}
+
+fn pkcs7_certificates_noting(data: &[u8], needs: Needs) -> Result<Vec<Checked>, CertsError> {
     let bad = |_| CertsError::Pkcs7Invalid;
     let (content_info, _) = der::expect(data, der::SEQUENCE).map_err(bad)?;
     let (oid, rest) = der::expect(content_info.content, der::OID).map_err(bad)?;
@@ -222,7 +272,7 @@ fn pkcs7_certificates(data: &[u8]) -> Result<Vec<Vec<u8>>, CertsError> {
     let mut out = Vec::new();
     for cert in der::children(certs.content).map_err(bad)? {
         if cert.tag == der::SEQUENCE {
-            out.push(checked_certificate(cert.raw)?);
+            out.push(checked_certificate_noting(cert.raw, needs)?);
         }
     }
     if out.is_empty() {
@@ -336,15 +386,18 @@ fn local_key_id(attributes: &[u8]) -> Result<Option<Vec<u8>>, der::DerError> {
 /// Marks the certificates whose key is in the file: by localKeyID, or, when keys carry
 /// no ID, the single end-entity certificate.
 fn link_keys(certs: Vec<(Vec<u8>, Option<Vec<u8>>)>, key_ids: &[Option<Vec<u8>>]) -> Result<Vec<FoundCertificate>, CertsError> {
-    let mut found = Vec::with_capacity(certs.len());
-    for (i, (der, id)) in certs.into_iter().enumerate() {
-        let der = checked_certificate(&der)?;
-        let has_private_key = id.is_some_and(|id| key_ids.iter().any(|k| k.as_deref() == Some(&id[..])));
-        found.push(FoundCertificate { der, position: i as u32, has_private_key });
-    }
     let anonymous_keys = key_ids.iter().filter(|k| k.is_none()).count();
+    let needs = Needs { key_id: false, is_ca: anonymous_keys == 1 };
+    let mut found = Vec::with_capacity(certs.len());
+    let mut is_ca = Vec::with_capacity(certs.len());
+    for (i, (der, id)) in certs.into_iter().enumerate() {
+        let checked = checked_certificate_noting(&der, needs)?;
+        let has_private_key = id.is_some_and(|id| key_ids.iter().any(|k| k.as_deref() == Some(&id[..])));
+        found.push(FoundCertificate { der: checked.der, position: i as u32, has_private_key });
+        is_ca.push(checked.is_ca);
+    }
     if anonymous_keys == 1 && !found.iter().any(|f| f.has_private_key) {
-        let leaves: Vec<usize> = (0..found.len()).filter(|&i| !is_ca(&found[i].der)).collect();
+        let leaves: Vec<usize> = (0..found.len()).filter(|&i| !is_ca[i]).collect();
         if let [only] = leaves[..] {
             found[only].has_private_key = true;
         }
@@ -372,14 +425,14 @@ fn read_pkcs12_with_password(bytes: &[u8], password: &Sensitive<String>) -> Resu
 
 // ---------------------------------------------------------------- keys
 
-fn is_ca(der: &[u8]) -> bool {
-    x509_parser::parse_x509_certificate(der).is_ok_and(|(_, c)| c.is_ca())
-}
-
 /// What identifies a public key for matching: the RSA modulus or the EC point.
 pub fn public_key_id(cert_der: &[u8]) -> Option<Vec<u8>> {
-    use x509_parser::public_key::PublicKey;
     let (_, cert) = x509_parser::parse_x509_certificate(cert_der).ok()?;
+    parsed_public_key_id(&cert)
+}
+
+fn parsed_public_key_id(cert: &x509_parser::certificate::X509Certificate<'_>) -> Option<Vec<u8>> {
+    use x509_parser::public_key::PublicKey;
     match cert.public_key().parsed().ok()? {
         PublicKey::RSA(rsa) => Some(strip_zeros(rsa.modulus).to_vec()),
         PublicKey::EC(point) => Some(point.data().to_vec()),

@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::*;
 
+use super::chain::ChainInput;
 use super::CertsError;
 
 #[derive(Debug, Clone)]
@@ -43,20 +44,31 @@ impl CertificateFacts {
     }
 
     pub fn from_parsed(der: &[u8], cert: &X509Certificate<'_>) -> Self {
-        let first = |mut it: Box<dyn Iterator<Item = &AttributeTypeAndValue<'_>> + '_>| {
+        Self::from_parsed_with_sha256(der, cert, &Sha256::digest(der).into())
+    }
+
+    /// Parses `der` once for both its facts and what its chain verification needs
+    /// (`sha256`: of `der`, already computed by the caller). `None` if it does not parse.
+    pub(crate) fn with_chain_input(der: &[u8], sha256: [u8; 32]) -> Option<(Self, ChainInput<'_>)> {
+        let (_, cert) = parse_x509_certificate(der).ok()?;
+        Some((Self::from_parsed_with_sha256(der, &cert, &sha256), ChainInput::new(&cert, sha256)))
+    }
+
+    fn from_parsed_with_sha256(der: &[u8], cert: &X509Certificate<'_>, sha256: &[u8; 32]) -> Self {
+        fn first<'a, 'b: 'a>(mut it: impl Iterator<Item = &'a AttributeTypeAndValue<'b>>) -> Option<String> {
             it.next().and_then(|a| a.as_str().ok()).map(str::to_owned)
-        };
+        }
         let subject = cert.subject();
         let mut facts = Self {
-            sha256: hex::encode(Sha256::digest(der)),
+            sha256: hex::encode(sha256),
             sha1: hex::encode(sha1::Sha1::digest(der)),
             subject: subject.to_string(),
             issuer: cert.issuer().to_string(),
-            common_name: first(Box::new(subject.iter_common_name())),
-            organization: first(Box::new(subject.iter_organization())),
+            common_name: first(subject.iter_common_name()),
+            organization: first(subject.iter_organization()),
             organizational_units: subject.iter_organizational_unit().filter_map(|a| a.as_str().ok().map(str::to_owned)).collect(),
-            state: first(Box::new(subject.iter_state_or_province())),
-            country: first(Box::new(subject.iter_country())),
+            state: first(subject.iter_state_or_province()),
+            country: first(subject.iter_country()),
             serial: hex::encode_upper(cert.raw_serial()),
             not_before: timestamp(cert.validity().not_before.timestamp()),
             not_after: timestamp(cert.validity().not_after.timestamp()),
