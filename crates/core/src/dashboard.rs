@@ -80,6 +80,9 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(crate::card_access::CardCheck::export_all_to(&dir))?;
     export(crate::card::CardEvent::export_all_to(&dir))?;
     export(crate::doctor::DoctorReport::export_all_to(&dir))?;
+    export(crate::csr::OrderRequest::export_all_to(&dir))?;
+    export(crate::csr::RuleViolation::export_all_to(&dir))?;
+    export(crate::csr::SubjectFields::export_all_to(&dir))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();

@@ -112,24 +112,86 @@ pub enum Usage {
     Conf,
     #[serde(rename = "SSL_SERV")]
     SslServ,
+    /// Written "S/MIME" in ANS's tables; serialized "SMIME" so that it fits command-line
+    /// arguments, file names and TypeScript keys ("S/MIME" is still read).
+    #[serde(rename = "SMIME", alias = "S/MIME")]
+    Smime,
+}
+
+impl Offer {
+    /// The name ANS uses (ORG, SERV).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Offer::Org => "ORG",
+            Offer::Serv => "SERV",
+        }
+    }
+}
+
+impl Usage {
+    /// The serialized name (AUTH_CLI, SIGN, CONF, SSL_SERV, SMIME).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Usage::AuthCli => "AUTH_CLI",
+            Usage::Sign => "SIGN",
+            Usage::Conf => "CONF",
+            Usage::SslServ => "SSL_SERV",
+            Usage::Smime => "SMIME",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct UsageSet {
     pub required: Vec<String>,
     pub allowed: Vec<String>,
+    /// What an issued certificate carries when `required` does not say it all.
+    #[serde(default)]
+    pub typical: Option<Vec<String>>,
 }
 
 impl UsageSet {
     fn matches(&self, present: &[String]) -> bool {
         self.required.iter().all(|r| present.contains(r)) && present.iter().all(|p| self.allowed.contains(p))
     }
+
+    /// The usages an issued certificate of this profile carries.
+    pub fn issued(&self) -> &[String] {
+        self.typical.as_deref().unwrap_or(&self.required)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct KeySpec {
+    /// "RSA" or "EC".
     pub algorithm: String,
     pub bits: u32,
+    /// For EC keys: "P-256".
+    #[serde(default)]
+    pub curve: Option<String>,
+    #[serde(default)]
+    pub confirmed: bool,
+}
+
+/// How a profile may be recognised in an issued certificate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClassifyBy {
+    /// Key usage and extended key usage alone are enough.
+    #[default]
+    Shape,
+    /// Only with a policy OID of the profile's offer: its usages equal another profile's.
+    Policy,
+}
+
+/// What a profile's CN must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CnRule {
+    /// The téléservice's name (`assets/common-names.json`).
+    Teleservice,
+    /// The server's fully qualified host name.
+    Fqdn,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -139,11 +201,32 @@ pub struct Profile {
     pub label_fr: String,
     pub label_en: String,
     pub key: KeySpec,
+    /// Keys a request may also carry, beside `key`.
+    #[serde(default)]
+    pub other_keys: Vec<KeySpec>,
     pub key_usage: UsageSet,
     pub extended_key_usage: UsageSet,
     pub validity_days: u32,
-    pub cn_rule: String,
+    /// privateKeyUsagePeriod length, for profiles that carry one (SIGN).
+    #[serde(default)]
+    pub private_key_usage_days: Option<u32>,
+    pub cn_rule: CnRule,
+    /// Whether a wildcard host name ("*.example.fr") is accepted (`fqdn` rule only).
+    #[serde(default)]
+    pub allow_wildcard: bool,
+    /// Whether the CSR requests a subjectAltName dNSName equal to the CN.
+    #[serde(default)]
+    pub csr_san_dns: bool,
+    #[serde(default)]
+    pub classify: ClassifyBy,
     pub confirmed: bool,
+}
+
+impl Profile {
+    /// Every key a request for this profile may carry: `key` first.
+    pub fn accepted_keys(&self) -> impl Iterator<Item = &KeySpec> {
+        std::iter::once(&self.key).chain(&self.other_keys)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -158,6 +241,11 @@ pub struct ProfileBook {
     /// environment → offer → policy OIDs
     pub policies: std::collections::HashMap<String, serde_json::Value>,
     pub thresholds: Thresholds,
+}
+
+/// The profile of an offer and usage, if IGC-Santé has one.
+pub fn profile(offer: Offer, usage: Usage) -> Option<&'static Profile> {
+    profiles().profiles.iter().find(|p| p.offer == offer && p.usage == usage)
 }
 
 pub fn profiles() -> &'static ProfileBook {
@@ -191,18 +279,19 @@ pub fn classify_profile(facts: &CertificateFacts, environment: Environment) -> O
         return None;
     }
     let book = profiles();
+    let offer = book.policy_offer(environment, &facts.policies);
+    // A profile whose usages copy another's (SERV SIGN and ORG SIGN) is only named when a
+    // policy says its offer: the shape alone would be a guess.
     let matching: Vec<&Profile> = book
         .profiles
         .iter()
         .filter(|p| p.key_usage.matches(&facts.key_usage) && p.extended_key_usage.matches(&facts.extended_key_usage))
+        .filter(|p| p.classify == ClassifyBy::Shape || Some(p.offer) == offer)
         .collect();
     match matching.as_slice() {
         [] => None,
         [only] => Some(only),
-        several => {
-            let offer = book.policy_offer(environment, &facts.policies);
-            several.iter().copied().find(|p| Some(p.offer) == offer).or(several.first().copied())
-        }
+        several => several.iter().copied().find(|p| Some(p.offer) == offer).or(several.first().copied()),
     }
 }
 
@@ -281,14 +370,14 @@ pub fn luhn_valid(digits: &str) -> bool {
         }
         sum += d;
     }
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 fn siret_check(siret: &str) -> IdentifierCheck {
     // La Poste's establishments (SIREN 356000000) follow a digit-sum rule instead of Luhn.
     if siret.starts_with("356000000") {
         let sum: u32 = siret.chars().filter_map(|c| c.to_digit(10)).sum();
-        return if sum % 5 == 0 { IdentifierCheck::Valid } else { IdentifierCheck::Invalid };
+        return if sum.is_multiple_of(5) { IdentifierCheck::Valid } else { IdentifierCheck::Invalid };
     }
     luhn_check(siret)
 }
@@ -337,7 +426,39 @@ mod tests {
 
     #[test]
     fn profiles_load() {
-        assert_eq!(profiles().profiles.len(), 4);
+        assert_eq!(profiles().profiles.len(), 7);
         assert_eq!(profiles().thresholds.warn_days, 30);
+        for (offer, usage) in [(Offer::Serv, Usage::Smime), (Offer::Serv, Usage::Sign), (Offer::Serv, Usage::Conf)] {
+            let p = profile(offer, usage).unwrap();
+            assert!(!p.confirmed && p.cn_rule == CnRule::Fqdn, "{offer:?} {usage:?}");
+        }
+        assert_eq!(profile(Offer::Org, Usage::Sign).unwrap().private_key_usage_days, Some(1095));
+        assert!(profile(Offer::Org, Usage::SslServ).is_none());
+        let smime: Usage = serde_json::from_str("\"S/MIME\"").unwrap();
+        assert_eq!((smime, serde_json::to_string(&smime).unwrap().as_str()), (Usage::Smime, "\"SMIME\""));
+    }
+
+    fn facts_with(ku: &[&str], eku: &[&str], policies: &[&str]) -> CertificateFacts {
+        let leaf = certisante_testpki::Hierarchy::new()
+            .issue(&certisante_testpki::LeafSpec::new(certisante_testpki::Usage::AuthCli, "DMP", 100));
+        let mut facts = CertificateFacts::from_der(&leaf.cert_der).unwrap();
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        (facts.key_usage, facts.extended_key_usage, facts.policies) = (strings(ku), strings(eku), strings(policies));
+        facts
+    }
+
+    #[test]
+    fn serv_profiles_sharing_org_usages_need_a_policy() {
+        const ORG_POLICY: &str = "1.2.250.1.213.1.7.2.1.1.1.1";
+        let sign = facts_with(&["digitalSignature", "nonRepudiation"], &["emailProtection"], &[]);
+        let classified = classify_profile(&sign, Environment::Test).unwrap();
+        assert_eq!((classified.offer, classified.usage), (Offer::Org, Usage::Sign), "ORG is preferred without a policy");
+        let sign = facts_with(&["digitalSignature", "nonRepudiation"], &["emailProtection"], &[ORG_POLICY]);
+        assert_eq!(classify_profile(&sign, Environment::Test).unwrap().offer, Offer::Org);
+        // S/MIME's unconfirmed usages match no ORG profile: still not named without a SERV policy.
+        let smime = facts_with(&["digitalSignature", "keyEncipherment"], &["emailProtection"], &[]);
+        assert!(classify_profile(&smime, Environment::Test).is_none());
+        let ssl = facts_with(&["digitalSignature", "keyEncipherment"], &["serverAuth"], &[]);
+        assert_eq!(classify_profile(&ssl, Environment::Test).unwrap().usage, Usage::SslServ);
     }
 }

@@ -4,6 +4,7 @@
 pub mod card;
 pub mod card_access;
 pub mod certs;
+pub mod csr;
 pub mod dashboard;
 pub mod doctor;
 mod der;

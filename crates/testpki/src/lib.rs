@@ -12,6 +12,8 @@ use rcgen::{
 };
 use time::{Duration, OffsetDateTime};
 
+pub mod portal;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Usage {
     AuthCli,
@@ -236,8 +238,48 @@ pub struct Containers {
 }
 
 fn openssl(args: &[&str]) {
-    let status = Command::new("openssl").args(args).status().expect("openssl is installed");
-    assert!(status.success(), "openssl {args:?} failed");
+    try_openssl(args).unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn try_openssl(args: &[&str]) -> Result<(), String> {
+    let output = Command::new("openssl").args(args).output().map_err(|e| format!("openssl could not run: {e}"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(format!("openssl {args:?} failed: {}", String::from_utf8_lossy(&output.stderr).trim()))
+}
+
+/// Like the IGC-Santé portal's .p12: 3DES key bag (pbeWithSHA1And3-KeyTripleDES-CBC),
+/// certificates not encrypted, SHA-1 MAC, 2048 iterations, localKeyID. `passout` is in
+/// OpenSSL's syntax (`pass:...`, `file:...`).
+pub fn write_portal_p12(cert_pem: &str, key_pem: &str, chain_pem: &str, passout: &str, out: &Path) -> Result<(), String> {
+    let work = tempdir_in(&std::env::temp_dir());
+    let result = (|| {
+        let file = |name: &str, text: &str| {
+            let path = work.join(name);
+            std::fs::write(&path, text).map(|_| path.to_str().unwrap().to_owned()).map_err(|e| e.to_string())
+        };
+        let (cert, key, chain) = (file("cert.pem", cert_pem)?, file("key.pem", key_pem)?, file("chain.pem", chain_pem)?);
+        try_openssl(&[
+            "pkcs12", "-export", "-in", &cert, "-inkey", &key, "-certfile", &chain,
+            "-keypbe", "PBE-SHA1-3DES", "-certpbe", "NONE", "-macalg", "sha1", "-iter", "2048",
+            "-passout", passout, "-out", out.to_str().ok_or("the output path is not UTF-8")?,
+        ])
+    })();
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+/// A certs-only PKCS#7 (DER) of every certificate in `bundle_pem`, by OpenSSL.
+pub fn pkcs7_der(bundle_pem: &str) -> Result<Vec<u8>, String> {
+    let work = tempdir_in(&std::env::temp_dir());
+    let (bundle, out) = (work.join("bundle.pem"), work.join("out.p7b"));
+    let result = std::fs::write(&bundle, bundle_pem).map_err(|e| e.to_string()).and_then(|_| {
+        try_openssl(&["crl2pkcs7", "-nocrl", "-certfile", bundle.to_str().unwrap(), "-outform", "DER", "-out", out.to_str().unwrap()])?;
+        std::fs::read(&out).map_err(|e| e.to_string())
+    });
+    let _ = std::fs::remove_dir_all(&work);
+    result
 }
 
 /// Writes `name.*` in every format into `dir`. The .p12 files are protected by `password`.
@@ -269,12 +311,7 @@ pub fn write_containers(dir: &Path, name: &str, leaf: &Leaf, hierarchy: &Hierarc
     openssl(&["crl2pkcs7", "-nocrl", "-certfile", &s(&bundle), "-outform", "DER", "-out", &s(&c.p7b_der)]);
     openssl(&["crl2pkcs7", "-nocrl", "-certfile", &s(&bundle), "-outform", "PEM", "-out", &s(&c.p7b_pem)]);
     let pass = format!("pass:{password}");
-    // Like the IGC-Santé portal's: 3DES key bag, SHA-1 MAC, 2048 iterations, certificates not encrypted.
-    openssl(&[
-        "pkcs12", "-export", "-in", &s(&cert_file), "-inkey", &s(&key_file), "-certfile", &s(&chain_file),
-        "-keypbe", "PBE-SHA1-3DES", "-certpbe", "NONE", "-macalg", "sha1", "-iter", "2048",
-        "-passout", &pass, "-out", &s(&c.portal_p12),
-    ]);
+    write_portal_p12(&leaf.cert_pem, &leaf.key_pem, &hierarchy.chain_pem(), &pass, &c.portal_p12).unwrap_or_else(|e| panic!("{e}"));
     // OpenSSL 3's default: PBES2/AES-256-CBC for the key and the certificates, SHA-256 MAC.
     openssl(&[
         "pkcs12", "-export", "-in", &s(&cert_file), "-inkey", &s(&key_file), "-certfile", &s(&chain_file),
@@ -285,7 +322,10 @@ pub fn write_containers(dir: &Path, name: &str, leaf: &Leaf, hierarchy: &Hierarc
 }
 
 fn tempdir_in(dir: &Path) -> PathBuf {
-    let work = dir.join(format!(".work-{}-{}", std::process::id(), OffsetDateTime::now_utc().unix_timestamp_nanos()));
+    // The counter keeps threads of one process apart even within one clock tick.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let work = dir.join(format!(".work-{}-{}-{n}", std::process::id(), OffsetDateTime::now_utc().unix_timestamp_nanos()));
     std::fs::create_dir_all(&work).unwrap();
     work
 }

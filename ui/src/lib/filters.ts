@@ -7,7 +7,7 @@ import type { Status } from './bindings/Status';
 import type { Usage } from './bindings/Usage';
 
 export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'not_yet_valid'];
-export const USAGES: readonly Usage[] = ['AUTH_CLI', 'SIGN', 'CONF', 'SSL_SERV'];
+export const USAGES: readonly Usage[] = ['AUTH_CLI', 'SIGN', 'CONF', 'SSL_SERV', 'SMIME'];
 export const ENVIRONMENTS: readonly Environment[] = ['PROD', 'TEST', 'OTHER'];
 
 export type StatusFilter = 'all' | Status;

@@ -100,6 +100,7 @@ const fr = {
   'usage.SIGN': 'Signature',
   'usage.CONF': 'Confidentialité (chiffrement)',
   'usage.SSL_SERV': 'Serveur SSL/TLS',
+  'usage.SMIME': 'S/MIME (messagerie)',
 
   'structure.FINESS': 'FINESS',
   'structure.SIRET': 'SIRET',
@@ -429,6 +430,7 @@ const en: Dictionary = {
   'usage.SIGN': 'Signature',
   'usage.CONF': 'Confidentiality (encryption)',
   'usage.SSL_SERV': 'SSL/TLS server',
+  'usage.SMIME': 'S/MIME (mail)',
 
   'structure.FINESS': 'FINESS',
   'structure.SIRET': 'SIRET',
