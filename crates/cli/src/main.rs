@@ -58,6 +58,29 @@ enum Command {
         #[command(subcommand)]
         action: CardAction,
     },
+    /// The audit log of actions on keys, certificates and orders (append-only, hash-chained).
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// The entries, oldest first.
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Only the last N entries.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Check the hash chain: exit 0 intact, 1 broken (first bad entry and what is wrong),
+    /// 3 no registry.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -222,6 +245,46 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             Ok(0)
         }
+        Command::Audit { action: AuditCommand::List { json, limit } } => {
+            let registry = open_existing_registry()?;
+            let entries = registry.audit_entries(limit).map_err(|e| format!("{e} ({})", e.code()))?;
+            if json {
+                print_json(&entries)?;
+            } else {
+                for e in &entries {
+                    println!(
+                        "{:>6}  {}  {:<11} {:<20} {:<22} {}  {}",
+                        e.seq,
+                        e.at.format("%Y-%m-%d %H:%M:%S"),
+                        enum_text(&e.actor.kind),
+                        e.actor.name,
+                        enum_text(&e.action),
+                        e.object,
+                        e.details
+                    );
+                }
+            }
+            Ok(0)
+        }
+        Command::Audit { action: AuditCommand::Verify { json } } => {
+            let registry = open_existing_registry()?;
+            let verdict = registry.audit_verify().map_err(|e| format!("{e} ({})", e.code()))?;
+            if json {
+                print_json(&verdict)?;
+            } else {
+                if verdict.ok {
+                    println!("audit log intact: {} entries", verdict.entries);
+                } else {
+                    println!(
+                        "audit log BROKEN at entry {}: {} ({})",
+                        verdict.first_bad_seq.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+                        verdict.problem.map_or("unknown problem", |p| p.describe()),
+                        verdict.problem.map(|p| enum_text(&p)).unwrap_or_default()
+                    );
+                }
+            }
+            Ok(if verdict.ok { 0 } else { 1 })
+        }
         Command::Scan { json } => {
             let mut registry = open_registry()?;
             let summary = registry.scan(&|_| {}).map_err(|e| format!("{} ({})", e, e.code()))?;
@@ -240,6 +303,16 @@ fn run(cli: Cli) -> Result<u8, String> {
 
 fn open_registry() -> Result<Registry, String> {
     Registry::open_default().map_err(|e| format!("{} ({})", e, e.code()))
+}
+
+/// The registry, only if it exists: reading the audit log must not create an empty one
+/// (and then call it intact).
+fn open_existing_registry() -> Result<Registry, String> {
+    let path = certisante_core::registry::default_data_dir().join(certisante_core::registry::REGISTRY_FILE);
+    if !path.is_file() {
+        return Err(format!("no registry at {}: nothing has been recorded yet", path.display()));
+    }
+    Registry::open(&path).map_err(|e| format!("{} ({})", e, e.code()))
 }
 
 fn thresholds(common: &Common, saved: Option<Thresholds>) -> Thresholds {

@@ -35,6 +35,12 @@ impl From<crate::certs::CertsError> for ApiError {
     }
 }
 
+impl From<crate::install::InstallError> for ApiError {
+    fn from(e: crate::install::InstallError) -> Self {
+        Self { code: e.code().into(), message: e.to_string() }
+    }
+}
+
 /// Result of checking a PKCS#12 file with its password.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Pkcs12Check {
@@ -83,6 +89,10 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(crate::csr::OrderRequest::export_all_to(&dir))?;
     export(crate::csr::RuleViolation::export_all_to(&dir))?;
     export(crate::csr::SubjectFields::export_all_to(&dir))?;
+    export(crate::install::P12Encryption::export_all_to(&dir))?;
+    export(crate::install::WindowsStore::export_all_to(&dir))?;
+    export(crate::audit::AuditEntry::export_all_to(&dir))?;
+    export(crate::audit::AuditVerdict::export_all_to(&dir))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();

@@ -1,6 +1,7 @@
 //! CertiSanté's domain: everything a user can do is a function here first. No Tauri,
 //! no terminal: the desktop shell and the `certisante` CLI only translate.
 
+pub mod audit;
 pub mod card;
 pub mod card_access;
 pub mod certs;
@@ -9,6 +10,7 @@ pub mod dashboard;
 pub mod doctor;
 mod der;
 pub mod igc;
+pub mod install;
 pub mod inventory;
 pub mod net;
 pub mod registry;

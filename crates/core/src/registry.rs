@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::audit::{self, Actor, AuditAction, AuditEntry, AuditVerdict, StoredEntry};
 use crate::certs::{ContainerFormat, FoundCertificate, Integrity};
 use crate::inventory::{self, Candidate, FileOutcome, ScanError, ScanOptions, ScanProgress, ScanReport, SourceRead};
 use crate::view::{Place, PlaceKind, Thresholds};
@@ -24,6 +25,8 @@ pub enum RegistryError {
     NotWatched(String),
     #[error("invalid setting: {0}")]
     InvalidSetting(String),
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
 }
 
 impl RegistryError {
@@ -34,6 +37,7 @@ impl RegistryError {
             Self::PathNotFound(_) => "registry.path_not_found",
             Self::NotWatched(_) => "registry.not_watched",
             Self::InvalidSetting(_) => "registry.invalid_setting",
+            Self::Audit(e) => e.code(),
         }
     }
 }
@@ -145,10 +149,50 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
     );",
+    // The audit log (audit.rs): entries chained by hash, a head record (count, last hash)
+    // kept by trigger in the insert's transaction, and triggers refusing any other change.
+    "CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_kind TEXT NOT NULL,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        object TEXT NOT NULL,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        count INTEGER NOT NULL,
+        last_hash TEXT NOT NULL
+    );
+    INSERT INTO audit_head (id, count, last_hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+    CREATE TRIGGER audit_extends_chain BEFORE INSERT ON audit
+    WHEN NEW.seq IS NOT (SELECT count + 1 FROM audit_head WHERE id = 1)
+      OR NEW.prev_hash IS NOT (SELECT last_hash FROM audit_head WHERE id = 1)
+    BEGIN SELECT RAISE(ABORT, 'an audit entry must extend the chain'); END;
+    CREATE TRIGGER audit_head_follows AFTER INSERT ON audit
+    BEGIN UPDATE audit_head SET count = NEW.seq, last_hash = NEW.hash WHERE id = 1; END;
+    CREATE TRIGGER audit_head_only_follows BEFORE UPDATE ON audit_head
+    WHEN NEW.id IS NOT OLD.id OR NEW.count IS NOT OLD.count + 1
+      OR NEW.last_hash IS NOT (SELECT hash FROM audit WHERE seq = NEW.count)
+    BEGIN SELECT RAISE(ABORT, 'the audit head only follows appended entries'); END;
+    CREATE TRIGGER audit_head_no_insert BEFORE INSERT ON audit_head
+    BEGIN SELECT RAISE(ABORT, 'the audit head is written once'); END;
+    CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+    BEGIN SELECT RAISE(ABORT, 'the audit head cannot be removed'); END;",
 ];
 
 /// Environment variable overriding the data folder (tests, portable installs).
 pub const DATA_DIR_ENV: &str = "CERTISANTE_DATA_DIR";
+
+/// The registry's file name in the data folder.
+pub const REGISTRY_FILE: &str = "registry.sqlite3";
 
 pub fn default_data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
@@ -169,7 +213,7 @@ impl Registry {
     pub fn open_default() -> Result<Self> {
         let dir = default_data_dir();
         std::fs::create_dir_all(&dir).map_err(|e| RegistryError::DataDir { path: dir.display().to_string(), reason: e.to_string() })?;
-        Self::open(&dir.join("registry.sqlite3"))
+        Self::open(&dir.join(REGISTRY_FILE))
     }
 
     pub fn open(path: &Path) -> Result<Self> {
@@ -430,4 +474,68 @@ fn write_source(tx: &rusqlite::Transaction<'_>, read: &SourceRead, size: i64, mt
         )?;
     }
     Ok(())
+}
+
+// ------------------------------------------------------------ audit log
+
+impl Registry {
+    /// Appends one entry to the audit log, in a transaction of its own.
+    pub fn audit_append(&self, actor: &Actor, action: AuditAction, object: &str, details: serde_json::Value) -> Result<AuditEntry> {
+        // IMMEDIATE: the head is read and extended under one write lock, so two processes
+        // (app and CLI) cannot both take the same seq.
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)?;
+        let entry = Self::audit_append_in(&tx, actor, action, object, details)?;
+        tx.commit()?;
+        Ok(entry)
+    }
+
+    /// Appends one entry inside the caller's transaction, so that an action and its entry
+    /// commit (or roll back) together. Open that transaction IMMEDIATE: a deferred one
+    /// may fail to take the write lock after reading the head.
+    pub fn audit_append_in(tx: &rusqlite::Transaction<'_>, actor: &Actor, action: AuditAction, object: &str, details: serde_json::Value) -> Result<AuditEntry> {
+        let details = audit::canonical_details(&details)?;
+        let (count, last_hash): (i64, String) = tx.query_row("SELECT count, last_hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let stored = StoredEntry::new(count + 1, Utc::now(), actor, action, object, details, last_hash);
+        tx.execute(
+            "INSERT INTO audit (seq, at, actor_kind, actor_name, action, object, details, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![stored.seq, stored.at, stored.actor_kind, stored.actor_name, stored.action, stored.object, stored.details, stored.prev_hash, stored.hash],
+        )?;
+        Ok(stored.to_entry())
+    }
+
+    /// The last `limit` entries (all without a limit), oldest first.
+    pub fn audit_entries(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>> {
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let mut stmt = self.conn.prepare(&format!("SELECT * FROM (SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT ?1) ORDER BY seq"))?;
+        let rows = stmt.query_map([limit], stored_entry)?;
+        Ok(rows.map(|r| r.map(|e| e.to_entry())).collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Checks the whole chain and its head record, in one read transaction.
+    pub fn audit_verify(&self) -> Result<AuditVerdict> {
+        let tx = self.conn.unchecked_transaction()?;
+        let entries = {
+            let mut stmt = tx.prepare(&format!("SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq"))?;
+            let rows = stmt.query_map([], stored_entry)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let head: Option<(i64, String)> = tx.query_row("SELECT count, last_hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        Ok(audit::verify(&entries, head.as_ref().map(|(count, hash)| (*count, hash.as_str()))))
+    }
+}
+
+const AUDIT_COLUMNS: &str = "seq, at, actor_kind, actor_name, action, object, details, prev_hash, hash";
+
+fn stored_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEntry> {
+    Ok(StoredEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor_kind: r.get(2)?,
+        actor_name: r.get(3)?,
+        action: r.get(4)?,
+        object: r.get(5)?,
+        details: r.get(6)?,
+        prev_hash: r.get(7)?,
+        hash: r.get(8)?,
+    })
 }

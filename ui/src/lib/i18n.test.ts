@@ -59,6 +59,22 @@ const BACKEND_CODES = [
   'token.mechanism_unsupported',
   'token.pkcs11_error',
   'token.login_cancelled',
+  'install.key_invalid',
+  'install.key_mismatch',
+  'install.chain_invalid',
+  'install.password_invalid',
+  'install.invalid_name',
+  'install.p12_bad_password',
+  'install.p12_failed',
+  'install.exists',
+  'install.disk_full',
+  'install.permission_denied',
+  'install.io',
+  'install.nss_tool_missing',
+  'install.nss_failed',
+  'install.windows_store',
+  'install.macos_keychain',
+  'audit.secret_in_details',
 ];
 
 function placeholders(text: string): string[] {

@@ -334,6 +334,25 @@ const fr = {
   'error.token.mechanism_unsupported': 'La carte ne propose pas ce mécanisme de signature.',
   'error.token.pkcs11_error': 'Le middleware de la carte a renvoyé une erreur.',
   'error.token.login_cancelled': 'Saisie du code annulée.',
+  'error.install.key_invalid': 'La clé privée n’est pas une clé PKCS#8 utilisable (RSA ou EC).',
+  'error.install.key_mismatch': 'La clé privée ne correspond pas au certificat : rien n’a été écrit.',
+  'error.install.chain_invalid': 'La chaîne de certificats est vide ou illisible.',
+  'error.install.password_invalid':
+    'Ce mot de passe ne peut pas protéger un fichier PKCS#12 (vide, ou avec des caractères comme des émojis).',
+  'error.install.invalid_name': 'Nom invalide : il ne doit être ni vide ni contenir de séparateur de dossier.',
+  'error.install.p12_bad_password': 'Mot de passe incorrect pour ce fichier PKCS#12.',
+  'error.install.p12_failed': 'Le fichier PKCS#12 n’a pas pu être utilisé.',
+  'error.install.exists': 'Le fichier existe déjà : choisissez de le remplacer ou un autre nom.',
+  'error.install.disk_full': 'Le disque est plein : le fichier n’a pas été écrit (aucun fichier partiel ne reste).',
+  'error.install.permission_denied':
+    'Écriture refusée (dossier ou disque en lecture seule, ou droits insuffisants) : rien n’a été écrit.',
+  'error.install.io': 'Le fichier n’a pas pu être écrit.',
+  'error.install.nss_tool_missing':
+    'Les outils NSS sont absents : installez libnss3-tools (Debian, Ubuntu) ou nss-tools (Fedora).',
+  'error.install.nss_failed': 'La base de certificats NSS a refusé l’installation.',
+  'error.install.windows_store': 'Le magasin de certificats Windows a refusé l’installation.',
+  'error.install.macos_keychain': 'Le trousseau macOS a refusé l’installation.',
+  'error.audit.secret_in_details': 'Un secret ne peut pas être inscrit au journal d’audit : l’action n’a pas été enregistrée.',
 } as const;
 
 export type Key = keyof typeof fr;
@@ -661,6 +680,22 @@ const en: Dictionary = {
   'error.token.mechanism_unsupported': 'The card does not offer this signature mechanism.',
   'error.token.pkcs11_error': 'The card middleware returned an error.',
   'error.token.login_cancelled': 'PIN entry cancelled.',
+  'error.install.key_invalid': 'The private key is not a usable PKCS#8 key (RSA or EC).',
+  'error.install.key_mismatch': 'The private key does not match the certificate: nothing was written.',
+  'error.install.chain_invalid': 'The certificate chain is empty or unreadable.',
+  'error.install.password_invalid': 'This password cannot protect a PKCS#12 file (empty, or with characters such as emoji).',
+  'error.install.invalid_name': 'Invalid name: it must not be empty nor contain a folder separator.',
+  'error.install.p12_bad_password': 'Wrong password for this PKCS#12 file.',
+  'error.install.p12_failed': 'The PKCS#12 file could not be used.',
+  'error.install.exists': 'The file already exists: choose to replace it or another name.',
+  'error.install.disk_full': 'The disk is full: the file was not written (no partial file is left).',
+  'error.install.permission_denied': 'Writing refused (read-only folder or disk, or missing rights): nothing was written.',
+  'error.install.io': 'The file could not be written.',
+  'error.install.nss_tool_missing': 'The NSS tools are missing: install libnss3-tools (Debian, Ubuntu) or nss-tools (Fedora).',
+  'error.install.nss_failed': 'The NSS certificate database refused the installation.',
+  'error.install.windows_store': 'The Windows certificate store refused the installation.',
+  'error.install.macos_keychain': 'The macOS keychain refused the installation.',
+  'error.audit.secret_in_details': 'A secret cannot be written to the audit log: the action was not recorded.',
 };
 
 export const dictionaries: Record<Lang, Dictionary> = { fr, en };

@@ -283,13 +283,10 @@ fn pkcs7_certificates_noting(data: &[u8], needs: Needs) -> Result<Vec<Checked>, 
 
 // ---------------------------------------------------------------- PKCS#12
 
-const OID_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
-const OID_ENCRYPTED_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x06];
-const OID_KEY_BAG: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x0C, 0x0A, 0x01, 0x01];
-const OID_SHROUDED_KEY_BAG: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x0C, 0x0A, 0x01, 0x02];
-const OID_CERT_BAG: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x0C, 0x0A, 0x01, 0x03];
-const OID_X509_CERTIFICATE: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x16, 0x01];
-const OID_LOCAL_KEY_ID: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x15];
+use der::oid::{
+    CERT_BAG as OID_CERT_BAG, DATA as OID_DATA, ENCRYPTED_DATA as OID_ENCRYPTED_DATA, KEY_BAG as OID_KEY_BAG,
+    LOCAL_KEY_ID as OID_LOCAL_KEY_ID, SHROUDED_KEY_BAG as OID_SHROUDED_KEY_BAG, X509_CERTIFICATE as OID_X509_CERTIFICATE,
+};
 
 fn read_pkcs12(bytes: &[u8], pfx: &Tlv<'_>, password: Option<&Sensitive<String>>) -> Result<Container, CertsError> {
     match password {
@@ -446,6 +443,13 @@ fn strip_zeros(bytes: &[u8]) -> &[u8] {
 }
 
 const OID_RSA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01];
+
+/// What identifies the public half of a PKCS#8 private key, as [`public_key_id`] does
+/// for a certificate (RSA modulus, EC point); `None` for other key types or when an EC key
+/// does not carry its public point.
+pub(crate) fn pkcs8_public_id(pkcs8: &[u8]) -> Option<Vec<u8>> {
+    private_key_public_id("PRIVATE KEY", pkcs8)
+}
 
 /// The public part of an unencrypted private key, to pair it with its certificate.
 fn private_key_public_id(label: &str, data: &[u8]) -> Option<Vec<u8>> {

@@ -8,6 +8,7 @@ mod facts;
 pub use chain::{Anchor, ChainStatus, ChainVerdict, ChainVerifier};
 pub use container::{looks_like_certificate_data, public_key_id, read_container, Container, ContainerFormat, FoundCertificate, Integrity, MAX_FILE_SIZE};
 pub use facts::CertificateFacts;
+pub(crate) use container::pkcs8_public_id;
 
 use crate::der::DerError;
 

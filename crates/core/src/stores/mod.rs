@@ -51,3 +51,5 @@ pub fn read_os_stores() -> Vec<Result<StoreContent, StoreError>> {
 }
 
 pub use nss::read_database as read_nss_database;
+#[cfg(windows)]
+pub(crate) use windows::StoreHandle;

@@ -27,8 +27,8 @@ pub fn read_my_stores() -> Vec<Result<StoreContent, StoreError>> {
     .collect()
 }
 
-/// Closes the store however the enumeration ends.
-struct StoreHandle(HCERTSTORE);
+/// Closes the store however the enumeration ends (also used by `install`).
+pub(crate) struct StoreHandle(pub(crate) HCERTSTORE);
 
 impl Drop for StoreHandle {
     fn drop(&mut self) {
