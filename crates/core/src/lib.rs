@@ -9,6 +9,7 @@ pub mod doctor;
 mod der;
 pub mod igc;
 pub mod inventory;
+pub mod keys;
 pub mod net;
 pub mod registry;
 pub mod secret;
