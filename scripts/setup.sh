@@ -12,7 +12,8 @@ app_packages=(
   libayatana-appindicator3-dev librsvg2-dev libssl-dev libxdo-dev libdbus-1-dev
   libpcsclite-dev pcscd libnss3-tools
 )
-test_packages=(xvfb xauth webkit2gtk-driver gcc-mingw-w64-x86-64 vsmartcard-vpcd pcsc-tools softhsm2 opensc opencryptoki)
+test_packages=(xvfb xauth webkit2gtk-driver gcc-mingw-w64-x86-64 vsmartcard-vpcd pcsc-tools softhsm2 opensc opencryptoki
+  gnome-keyring dbus libsecret-tools)
 
 wanted=("${app_packages[@]}")
 [ "$purpose" = test ] && wanted+=("${test_packages[@]}")

@@ -26,10 +26,15 @@ step ui-unit npm --prefix ui test
 step ui-build npm --prefix ui run build
 step cargo-build cargo build --workspace --bins
 # Real components the Rust tests drive: a private pcscd with vpcd's virtual readers
-# (the card), SoftHSM2 and opencryptoki tokens (the card's PKCS#11 side).
+# (the card), SoftHSM2 and opencryptoki tokens (the card's PKCS#11 side), gnome-keyring
+# on a private D-Bus session bus (the OS keystore).
 harness=$(mktemp -d)
-export CERTISANTE_PCSCD_DIR="$harness/pcscd" CERTISANTE_TOKEN_HARNESS="$harness/tokens"
-step harness bash -c 'bash tests/harness/pcscd.sh start && bash tests/harness/tokens.sh all "$CERTISANTE_TOKEN_HARNESS"'
+export CERTISANTE_PCSCD_DIR="$harness/pcscd" CERTISANTE_TOKEN_HARNESS="$harness/tokens" CERTISANTE_KEYRING_HARNESS="$harness/keyring"
+step harness bash -c 'bash tests/harness/pcscd.sh start && bash tests/harness/tokens.sh all "$CERTISANTE_TOKEN_HARNESS" \
+  && bash tests/harness/keyring.sh start "$CERTISANTE_KEYRING_HARNESS"'
+# The step ran in a child shell: take the private bus's address from the file it wrote, so
+# the tests and the e2e app use that keyring, never a desktop session's.
+if [ -f "$CERTISANTE_KEYRING_HARNESS/env" ]; then . "$CERTISANTE_KEYRING_HARNESS/env"; fi
 step cargo-test cargo test --workspace --no-fail-fast
 if rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu && command -v x86_64-w64-mingw32-gcc >/dev/null; then
   step windows-check cargo check -p certisante-core -p certisante-cli --target x86_64-pc-windows-gnu
@@ -38,6 +43,7 @@ else
 fi
 step e2e bash tests/e2e/run.sh
 bash tests/harness/pcscd.sh stop >/dev/null 2>&1 || true
+bash tests/harness/keyring.sh stop "$CERTISANTE_KEYRING_HARNESS" >/dev/null 2>&1 || true
 rm -rf "$harness"
 
 # Count individual tests: cargo's "test result:" lines, vitest's "Tests  N passed", node's "# pass N".

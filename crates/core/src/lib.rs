@@ -12,6 +12,7 @@ mod der;
 pub mod igc;
 pub mod install;
 pub mod inventory;
+pub mod keys;
 pub mod net;
 pub mod registry;
 pub mod secret;
