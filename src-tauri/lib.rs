@@ -16,6 +16,7 @@ struct CardWatcherHandle(#[allow(dead_code)] std::sync::Mutex<Option<certisante_
 pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(AppState::open())
         .invoke_handler(tauri::generate_handler![
             commands::dashboard::get_dashboard,
@@ -26,6 +27,22 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::files::check_pkcs12,
             commands::card::card_status,
             commands::card::check_card,
+            commands::orders::order_options,
+            commands::orders::validate_order,
+            commands::orders::suggested_names,
+            commands::orders::list_orders,
+            commands::orders::create_order,
+            commands::orders::export_csr,
+            commands::orders::import_certificate,
+            commands::orders::install_order,
+            commands::orders::renew_order,
+            commands::orders::revoke_order,
+            commands::orders::cancel_order,
+            commands::orders::save_secret,
+            commands::orders::show_secret,
+            commands::orders::audit_log,
+            commands::orders::audit_verify,
+            commands::orders::open_portal,
         ])
         .setup(|app| {
             // Readers and cards, live: the watcher blocks in SCardGetStatusChange (no

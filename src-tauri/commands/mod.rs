@@ -3,3 +3,4 @@
 pub mod card;
 pub mod dashboard;
 pub mod files;
+pub mod orders;

@@ -11,6 +11,8 @@ use certisante_core::view::{CertificateView, Severity, Status, Thresholds};
 use certisante_core::Sensitive;
 use clap::{Args, Parser, Subcommand};
 
+mod orders;
+
 #[derive(Parser)]
 #[command(name = "certisante", version, about = "CertiSanté: IGC-Santé software certificates, found, classified and watched")]
 struct Cli {
@@ -62,6 +64,27 @@ enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditCommand,
+    },
+    /// Order a certificate (key in the OS keystore, CSR for the portal), follow, renew, revoke.
+    Order {
+        #[command(subcommand)]
+        action: orders::OrderAction,
+    },
+    /// Take back what the portal delivered: a certificate (matched to its order by key) or a .p12.
+    Import {
+        file: PathBuf,
+        /// File holding the .p12 password (needed to move its key into the OS keystore).
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Install or export an order's certificate with its key: .p12, PEM files, NSS.
+    Export(orders::ExportArgs),
+    /// Keep or show again the revocation code and the .p12 password of an order.
+    Secret {
+        #[command(subcommand)]
+        action: orders::SecretAction,
     },
 }
 
@@ -144,7 +167,21 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<u8, String> {
-    match cli.command {
+    let outcome = match cli.command {
+        Command::Order { action } => orders::order(action),
+        Command::Import { file, password_file, json } => orders::import(&file, password_file.as_deref(), json),
+        Command::Export(args) => orders::export(args),
+        Command::Secret { action } => orders::secret(action),
+        other => return run_other(other),
+    };
+    Ok(outcome.unwrap_or_else(|failure| {
+        eprintln!("certisante: {}", failure.message);
+        failure.exit
+    }))
+}
+
+fn run_other(command: Command) -> Result<u8, String> {
+    match command {
         Command::List { json, common, paths } => {
             let report = report(&common, &paths)?;
             if json {
@@ -298,6 +335,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             Ok(0)
         }
+        Command::Order { .. } | Command::Import { .. } | Command::Export(_) | Command::Secret { .. } => unreachable!("handled by run"),
     }
 }
 

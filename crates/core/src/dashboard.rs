@@ -93,6 +93,12 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(crate::install::WindowsStore::export_all_to(&dir))?;
     export(crate::audit::AuditEntry::export_all_to(&dir))?;
     export(crate::audit::AuditVerdict::export_all_to(&dir))?;
+    export(crate::keys::SecretKind::export_all_to(&dir))?;
+    export(crate::lifecycle::Order::export_all_to(&dir))?;
+    export(crate::lifecycle::OrderOptions::export_all_to(&dir))?;
+    export(crate::lifecycle::ImportOutcome::export_all_to(&dir))?;
+    export(crate::lifecycle::InstallRequest::export_all_to(&dir))?;
+    export(crate::lifecycle::RevocationReason::export_all_to(&dir))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();

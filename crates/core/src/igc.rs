@@ -69,22 +69,29 @@ pub fn chain_verifier(extra_dir: Option<&Path>) -> ChainVerifier {
     for ca in shipped_cas() {
         add(ca.der, ca.environment);
     }
-    if let Some(dir) = extra_dir {
-        for (sub, environment) in [("prod", Environment::Prod), ("test", Environment::Test)] {
-            let Ok(entries) = std::fs::read_dir(dir.join(sub)) else { continue };
-            let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            paths.sort();
-            for path in paths {
-                let Ok(bytes) = std::fs::read(&path) else { continue };
-                if let Ok(container) = read_container(&bytes, None) {
-                    for found in container.certificates {
-                        add(found.der, environment);
-                    }
-                }
+    for (der, environment) in extra_anchors(extra_dir) {
+        add(der, environment);
+    }
+    ChainVerifier::new(anchors, intermediates)
+}
+
+/// The certificates of the extra-anchors folder (`prod/` and `test/`), with the
+/// environment each stands for.
+pub fn extra_anchors(extra_dir: Option<&Path>) -> Vec<(Vec<u8>, Environment)> {
+    let mut found = Vec::new();
+    let Some(dir) = extra_dir else { return found };
+    for (sub, environment) in [("prod", Environment::Prod), ("test", Environment::Test)] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else { continue };
+        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for path in paths {
+            let Ok(bytes) = std::fs::read(&path) else { continue };
+            if let Ok(container) = read_container(&bytes, None) {
+                found.extend(container.certificates.into_iter().map(|c| (c.der, environment)));
             }
         }
     }
-    ChainVerifier::new(anchors, intermediates)
+    found
 }
 
 /// The extra-anchors folder from the environment, if set.

@@ -13,6 +13,7 @@ pub mod igc;
 pub mod install;
 pub mod inventory;
 pub mod keys;
+pub mod lifecycle;
 pub mod net;
 pub mod registry;
 pub mod secret;

@@ -186,6 +186,8 @@ const MIGRATIONS: &[&str] = &[
     BEGIN SELECT RAISE(ABORT, 'the audit head is written once'); END;
     CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
     BEGIN SELECT RAISE(ABORT, 'the audit head cannot be removed'); END;",
+    // 3: orders and their history.
+    crate::lifecycle::ORDERS_MIGRATION,
 ];
 
 /// Environment variable overriding the data folder (tests, portable installs).
@@ -224,6 +226,12 @@ impl Registry {
         let mut registry = Self { conn };
         registry.migrate()?;
         Ok(registry)
+    }
+
+    /// The connection, for the modules that own tables of their own (orders, audit): each
+    /// writes its tables in its own transactions.
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -422,10 +430,7 @@ impl Registry {
         let mut observations = Vec::new();
         for row in rows {
             let (der, place, first, last) = row?;
-            let hash = {
-                use sha2::Digest;
-                hex::encode(sha2::Sha256::digest(&der))
-            };
+            let hash = crate::certs::fingerprint(&der);
             seen.insert(hash, (first, last));
             observations.push((der, place));
         }
@@ -459,10 +464,7 @@ fn write_source(tx: &rusqlite::Transaction<'_>, read: &SourceRead, size: i64, mt
         params![read.path, text(&read.kind), size, mtime, text(&read.format), text(&read.integrity), now, problem.map(|p| &p.code), problem.map(|p| &p.message)],
     )?;
     for FoundCertificate { der, position, has_private_key } in &read.certificates {
-        let hash = {
-            use sha2::Digest;
-            hex::encode(sha2::Sha256::digest(der))
-        };
+        let hash = crate::certs::fingerprint(der);
         tx.execute(
             "INSERT INTO certificates (sha256, der, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
              ON CONFLICT(sha256) DO UPDATE SET last_seen = excluded.last_seen",

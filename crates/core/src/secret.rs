@@ -17,6 +17,11 @@ impl<T: Zeroize> Sensitive<T> {
     pub fn expose(&self) -> &T {
         &self.0
     }
+
+    /// Mutable access, to fill a secret in place (no copy left behind).
+    pub fn expose_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
 }
 
 impl Sensitive<String> {

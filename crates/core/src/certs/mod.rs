@@ -12,6 +12,13 @@ pub(crate) use container::pkcs8_public_id;
 
 use crate::der::DerError;
 
+/// The SHA-256 of DER bytes in lowercase hex: how the registry, the CLI and the UI name a
+/// certificate.
+pub fn fingerprint(der: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(der))
+}
+
 /// Why a file (or one entry of it) could not be read. Codes are stable: the UI and
 /// scripts match them, never the message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -21,7 +21,7 @@ use x509_parser::x509::SubjectPublicKeyInfo;
 
 use crate::igc::{Environment, KeySpec, Offer, Profile, Structure, Usage};
 
-pub use rules::{department_name, suggested_common_names, validate};
+pub use rules::{department_name, departments, suggested_common_names, validate};
 
 /// What the order wizard and `certisante order new` collect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

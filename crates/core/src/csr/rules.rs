@@ -93,6 +93,11 @@ pub fn department_name(code: &str) -> Option<&'static str> {
     departements().departements.iter().find(|d| d.code.eq_ignore_ascii_case(code)).map(|d| d.name.as_str())
 }
 
+/// Every département and collectivité, (code, French name), in the data's order.
+pub fn departments() -> Vec<(&'static str, &'static str)> {
+    departements().departements.iter().map(|d| (d.code.as_str(), d.name.as_str())).collect()
+}
+
 fn violation(field: &str, code: &str, message: String) -> RuleViolation {
     RuleViolation { field: field.into(), code: code.into(), message }
 }
