@@ -53,7 +53,7 @@ wineboot -i >/dev/null 2>&1
 wineserver_started=1
 echo "Wine prefix created in $(($(date +%s) - start)) s ($(wine --version))"
 check "certisante.exe --version runs under Wine and names $(bash scripts/version.sh)" \
-  bash -c 'wine "$1" --version | tr -d "\r" | tee /dev/stderr | grep -qx "certisante $2"' _ "$work/bin/certisante.exe" "$(bash scripts/version.sh)"
+  bash -c 'out=$(wine "$1" --version | tr -d "\r"); echo "$out"; [ "$out" = "certisante $2" ]' _ "$work/bin/certisante.exe" "$(bash scripts/version.sh)"
 
 CERTISANTE_DATA_DIR="$work/data-linux" CERTISANTE_EXTRA_ANCHORS="$work/fixtures/anchors" \
   "$target/debug/certisante" list --json "$work/fixtures/certs" >"$work/linux.json"
