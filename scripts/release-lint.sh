@@ -13,7 +13,7 @@ jsonschema="$tools/venv/bin/check-jsonschema"
 # this code; a new code installs a second copy beside the first (docs/installers.md).
 UPGRADE_CODE=77a479f6-35be-4917-aa41-a41b16aa1a31
 # Names the data folders of the webview and the macOS bundle: changing it loses them.
-IDENTIFIER=fr.certisante.app
+IDENTIFIER=fr.certisante.desktop
 
 conf() { python3 -c 'import json, sys; c = json.load(open("tauri.conf.json")); print(eval(sys.argv[1], {"c": c}))' "$1"; }
 

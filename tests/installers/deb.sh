@@ -79,7 +79,19 @@ libraries_covered() {
 }
 check "every library the binary needs comes with the dependencies" libraries_covered
 
-remove_package() { $sudo_cmd dpkg -r "$package" >/dev/null 2>&1 || true; }
+# dpkg, waiting (up to 10 minutes) while another apt-get or dpkg of the machine holds its lock.
+dpkg_waiting() {
+  local out status
+  for _ in $(seq 120); do
+    out=$($sudo_cmd dpkg "$@" 2>&1)
+    status=$?
+    grep -q "dpkg frontend lock\|dpkg status database is locked\|lock-frontend" <<<"$out" || break
+    sleep 5
+  done
+  echo "$out"
+  return $status
+}
+remove_package() { dpkg_waiting -r "$package" >/dev/null 2>&1 || true; }
 if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok"; then
   echo "removing a $package left installed by an earlier run"
   remove_package
@@ -92,7 +104,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check "dpkg -i installs it" $sudo_cmd dpkg -i "$deb"
+check "dpkg -i installs it" dpkg_waiting -i "$deb"
 dpkg -L "$package" | grep -v '^/\.$' | sed 's/^/  /'
 check "/usr/bin/certisante-app is installed and executable" test -x /usr/bin/certisante-app
 desktop=/usr/share/applications/certisante.desktop
@@ -128,7 +140,7 @@ launch() {
 }
 check "the installed app opens on its dashboard under Xvfb (screenshot tests/e2e/artifacts/deb-dashboard.png)" launch
 
-check "dpkg -r removes it" $sudo_cmd dpkg -r "$package"
+check "dpkg -r removes it" dpkg_waiting -r "$package"
 check "dpkg knows nothing of it any more (no config files left)" \
   bash -c '! dpkg-query -W -f="\${Status}\n" "$1" 2>/dev/null | grep -qv "not-installed"' _ "$package"
 check "dpkg -L lists nothing" bash -c '! dpkg -L "$1" >/dev/null 2>&1' _ "$package"
