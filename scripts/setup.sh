@@ -13,7 +13,7 @@ app_packages=(
   libpcsclite-dev pcscd libnss3-tools
 )
 test_packages=(xvfb xauth webkit2gtk-driver gcc-mingw-w64-x86-64 vsmartcard-vpcd pcsc-tools softhsm2 opensc opencryptoki
-  gnome-keyring dbus libsecret-tools)
+  gnome-keyring dbus libsecret-tools wine wine64 yamllint desktop-file-utils python3-venv)
 
 wanted=("${app_packages[@]}")
 [ "$purpose" = test ] && wanted+=("${test_packages[@]}")
@@ -51,6 +51,13 @@ if [ "$purpose" = test ]; then
   if [ ! -x "$tools/bin/tauri-driver" ]; then
     echo "setup: cargo install tauri-driver"
     cargo install tauri-driver --version '^2' --locked --root "$tools"
+  fi
+  # check-jsonschema validates the release workflow and tauri.conf.json against their
+  # schemas (GitHub's, vendored in the package; the Tauri CLI's, in ui/node_modules).
+  if [ ! -x "$tools/venv/bin/check-jsonschema" ]; then
+    echo "setup: pip install check-jsonschema (into $tools/venv)"
+    python3 -m venv "$tools/venv" && "$tools/venv/bin/pip" install -q 'check-jsonschema>=0.29,<1' ||
+      echo "setup: check-jsonschema could not be installed; release-lint will say so"
   fi
   if rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu; then :; else
     rustup target add x86_64-pc-windows-gnu || echo "setup: the Windows target could not be added; its check will be skipped"

@@ -7,6 +7,8 @@ root=$(pwd)
 export CARGO_TERM_COLOR=never NO_COLOR=1 FORCE_COLOR=0
 logs=$(mktemp -d)
 failed_steps=()
+skipped_steps=()
+tools="${CERTISANTE_TOOLS_DIR:-$HOME/.cache/certisante/tools}"
 
 step() {
   local name=$1; shift
@@ -19,7 +21,18 @@ step() {
   fi
 }
 
+# A step whose tools are missing says so loudly, and is named again before the last line.
+skip() {
+  local name=$1; shift
+  echo "=== $name: SKIPPED ($*)"
+  echo "!!! $name did NOT run: $*"
+  skipped_steps+=("$name")
+}
+
 bash scripts/setup.sh test || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+# Release checks without a build: workflow lint, Tauri config schema, one version, icons.
+step release-lint bash scripts/release-lint.sh
 
 step ui-check npm --prefix ui run check
 step ui-unit npm --prefix ui test
@@ -36,15 +49,36 @@ step harness bash -c 'bash tests/harness/pcscd.sh start && bash tests/harness/to
 # the tests and the e2e app use that keyring, never a desktop session's.
 if [ -f "$CERTISANTE_KEYRING_HARNESS/env" ]; then . "$CERTISANTE_KEYRING_HARNESS/env"; fi
 step cargo-test cargo test --workspace --no-fail-fast
-if rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu && command -v x86_64-w64-mingw32-gcc >/dev/null; then
-  step windows-check cargo check -p certisante-core -p certisante-cli --target x86_64-pc-windows-gnu
-else
-  echo "=== windows-check: SKIPPED (x86_64-pc-windows-gnu target or mingw-w64 missing)"
-fi
 step e2e bash tests/e2e/run.sh
 bash tests/harness/pcscd.sh stop >/dev/null 2>&1 || true
 bash tests/harness/keyring.sh stop "$CERTISANTE_KEYRING_HARNESS" >/dev/null 2>&1 || true
 rm -rf "$harness"
+
+# Windows: the CLI cross-compiled with mingw-w64 and run under Wine (same JSON as on
+# Linux, the "My" store read back); without Wine, at least a cross check of the code.
+windows_target=no
+rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu && command -v x86_64-w64-mingw32-gcc >/dev/null && windows_target=yes
+if [ $windows_target = yes ] && command -v wine >/dev/null; then
+  step wine bash tests/installers/wine.sh
+elif [ $windows_target = yes ]; then
+  skip wine "wine is not installed (apt-get install wine wine64)"
+  step windows-check cargo check -p certisante-core -p certisante-cli --target x86_64-pc-windows-gnu
+else
+  skip wine "the x86_64-pc-windows-gnu target or mingw-w64 is missing"
+fi
+
+# The .deb: release build, dpkg -i into this machine, the installed app's dashboard
+# under Xvfb, dpkg -r. Root (or sudo without a password) is needed to install it.
+deb_missing=()
+for tool in dpkg dpkg-deb xvfb-run curl node; do command -v $tool >/dev/null || deb_missing+=("$tool"); done
+[ -x /usr/bin/WebKitWebDriver ] || deb_missing+=(WebKitWebDriver)
+[ -x "$tools/bin/tauri-driver" ] || deb_missing+=(tauri-driver)
+[ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null || deb_missing+=("root or sudo without a password")
+if [ ${#deb_missing[@]} -eq 0 ]; then
+  step deb bash tests/installers/deb.sh
+else
+  skip deb "missing: ${deb_missing[*]}"
+fi
 
 # Count individual tests: cargo's "test result:" lines, vitest's "Tests  N passed", node's "# pass N".
 passed=0; failed=0
@@ -52,12 +86,21 @@ while read -r p f; do passed=$((passed + p)); failed=$((failed + f)); done < <(
   grep -h "^test result:" "$logs"/cargo-test.log 2>/dev/null | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed.*/\1 \2/'
   sed -E 's/\x1b\[[0-9;]*m//g' "$logs"/ui-unit.log 2>/dev/null | grep -E "^ +Tests +" | awk '{p=0;f=0; for(i=1;i<=NF;i++){if($(i+1) ~ /^passed/)p=$i; if($(i+1) ~ /^failed/)f=$i} print p, f}'
   grep -hE "^# (pass|fail) " "$logs"/e2e.log 2>/dev/null | awk '/# pass/{p=$3} /# fail/{f=$3} END{print p+0, f+0}'
+  # The release and installer checks print one "ok - ..." or "not ok - ..." line each.
+  for s in release-lint wine deb; do
+    [ -f "$logs/$s.log" ] && echo "$(grep -c '^ok - ' "$logs/$s.log") $(grep -c '^not ok - ' "$logs/$s.log")"
+  done
 )
 # A step that failed without a failing test (a build, a check) still counts as a failure.
 for s in "${failed_steps[@]}"; do
-  case $s in cargo-test|ui-unit|e2e) grep -qE "([1-9][0-9]* failed|# fail [1-9])" "$logs/$s.log" || failed=$((failed + 1)) ;; *) failed=$((failed + 1)) ;; esac
+  case $s in
+    cargo-test|ui-unit|e2e) grep -qE "([1-9][0-9]* failed|# fail [1-9])" "$logs/$s.log" || failed=$((failed + 1)) ;;
+    release-lint|wine|deb) grep -q "^not ok - " "$logs/$s.log" || failed=$((failed + 1)) ;;
+    *) failed=$((failed + 1)) ;;
+  esac
 done
 rm -rf "$logs"
+[ ${#skipped_steps[@]} -gt 0 ] && echo "!!! SKIPPED steps (their tests did not run): ${skipped_steps[*]}"
 [ ${#failed_steps[@]} -gt 0 ] && echo "failed steps: ${failed_steps[*]}"
 echo "$passed passed, $failed failed"
 [ ${#failed_steps[@]} -eq 0 ]

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# The Windows CLI, cross-compiled here (x86_64-pc-windows-gnu, mingw-w64), run under Wine:
+#   1. `certisante.exe list --json DIR` prints the same JSON as the Linux `certisante`,
+#      once the paths are normalised (Z:\...\certs\x.pem and /.../certs/x.pem both become
+#      <certs>/x.pem; nothing else is changed);
+#   2. a .p12 imported into the current user's "My" store (PFXImportCertStore, by a small
+#      test program) is listed back by `certisante.exe scan` + `list --json`, read by the
+#      core's Windows store code (crypt32), with its private key;
+#   3. a wrong password imports nothing.
+# Needs wine (Debian's wine + wine64), x86_64-w64-mingw32-gcc and the Rust target.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+root=$(pwd)
+. tests/installers/lib.sh
+target="${CARGO_TARGET_DIR:-$root/target}"
+triple=x86_64-pc-windows-gnu
+work=$(mktemp -d)
+wineserver_started=""
+cleanup() {
+  # Ends this prefix's wineserver only (it is keyed to WINEPREFIX).
+  [ -n "$wineserver_started" ] && WINEPREFIX="$work/prefix" wineserver -k 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start=$(date +%s)
+if cargo build -p certisante-cli --target "$triple" --release; then
+  ok "certisante.exe cross-compiles ($triple, release) in $(($(date +%s) - start)) s"
+else
+  not_ok "certisante.exe cross-compiles ($triple, release)"
+  finish
+  exit 1
+fi
+exe="$target/$triple/release/certisante.exe"
+file "$exe"
+echo "certisante.exe: $(stat -c %s "$exe") bytes; imports: $(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^\tDLL Name: //p' | sort -u | tr '\n' ' ')"
+
+mkdir -p "$work/bin"
+cp "$exe" "$work/bin/"
+# Wine 8.0 lacks ProcessPrng (bcryptprimitives.dll), which Rust's standard library needs
+# from its first line: a stub DLL beside the .exe stands in (tests only, never shipped).
+check "the Wine helpers build (ProcessPrng stub, p12import)" bash -c '
+  x86_64-w64-mingw32-gcc -O2 -shared -o "$1/bcryptprimitives.dll" tests/installers/wine/processprng.c -ladvapi32 &&
+  x86_64-w64-mingw32-gcc -O2 -municode -o "$1/p12import.exe" tests/installers/wine/p12import.c -lcrypt32' _ "$work/bin"
+
+export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+winpath() { printf 'Z:%s' "${1//\//\\}"; }
+"$target/debug/certisante-testpki" fixtures "$work/fixtures" >/dev/null
+mkdir -p "$work/data-linux" "$work/data-windows"
+
+start=$(date +%s)
+wineboot -i >/dev/null 2>&1
+wineserver_started=1
+echo "Wine prefix created in $(($(date +%s) - start)) s ($(wine --version))"
+check "certisante.exe --version runs under Wine and names $(bash scripts/version.sh)" \
+  bash -c 'out=$(wine "$1" --version | tr -d "\r"); echo "$out"; [ "$out" = "certisante $2" ]' _ "$work/bin/certisante.exe" "$(bash scripts/version.sh)"
+
+CERTISANTE_DATA_DIR="$work/data-linux" CERTISANTE_EXTRA_ANCHORS="$work/fixtures/anchors" \
+  "$target/debug/certisante" list --json "$work/fixtures/certs" >"$work/linux.json"
+CERTISANTE_DATA_DIR=$(winpath "$work/data-windows") CERTISANTE_EXTRA_ANCHORS=$(winpath "$work/fixtures/anchors") \
+  wine "$work/bin/certisante.exe" list --json "$(winpath "$work/fixtures/certs")" >"$work/windows.json"
+echo "list --json exit status under Wine: $?"
+
+same_json() {
+  python3 - "$work/linux.json" "$work/windows.json" "$work/fixtures/certs" <<'PY'
+import json, sys
+linux_file, windows_file, certs = sys.argv[1:]
+unix_prefix = certs + "/"
+windows_prefix = "Z:" + certs.replace("/", "\\") + "\\"
+
+def normalise(value, prefix, sep):
+    if isinstance(value, dict):
+        return {k: normalise(v, prefix, sep) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalise(v, prefix, sep) for v in value]
+    if isinstance(value, str) and prefix in value:
+        head, _, tail = value.partition(prefix)
+        return head + "<certs>/" + tail.replace(sep, "/")
+    return value
+
+linux = normalise(json.load(open(linux_file, encoding="utf-8")), unix_prefix, "/")
+raw = open(windows_file, "rb").read()
+windows = normalise(json.loads(raw.decode("utf-8")), windows_prefix, "\\")
+carriage_returns = raw.count(b"\r")
+print(f"linux: {len(linux['certificates'])} certificates, {len(linux['errors'])} errors; "
+      f"windows: {len(windows['certificates'])} certificates, {len(windows['errors'])} errors; "
+      f"{len(raw)} bytes on stdout under Wine, {carriage_returns} carriage returns")
+if linux == windows:
+    sys.exit(0)
+for key in ("certificates", "errors"):
+    for i, (a, b) in enumerate(zip(linux[key], windows[key])):
+        if a != b:
+            for field in sorted(set(a) | set(b)):
+                if a.get(field) != b.get(field):
+                    print(f"{key}[{i}].{field}: linux {a.get(field)!r} / windows {b.get(field)!r}")
+sys.exit(1)
+PY
+}
+check "list --json: the same JSON on Windows (Wine) as on Linux, paths normalised" same_json
+
+# The Windows "My" store: import an RSA .p12 as the IGC-Santé portal delivers it (3DES key
+# bag, SHA-1 MAC), then list it back through the CLI's registry scan of the OS stores.
+leaf_sha256=$(python3 -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$work/fixtures/certs/dmp.cer")
+leaf_sha1=$(python3 -c 'import hashlib, sys; print(hashlib.sha1(open(sys.argv[1], "rb").read()).hexdigest())' "$work/fixtures/certs/dmp.cer")
+check "a wrong password imports nothing into \"My\"" \
+  bash -c '! wine "$1" "$2" wrong-password' _ "$work/bin/p12import.exe" "$(winpath "$work/fixtures/certs/dmp-portal.p12")"
+imported=$(wine "$work/bin/p12import.exe" "$(winpath "$work/fixtures/certs/dmp-portal.p12")" test-password | tr -d '\r')
+echo "imported into CurrentUser\\My: ${imported:-nothing}"
+check "PFXImportCertStore + CurrentUser\\My under Wine: the DMP certificate ($leaf_sha1) is added" test "$imported" = "$leaf_sha1"
+
+CERTISANTE_DATA_DIR=$(winpath "$work/data-windows")
+CERTISANTE_EXTRA_ANCHORS=$(winpath "$work/fixtures/anchors")
+export CERTISANTE_DATA_DIR CERTISANTE_EXTRA_ANCHORS
+wine "$work/bin/certisante.exe" scan --json | tr -d '\r'
+echo
+wine "$work/bin/certisante.exe" list --json >"$work/store.json"
+store_lists_it() {
+  python3 - "$work/store.json" "$leaf_sha256" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1], encoding="utf-8"))
+sha256 = sys.argv[2]
+for error in report["errors"]:
+    print("error:", error)
+found = [c for c in report["certificates"] if c["sha256"].lower().replace(":", "") == sha256]
+if not found:
+    print("not listed; certificates:", [(c["cn"], c["sha256"]) for c in report["certificates"]])
+    sys.exit(1)
+cert = found[0]
+print(json.dumps({k: cert.get(k) for k in ("cn", "environment", "offer", "usage", "status", "has_private_key", "places")}, ensure_ascii=False, indent=1))
+places = json.dumps(cert.get("places"))
+ok = "CurrentUser\\\\My" in places and cert["has_private_key"] and cert["cn"] == "DMP" and cert["environment"] == "TEST"
+sys.exit(0 if ok else 1)
+PY
+}
+check "certisante.exe scan + list: the store's certificate is listed back (windows:CurrentUser\\My, DMP, TEST, private key)" store_lists_it
+finish
