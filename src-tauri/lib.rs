@@ -64,6 +64,13 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
                 if let Ok(dashboard) = state.with_registry(move |r| commands::dashboard::scan_with_events(&scan_handle, r)).await {
                     let _ = handle.emit("dashboard-updated", dashboard);
                 }
+                match commands::orders::resume_interrupted(&state).await {
+                    Ok(resumed) if !resumed.is_empty() => {
+                        let _ = handle.emit("orders-updated", ());
+                    }
+                    Ok(_) => {}
+                    Err(e) => eprintln!("certisante: interrupted orders could not be resumed: {} ({})", e.message, e.code),
+                }
             });
             Ok(())
         })

@@ -32,6 +32,14 @@ where
         .await
 }
 
+/// Finishes what a crash interrupted (a draft's key and CSR, a revoked order's key to
+/// retire). Run once at start, in the background.
+pub async fn resume_interrupted(state: &AppState) -> Result<Vec<Order>, ApiError> {
+    state
+        .with_registry(|registry| lifecycle::resume(registry, &OsKeystore::new(), &certisante_core::audit::os_user_actor()).map_err(ApiError::from))
+        .await
+}
+
 /// What the wizard offers: profiles, départements, suggested names, portals.
 #[tauri::command]
 pub fn order_options() -> OrderOptions {
@@ -126,9 +134,10 @@ pub async fn audit_verify(state: State<'_, AppState>) -> Result<AuditVerdict, Ap
     state.with_registry(|registry| registry.audit_verify().map_err(ApiError::from)).await
 }
 
-/// Opens the IGC-Santé platform in the default browser.
+/// Opens the IGC-Santé platform in the default browser. Generic over the runtime, as every
+/// command is: `configure` also serves the IPC tests' mock runtime.
 #[tauri::command]
-pub fn open_portal(app: tauri::AppHandle, environment: Environment) -> Result<(), ApiError> {
+pub fn open_portal<R: tauri::Runtime>(app: tauri::AppHandle<R>, environment: Environment) -> Result<(), ApiError> {
     let portal = lifecycle::portal(environment);
     let url = portal.url.ok_or_else(|| ApiError { code: "lifecycle.portal_unknown".into(), message: "L'adresse de la plateforme de test n'est pas publique : demandez-la au support de l'ANS.".into() })?;
     app.opener().open_url(url, None::<&str>).map_err(|e| ApiError { code: "app.open_failed".into(), message: e.to_string() })

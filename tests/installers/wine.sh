@@ -3,8 +3,8 @@
 #   1. `certisante.exe list --json DIR` prints the same JSON as the Linux `certisante`,
 #      once the paths are normalised (Z:\...\certs\x.pem and /.../certs/x.pem both become
 #      <certs>/x.pem; nothing else is changed);
-#   2. a .p12 imported into the current user's "My" store (PFXImportCertStore, by a small
-#      test program) is listed back by `certisante.exe scan` + `list --json`, read by the
+#   2. a .p12 imported into the current user's "My" store by the product's own code
+#      (`certisante.exe install-p12 --windows-store user`) is listed back by `certisante.exe scan` + `list --json`, read by the
 #      core's Windows store code (crypt32), with its private key;
 #   3. a wrong password imports nothing.
 # Needs wine (Debian's wine + wine64), x86_64-w64-mingw32-gcc and the Rust target.
@@ -39,9 +39,8 @@ mkdir -p "$work/bin"
 cp "$exe" "$work/bin/"
 # Wine 8.0 lacks ProcessPrng (bcryptprimitives.dll), which Rust's standard library needs
 # from its first line: a stub DLL beside the .exe stands in (tests only, never shipped).
-check "the Wine helpers build (ProcessPrng stub, p12import)" bash -c '
-  x86_64-w64-mingw32-gcc -O2 -shared -o "$1/bcryptprimitives.dll" tests/installers/wine/processprng.c -ladvapi32 &&
-  x86_64-w64-mingw32-gcc -O2 -municode -o "$1/p12import.exe" tests/installers/wine/p12import.c -lcrypt32' _ "$work/bin"
+check "the Wine helper builds (ProcessPrng stub)" bash -c '
+  x86_64-w64-mingw32-gcc -O2 -shared -o "$1/bcryptprimitives.dll" tests/installers/wine/processprng.c -ladvapi32' _ "$work/bin"
 
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 winpath() { printf 'Z:%s' "${1//\//\\}"; }
@@ -101,12 +100,16 @@ check "list --json: the same JSON on Windows (Wine) as on Linux, paths normalise
 # The Windows "My" store: import an RSA .p12 as the IGC-Santé portal delivers it (3DES key
 # bag, SHA-1 MAC), then list it back through the CLI's registry scan of the OS stores.
 leaf_sha256=$(python3 -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$work/fixtures/certs/dmp.cer")
-leaf_sha1=$(python3 -c 'import hashlib, sys; print(hashlib.sha1(open(sys.argv[1], "rb").read()).hexdigest())' "$work/fixtures/certs/dmp.cer")
-check "a wrong password imports nothing into \"My\"" \
-  bash -c '! wine "$1" "$2" wrong-password' _ "$work/bin/p12import.exe" "$(winpath "$work/fixtures/certs/dmp-portal.p12")"
-imported=$(wine "$work/bin/p12import.exe" "$(winpath "$work/fixtures/certs/dmp-portal.p12")" test-password | tr -d '\r')
-echo "imported into CurrentUser\\My: ${imported:-nothing}"
-check "PFXImportCertStore + CurrentUser\\My under Wine: the DMP certificate ($leaf_sha1) is added" test "$imported" = "$leaf_sha1"
+# The product's own code (install::install_windows: PFXImportCertStore, then the leaf with
+# its key into "My") through `certisante.exe install-p12 --windows-store user`.
+printf 'wrong-password\n' > "$work/wrong.pass"
+printf 'test-password\n' > "$work/right.pass"
+p12_win=$(winpath "$work/fixtures/certs/dmp-portal.p12")
+check "a wrong password imports nothing into \"My\" (install.p12_bad_password)" \
+  bash -c 'out=$(wine "$1" install-p12 "$2" --password-file "$3" --windows-store user 2>&1); echo "$out"; [[ "$out" == *p12_bad_password* ]]' \
+  _ "$work/bin/certisante.exe" "$p12_win" "$(winpath "$work/wrong.pass")"
+check "certisante.exe install-p12 --windows-store user: the portal .p12 goes into CurrentUser\\My" \
+  wine "$work/bin/certisante.exe" install-p12 "$p12_win" --password-file "$(winpath "$work/right.pass")" --windows-store user
 
 CERTISANTE_DATA_DIR=$(winpath "$work/data-windows")
 CERTISANTE_EXTRA_ANCHORS=$(winpath "$work/fixtures/anchors")

@@ -13,20 +13,9 @@ import type { CardCheck } from './lib/bindings/CardCheck';
 import type { CardStatus } from './lib/bindings/CardStatus';
 import type { Dashboard } from './lib/bindings/Dashboard';
 import type { PinStatus } from './lib/bindings/PinStatus';
-import { cardInReader, CPS3_ATR, cps3, emptyReader, makeReader, makeToken, READER } from './lib/test-fixtures';
+import { cardInReader, CPS3_ATR, cps3, emptyDashboard, emptyReader, makeReader, makeToken, READER } from './lib/test-fixtures';
 
-const dashboard: Dashboard = {
-  certificates: [],
-  errors: [],
-  watched: [],
-  settings: {
-    language: 'fr',
-    thresholds: { warn_days: 30, crit_days: 7 },
-    hide_expired_after_days: null,
-    include_os_stores: true,
-    pkcs11_module: null,
-  },
-};
+const dashboard: Dashboard = emptyDashboard();
 
 const checked: CardCheck = {
   token_label: 'CPS de Jean DUPONT',

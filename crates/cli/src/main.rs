@@ -81,6 +81,8 @@ enum Command {
     },
     /// Install or export an order's certificate with its key: .p12, PEM files, NSS.
     Export(orders::ExportArgs),
+    /// Install a .p12 file into a store: NSS, the Windows "My" store, the macOS keychain.
+    InstallP12(orders::InstallP12Args),
     /// Keep or show again the revocation code and the .p12 password of an order.
     Secret {
         #[command(subcommand)]
@@ -171,6 +173,7 @@ fn run(cli: Cli) -> Result<u8, String> {
         Command::Order { action } => orders::order(action),
         Command::Import { file, password_file, json } => orders::import(&file, password_file.as_deref(), json),
         Command::Export(args) => orders::export(args),
+        Command::InstallP12(args) => orders::install_p12(args),
         Command::Secret { action } => orders::secret(action),
         other => return run_other(other),
     };
@@ -335,7 +338,7 @@ fn run_other(command: Command) -> Result<u8, String> {
             }
             Ok(0)
         }
-        Command::Order { .. } | Command::Import { .. } | Command::Export(_) | Command::Secret { .. } => unreachable!("handled by run"),
+        Command::Order { .. } | Command::Import { .. } | Command::Export(_) | Command::InstallP12(_) | Command::Secret { .. } => unreachable!("handled by run"),
     }
 }
 

@@ -162,6 +162,32 @@ pub struct ExportArgs {
     overwrite: bool,
 }
 
+/// `certisante install-p12`: a .p12 file (the portal's, or one exported) into a store.
+#[derive(Args)]
+pub struct InstallP12Args {
+    file: PathBuf,
+    #[arg(long)]
+    password_file: PathBuf,
+    /// An NSS database (default: ~/.pki/nssdb).
+    #[arg(long, group = "store", num_args = 0..=1, default_missing_value = "")]
+    nss: Option<PathBuf>,
+    /// The Windows "My" store of the current user or of the machine (Windows only).
+    #[arg(long, group = "store", value_enum)]
+    windows_store: Option<StoreArg>,
+    /// The login keychain (macOS only).
+    #[arg(long, group = "store")]
+    macos_keychain: bool,
+    /// NSS nickname (default: the certificate's CN).
+    #[arg(long)]
+    nickname: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum StoreArg {
+    User,
+    Machine,
+}
+
 #[derive(Subcommand)]
 pub enum SecretAction {
     /// Keep the revocation code or the .p12 password in the OS keystore.
@@ -409,6 +435,53 @@ pub fn export(args: ExportArgs) -> Outcome {
         println!("{}", path.display());
     }
     Ok(0)
+}
+
+pub fn install_p12(args: InstallP12Args) -> Outcome {
+    use certisante_core::install;
+    let bytes = std::fs::read(&args.file).map_err(|e| Failure { message: format!("cannot read {}: {e}", args.file.display()), exit: EXIT_TROUBLE })?;
+    let p12 = Sensitive::new(bytes);
+    let password = read_secret_file(&args.password_file)?;
+    let refused = |e: install::InstallError| Failure { message: format!("{e} ({})", e.code()), exit: EXIT_REFUSED };
+    if let Some(db) = args.nss {
+        let db_dir = if db.as_os_str().is_empty() {
+            install::default_nss_db().ok_or_else(|| Failure { message: "no home folder for the default NSS database: give --nss DIR".into(), exit: EXIT_TROUBLE })?
+        } else {
+            db
+        };
+        let nickname = args.nickname.unwrap_or_else(|| args.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "CertiSanté".into()));
+        install::install_nss(&db_dir, &p12, &password, &nickname).map_err(refused)?;
+        println!("installed into sql:{}", db_dir.display());
+        return Ok(0);
+    }
+    if let Some(store) = args.windows_store {
+        #[cfg(windows)]
+        {
+            let location = match store {
+                StoreArg::User => install::WindowsStore::CurrentUser,
+                StoreArg::Machine => install::WindowsStore::LocalMachine,
+            };
+            install::install_windows(&p12, &password, location).map_err(refused)?;
+            println!("installed into the {} \"My\" store", if matches!(store, StoreArg::User) { "CurrentUser" } else { "LocalMachine" });
+            return Ok(0);
+        }
+        #[cfg(not(windows))]
+        {
+            let _ = store;
+            return Err(Failure { message: "--windows-store exists on Windows only".into(), exit: EXIT_REFUSED });
+        }
+    }
+    if args.macos_keychain {
+        #[cfg(target_os = "macos")]
+        {
+            install::install_macos(&p12, &password).map_err(refused)?;
+            println!("installed into the login keychain");
+            return Ok(0);
+        }
+        #[cfg(not(target_os = "macos"))]
+        return Err(Failure { message: "--macos-keychain exists on macOS only".into(), exit: EXIT_REFUSED });
+    }
+    Err(Failure { message: "say where: --nss [DIR], --windows-store user|machine or --macos-keychain".into(), exit: EXIT_REFUSED })
 }
 
 pub fn secret(action: SecretAction) -> Outcome {

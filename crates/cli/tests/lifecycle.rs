@@ -117,6 +117,21 @@ impl World {
         assert!(status.success(), "portal sign");
     }
 
+    /// A platform-made key and certificate as a portal-style .p12 (password in `pass`).
+    fn portal_p12(&self, org: &str, cn: &str, password: &str) -> PathBuf {
+        std::fs::write(self.path("pass"), format!("{password}\n")).unwrap();
+        let p12 = self.path("asip.p12");
+        let status = Command::new(testpki())
+            .args(["portal", "p12"])
+            .arg(self.portal())
+            .args(["--offer", "ORG", "--usage", "AUTH_CLI", "--org", org, "--ou", "11B0073160", "--state", "Paris (75)", "--cn", cn])
+            .args(["--password-file", self.path("pass").to_str().unwrap(), "--out", p12.to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "portal p12");
+        p12
+    }
+
     fn state(&self, id: &str) -> String {
         self.json(&["order", "show", id, "--json"])["state"].as_str().unwrap().to_owned()
     }
@@ -222,16 +237,7 @@ fn main_path_order_sign_import_install_renew_revoke_audit() {
 fn a_portal_p12_moves_its_key_into_the_keystore() {
     let _lock = keyring_in_use();
     let w = World::new();
-    std::fs::write(w.path("pass"), "portail-2026\n").unwrap();
-    let p12 = w.path("asip.p12");
-    let status = Command::new(testpki())
-        .args(["portal", "p12"])
-        .arg(w.portal())
-        .args(["--offer", "ORG", "--usage", "AUTH_CLI", "--org", "EHPAD LES TILLEULS", "--ou", "11B0073160", "--state", "Paris (75)", "--cn", "DMP"])
-        .args(["--password-file", w.path("pass").to_str().unwrap(), "--out", p12.to_str().unwrap()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let p12 = w.portal_p12("EHPAD LES TILLEULS", "DMP", "portail-2026");
 
     let no_password = w.run(&["import", p12.to_str().unwrap()]);
     assert_eq!(code_of(&no_password), "import.password_required", "{}", stderr(&no_password));
@@ -398,4 +404,14 @@ fn killed_at_each_step_nothing_is_lost_and_the_order_resumes() {
     w.ok(&["order", "resume"]);
     assert_eq!(w.json(&["order", "show", &id, "--json"])["key_in_keystore"], false);
     w.ok(&["audit", "verify"]);
+
+    // Killed after a portal .p12's key went into the keystore, before its order was written:
+    // no order half-made, and the file (which still holds the key) imports again.
+    let w = World::new();
+    let p12 = w.portal_p12("EHPAD", "ROC", "portail");
+    let pass = w.path("pass");
+    kill_at(&w, "p12_key_stored", &["import", p12.to_str().unwrap(), "--password-file", pass.to_str().unwrap()]);
+    assert_eq!(w.json(&["order", "list", "--json"]).as_array().unwrap().len(), 0);
+    let imported = w.json(&["import", p12.to_str().unwrap(), "--password-file", pass.to_str().unwrap(), "--json"]);
+    assert_eq!(imported["orders"][0]["state"], "certificate_imported");
 }

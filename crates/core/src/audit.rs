@@ -62,8 +62,23 @@ pub fn os_user_actor() -> Actor {
     let name = ["USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(account_name)
         .unwrap_or_else(|| "unknown".into());
     Actor { kind: ActorKind::OsUser, name }
+}
+
+/// The account name of the process's user when the environment does not say it (services,
+/// cron, a stripped environment): `id -un` reads the system's user database.
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    let out = std::process::Command::new("id").arg("-un").output().ok()?;
+    let name = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !name.is_empty()).then_some(name)
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

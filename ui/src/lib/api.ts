@@ -5,17 +5,30 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
-import { open } from '@tauri-apps/plugin-dialog';
+import { open, save } from '@tauri-apps/plugin-dialog';
 
 import type { ApiError } from './bindings/ApiError';
+import type { AuditEntry } from './bindings/AuditEntry';
+import type { AuditVerdict } from './bindings/AuditVerdict';
 import type { CardCheck } from './bindings/CardCheck';
 import type { CardEvent } from './bindings/CardEvent';
 import type { CardStatus } from './bindings/CardStatus';
 import type { Dashboard } from './bindings/Dashboard';
+import type { Environment } from './bindings/Environment';
+import type { ImportOutcome } from './bindings/ImportOutcome';
+import type { InstallRequest } from './bindings/InstallRequest';
+import type { Offer } from './bindings/Offer';
+import type { Order } from './bindings/Order';
+import type { OrderOptions } from './bindings/OrderOptions';
+import type { OrderRequest } from './bindings/OrderRequest';
 import type { Pkcs12Check } from './bindings/Pkcs12Check';
+import type { RevocationReason } from './bindings/RevocationReason';
+import type { RuleViolation } from './bindings/RuleViolation';
 import type { ScanProgress } from './bindings/ScanProgress';
 import type { ScanSummary } from './bindings/ScanSummary';
+import type { SecretKind } from './bindings/SecretKind';
 import type { Settings } from './bindings/Settings';
+import type { Usage } from './bindings/Usage';
 
 export type { ApiError };
 
@@ -122,34 +135,47 @@ export function checkCard(slotId: number | null, pin: string | null): Promise<Ca
   return call<CardCheck>('check_card', { slotId, pin });
 }
 
-/** Opens the native folder picker; resolves to the chosen folders ([] when cancelled). */
-export async function pickFolders(title: string): Promise<string[]> {
+/** Runs a Tauri call other than a command (a dialog, a listener) with the same failures. */
+async function bridged<T>(work: () => Promise<T>): Promise<T> {
   if (!hasBackend()) {
     throw noBackend();
   }
   try {
-    const chosen = await open({ directory: true, multiple: true, title });
-    return chosen ?? [];
+    return await work();
   } catch (error) {
     throw toApiError(error);
   }
 }
 
+/** Opens the native folder picker; resolves to the chosen folders ([] when cancelled). */
+export async function pickFolders(title: string): Promise<string[]> {
+  return (await bridged(() => open({ directory: true, multiple: true, title }))) ?? [];
+}
+
 /** Opens the native file picker on certificate files ([] when cancelled). */
 export async function pickFiles(title: string, filterName: string): Promise<string[]> {
-  if (!hasBackend()) {
-    throw noBackend();
-  }
-  try {
-    const chosen = await open({
-      multiple: true,
-      title,
-      filters: [{ name: filterName, extensions: CERTIFICATE_EXTENSIONS }],
-    });
-    return chosen ?? [];
-  } catch (error) {
-    throw toApiError(error);
-  }
+  const chosen = await bridged(() =>
+    open({ multiple: true, title, filters: [{ name: filterName, extensions: CERTIFICATE_EXTENSIONS }] }),
+  );
+  return chosen ?? [];
+}
+
+/** Opens the native picker for one folder; null when cancelled. */
+export function pickFolder(title: string): Promise<string | null> {
+  return bridged(() => open({ directory: true, multiple: false, title }));
+}
+
+/** Opens the native picker for one certificate file; null when cancelled. */
+export function pickFile(title: string, filterName: string): Promise<string | null> {
+  return bridged(() => open({ multiple: false, title, filters: [{ name: filterName, extensions: CERTIFICATE_EXTENSIONS }] }));
+}
+
+/**
+ * Opens the native "save as" dialog; resolves to the path chosen (null when cancelled).
+ * Nothing is written here: the back end writes the file.
+ */
+export function pickSavePath(title: string, defaultPath: string, filterName: string, extensions: string[]): Promise<string | null> {
+  return bridged(() => save({ title, defaultPath, filters: [{ name: filterName, extensions }] }));
 }
 
 export type Unsubscribe = () => void;
@@ -185,21 +211,7 @@ export async function subscribe(handlers: BackendEvents): Promise<Unsubscribe> {
     unlisteners.push(await listen<ScanProgress>('scan-progress', (event) => handlers.scanProgress(event.payload)));
     unlisteners.push(await listen<ScanSummary>('scan-finished', (event) => handlers.scanFinished(event.payload)));
     unlisteners.push(await listen<Dashboard>('dashboard-updated', (event) => handlers.dashboardUpdated(event.payload)));
-    unlisteners.push(
-      await getCurrentWebview().onDragDropEvent((event) => {
-        const payload = event.payload;
-        if (payload.type === 'enter' || payload.type === 'over') {
-          handlers.dragHover(true);
-        } else if (payload.type === 'leave') {
-          handlers.dragHover(false);
-        } else if (payload.type === 'drop') {
-          handlers.dragHover(false);
-          if (payload.paths.length > 0) {
-            handlers.filesDropped(payload.paths);
-          }
-        }
-      }),
-    );
+    unlisteners.push(await onDragDrop({ hover: handlers.dragHover, drop: handlers.filesDropped }));
   } catch (error) {
     stop();
     throw toApiError(error);
@@ -211,13 +223,134 @@ export async function subscribe(handlers: BackendEvents): Promise<Unsubscribe> {
  * Listens to the back end's `card-event` (readers and cards coming and going, the PC/SC
  * service stopping or coming back). Resolves to a function that stops listening.
  */
-export async function onCardEvent(handler: (event: CardEvent) => void): Promise<Unsubscribe> {
-  if (!hasBackend()) {
-    throw noBackend();
-  }
-  try {
-    return await listen<CardEvent>('card-event', (event) => handler(event.payload));
-  } catch (error) {
-    throw toApiError(error);
-  }
+export function onCardEvent(handler: (event: CardEvent) => void): Promise<Unsubscribe> {
+  return bridged(() => listen<CardEvent>('card-event', (event) => handler(event.payload)));
+}
+
+/**
+ * Listens to `orders-updated`: the back end changed orders by itself (at start, it takes
+ * up orders a crash interrupted). Resolves to a function that stops listening.
+ */
+export function onOrdersUpdated(handler: () => void): Promise<Unsubscribe> {
+  return bridged(() => listen<null>('orders-updated', () => handler()));
+}
+
+export interface DragDropHandlers {
+  /** Files are dragged over the window (true) or left it / were dropped (false). */
+  hover: (hovering: boolean) => void;
+  /** Files or folders were dropped on the window: their paths (never empty). */
+  drop: (paths: string[]) => void;
+}
+
+/**
+ * Listens to files dragged and dropped on the window (the webview gives paths, which a
+ * browser's drop event does not). Resolves to a function that stops listening.
+ */
+export function onDragDrop(handlers: DragDropHandlers): Promise<Unsubscribe> {
+  return bridged(() =>
+    getCurrentWebview().onDragDropEvent((event) => {
+      const payload = event.payload;
+      if (payload.type === 'enter' || payload.type === 'over') {
+        handlers.hover(true);
+      } else if (payload.type === 'leave') {
+        handlers.hover(false);
+      } else if (payload.type === 'drop') {
+        handlers.hover(false);
+        if (payload.paths.length > 0) {
+          handlers.drop(payload.paths);
+        }
+      }
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- orders (src-tauri/commands/orders.rs)
+
+/** What the order wizard offers: profiles, départements, portals. */
+export function orderOptions(): Promise<OrderOptions> {
+  return call<OrderOptions>('order_options');
+}
+
+/** Every broken rule of a request at once; [] when it is valid. */
+export function validateOrder(request: OrderRequest): Promise<RuleViolation[]> {
+  return call<RuleViolation[]>('validate_order', { request });
+}
+
+export function suggestedNames(offer: Offer, usage: Usage): Promise<string[]> {
+  return call<string[]>('suggested_names', { offer, usage });
+}
+
+/** Every order, newest first (certificates past their end are marked expired on the way). */
+export function listOrders(): Promise<Order[]> {
+  return call<Order[]>('list_orders');
+}
+
+/** Validates, makes the key (into the OS keystore) and the CSR. */
+export function createOrder(request: OrderRequest): Promise<Order> {
+  return call<Order>('create_order', { request });
+}
+
+/**
+ * Writes the CSR to `path`, or, with null, records that the UI copied it to the
+ * clipboard. Resolves to the CSR (PEM).
+ */
+export function exportCsr(id: string, path: string | null): Promise<string> {
+  return call<string>('export_csr', { id, path });
+}
+
+/**
+ * Imports a certificate (or a portal .p12) from `path`. `password` is the .p12's, typed by
+ * the user after an `import.password_required`; passed straight through, never kept or
+ * logged here, and never retried by this module.
+ */
+export function importCertificate(path: string, password: string | null): Promise<ImportOutcome> {
+  return call<ImportOutcome>('import_certificate', { path, password });
+}
+
+/**
+ * Installs or exports an order's certificate with its key; resolves to the paths written.
+ * `password` protects a .p12 (null for the other targets); passed straight through.
+ */
+export function installOrder(id: string, request: InstallRequest, password: string | null): Promise<string[]> {
+  return call<string[]>('install_order', { id, request, password });
+}
+
+/** A new order prefilled from this one, with a new key. */
+export function renewOrder(id: string): Promise<Order> {
+  return call<Order>('renew_order', { id });
+}
+
+/** Records a revocation made on the portal; final, so `confirmed` must be true. */
+export function revokeOrder(id: string, reason: RevocationReason, confirmed: boolean): Promise<Order> {
+  return call<Order>('revoke_order', { id, reason, confirmed });
+}
+
+/** Abandons an order without a certificate; its key is deleted. */
+export function cancelOrder(id: string): Promise<Order> {
+  return call<Order>('cancel_order', { id });
+}
+
+/** Keeps a revocation code or a .p12 password in the OS keystore. `value` is passed straight through. */
+export function saveSecret(id: string, kind: SecretKind, value: string): Promise<void> {
+  return call<void>('save_secret', { id, kind, value });
+}
+
+/** A kept secret, after the user confirmed (the back end audits the showing). */
+export function showSecret(id: string, kind: SecretKind, confirmed: boolean): Promise<string> {
+  return call<string>('show_secret', { id, kind, confirmed });
+}
+
+/** The last `limit` entries of the audit log (all with null), oldest first. */
+export function auditLog(limit: number | null): Promise<AuditEntry[]> {
+  return call<AuditEntry[]>('audit_log', { limit });
+}
+
+/** Checks the audit log's hash chain. */
+export function auditVerify(): Promise<AuditVerdict> {
+  return call<AuditVerdict>('audit_verify');
+}
+
+/** Opens the environment's IGC-Santé platform in the default browser. */
+export function openPortal(environment: Environment): Promise<void> {
+  return call<void>('open_portal', { environment });
 }

@@ -2,7 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 
-const sources = import.meta.glob(['/src/**/*.ts', '/src/**/*.svelte', '!/src/**/*.test.ts'], {
+// Tests and their support files (*.test-support.ts) may use Tauri's mocks.
+const sources = import.meta.glob(['/src/**/*.ts', '/src/**/*.svelte', '!/src/**/*.test.ts', '!/src/**/*.test-support.ts'], {
   query: '?raw',
   import: 'default',
   eager: true,

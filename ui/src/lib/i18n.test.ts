@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import type { AuditAction } from './bindings/AuditAction';
+import type { AuditProblem } from './bindings/AuditProblem';
 import {
   dictionaries,
   formatDate,
@@ -9,7 +11,9 @@ import {
   LANGUAGES,
   translate,
   translateCode,
+  translateViolation,
 } from './i18n';
+import { ORDER_STATES, REVOCATION_REASONS } from './orders';
 
 /** Every error or warning code the back end is documented to send. */
 const BACKEND_CODES = [
@@ -75,6 +79,61 @@ const BACKEND_CODES = [
   'install.windows_store',
   'install.macos_keychain',
   'audit.secret_in_details',
+  // The lifecycle (orders, import, keys, keystore): src-tauri/commands/orders.rs.
+  'keystore.unavailable',
+  'keystore.locked',
+  'keystore.too_large',
+  'keystore.corrupt',
+  'keystore.invalid_name',
+  'keystore.failed',
+  'keys.unsupported',
+  'keys.invalid',
+  'keys.generation_failed',
+  'keys.signer_failed',
+  'csr.key_not_accepted',
+  'csr.build_failed',
+  'csr.unreadable',
+  'csr.not_a_csr',
+  'lifecycle.invalid_request',
+  'lifecycle.unknown_order',
+  'lifecycle.wrong_state',
+  'lifecycle.key_missing',
+  'lifecycle.revocation_not_confirmed',
+  'lifecycle.secret_not_confirmed',
+  'lifecycle.no_secret',
+  'lifecycle.io',
+  'lifecycle.bad_install_request',
+  'lifecycle.portal_unknown',
+  'import.no_leaf',
+  'import.no_matching_key',
+  'import.chain_not_verified',
+  'import.mismatch',
+  'import.password_required',
+  'import.key_without_certificate',
+  'import.unknown_profile',
+  'app.open_failed',
+];
+
+/** The codes of the order rules (crates/core/src/csr/rules.rs), shown under their fields. */
+const VIOLATION_CODES = [
+  'csr.environment',
+  'csr.profile_unknown',
+  'csr.organization_chars',
+  'csr.organization_empty',
+  'csr.organization_too_long',
+  'csr.structure_empty',
+  'csr.structure_format',
+  'csr.structure_kind',
+  'csr.structure_check',
+  'csr.department_empty',
+  'csr.department_unknown',
+  'csr.department_mismatch',
+  'csr.cn_chars',
+  'csr.cn_empty',
+  'csr.cn_too_long',
+  'csr.cn_insi',
+  'csr.cn_fqdn',
+  'csr.cn_wildcard',
 ];
 
 function placeholders(text: string): string[] {
@@ -102,6 +161,49 @@ describe('dictionaries', () => {
     for (const code of BACKEND_CODES) {
       expect(knowsCode(code), code).toBe(true);
     }
+  });
+
+  it('name every order state, revocation reason, audit action and problem, and rule', () => {
+    const actions: AuditAction[] = [
+      'order_created',
+      'key_generated',
+      'csr_exported',
+      'certificate_imported',
+      'installed',
+      'exported',
+      'renewed',
+      'revoked',
+      'secret_shown',
+      'key_retired',
+      'order_cancelled',
+    ];
+    const problems: AuditProblem[] = ['edited', 'removed', 'reordered', 'head_mismatch'];
+    const keys = [
+      ...ORDER_STATES.map((s) => `orderState.${s}`),
+      ...REVOCATION_REASONS.map((r) => `revocationReason.${r}`),
+      ...actions.map((a) => `auditAction.${a}`),
+      ...problems.map((p) => `audit.problem.${p}`),
+      ...VIOLATION_CODES.map((c) => `violation.${c}`),
+      'actorKind.card_holder',
+      'actorKind.os_user',
+    ];
+    for (const key of keys) {
+      expect(Object.prototype.hasOwnProperty.call(dictionaries.fr, key), key).toBe(true);
+    }
+  });
+});
+
+describe('translateViolation', () => {
+  const insi = { field: 'common_name', code: 'csr.cn_insi', message: '« INSI » ne convient pas pour INSi : choisissez INSI-AUTO ou INSI-MANU' };
+
+  it('shows the back end French message in French, capitalised', () => {
+    expect(translateViolation('fr', insi)).toBe('« INSI » ne convient pas pour INSi : choisissez INSI-AUTO ou INSI-MANU');
+    expect(translateViolation('fr', { ...insi, message: 'indiquez la raison sociale' })).toBe('Indiquez la raison sociale');
+  });
+
+  it('translates by code in English, and keeps the message for an unknown code', () => {
+    expect(translateViolation('en', insi)).toBe('INSi accepts two names only: INSI-AUTO or INSI-MANU.');
+    expect(translateViolation('en', { ...insi, code: 'csr.brand_new', message: 'nouveau' })).toBe('Nouveau');
   });
 });
 

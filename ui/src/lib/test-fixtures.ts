@@ -3,9 +3,28 @@
 import type { CardIdentity } from './bindings/CardIdentity';
 import type { CardStatus } from './bindings/CardStatus';
 import type { CertificateView } from './bindings/CertificateView';
+import type { Dashboard } from './bindings/Dashboard';
+import type { Order } from './bindings/Order';
+import type { OrderOptions } from './bindings/OrderOptions';
 import type { PinStatus } from './bindings/PinStatus';
 import type { ReaderView } from './bindings/ReaderView';
 import type { TokenView } from './bindings/TokenView';
+
+/** A dashboard with nothing in it, in French. */
+export function emptyDashboard(): Dashboard {
+  return {
+    certificates: [],
+    errors: [],
+    watched: [],
+    settings: {
+      language: 'fr',
+      thresholds: { warn_days: 30, crit_days: 7 },
+      hide_expired_after_days: null,
+      include_os_stores: true,
+      pkcs11_module: null,
+    },
+  };
+}
 
 export function makeCert(overrides: Partial<CertificateView> = {}): CertificateView {
   const base: CertificateView = {
@@ -137,4 +156,62 @@ export function cardInReader(token: TokenView = makeToken()): CardStatus {
 /** A reader without a card (the middleware is not asked then). */
 export function emptyReader(): CardStatus {
   return { readers: [makeReader()], readers_error: null, tokens: null, tokens_error: null };
+}
+
+export const CSR_PEM = '-----BEGIN CERTIFICATE REQUEST-----\nMIICrjCCAZYCAQAwaTELMAkGA1UEBhMCRlI=\n-----END CERTIFICATE REQUEST-----\n';
+
+/** An order waiting for the portal's certificate (TEST ORG AUTH_CLI INSI-AUTO). */
+export function makeOrder(overrides: Partial<Order> = {}): Order {
+  return {
+    id: 'cmd-20261129-0a1b2c3d',
+    state: 'csr_exported',
+    request: {
+      environment: 'TEST',
+      offer: 'ORG',
+      usage: 'AUTH_CLI',
+      organization: 'CLINIQUE DES LILAS',
+      structure_id: '11B0073160',
+      department: '75',
+      common_name: 'INSI-AUTO',
+    },
+    key_origin: 'local',
+    key_kind: 'rsa2048',
+    key_in_keystore: true,
+    csr_pem: CSR_PEM,
+    certificate_sha256: null,
+    not_after: null,
+    renews: null,
+    renewed_by: null,
+    revocation_reason: null,
+    history: [{ state: 'csr_exported', at: '2026-11-29T10:00:00Z' }],
+    created_at: '2026-11-29T10:00:00Z',
+    updated_at: '2026-11-29T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/** What order_options answers, cut down to what the tests use. */
+export function makeOrderOptions(): OrderOptions {
+  return {
+    profiles: [
+      {
+        offer: 'ORG',
+        usage: 'AUTH_CLI',
+        label_fr: 'Authentification client',
+        label_en: 'Client authentication',
+        confirmed: true,
+        suggested_names: ['INSI-AUTO', 'INSI-MANU', 'DMP'],
+      },
+      { offer: 'SERV', usage: 'SMIME', label_fr: 'S/MIME', label_en: 'S/MIME', confirmed: false, suggested_names: [] },
+    ],
+    departments: [
+      { code: '74', name: 'Haute-Savoie' },
+      { code: '75', name: 'Paris' },
+      { code: '971', name: 'Guadeloupe' },
+    ],
+    portals: [
+      ['PROD', { url: 'https://pfc.eservices.esante.gouv.fr/', confirmed: true }],
+      ['TEST', { url: null, confirmed: false }],
+    ],
+  };
 }

@@ -179,13 +179,26 @@ fn chain_from(leaf: &[u8], ders: &[Vec<u8>]) -> Vec<Vec<u8>> {
         if cert.self_issued || chain.len() > 8 {
             break;
         }
-        let issuer = pool.iter().zip(&facts).find(|(der, f)| f.as_ref().is_some_and(|f| f.subject == cert.issuer && f.is_ca) && !chain.contains(der));
+        // Same-named CAs exist (a renewed CA, a test hierarchy): the issuer is the one whose
+        // key verifies the signature, not the first with the name.
+        let child = chain.last().expect("the chain starts with the leaf").clone();
+        let issuer = pool
+            .iter()
+            .zip(&facts)
+            .find(|(der, f)| f.as_ref().is_some_and(|f| f.subject == cert.issuer && f.is_ca) && !chain.contains(der) && signed_by(&child, der));
         if let Some((der, f)) = issuer {
             chain.push(der.clone());
             current = f.clone();
         }
     }
     chain
+}
+
+fn signed_by(child: &[u8], issuer: &[u8]) -> bool {
+    let (Ok((_, child)), Ok((_, issuer))) = (x509_parser::parse_x509_certificate(child), x509_parser::parse_x509_certificate(issuer)) else {
+        return false;
+    };
+    child.verify_signature(Some(issuer.public_key())).is_ok()
 }
 
 /// What was issued must be what was ordered: subject field by field, and the profile.

@@ -623,8 +623,9 @@ pub struct Portal {
 }
 
 pub fn portal(environment: crate::igc::Environment) -> Portal {
-    let all: std::collections::HashMap<String, Portal> = serde_json::from_str(include_str!("../../assets/portal.json")).expect("portal.json is valid");
-    all.get(&enum_text(&environment)).cloned().unwrap_or(Portal { url: None, confirmed: false })
+    // Keys starting with "_" are comments in the data file.
+    let all: serde_json::Value = serde_json::from_str(include_str!("../../assets/portal.json")).unwrap_or_default();
+    all.get(enum_text(&environment)).and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or(Portal { url: None, confirmed: false })
 }
 
 /// The actor of the actions taken now: the card holder when a card is readable, the OS

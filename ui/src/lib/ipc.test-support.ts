@@ -1,0 +1,87 @@
+// The whole app against a simulated Tauri IPC (Tauri's own test mocks), for component
+// tests. Test support only: the architecture test lets files named *.test-support.ts use
+// @tauri-apps/api/mocks; the application talks through lib/api.ts.
+
+import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
+import { flushSync, mount, unmount } from 'svelte';
+
+import App from '../App.svelte';
+
+export type IpcCall = { cmd: string; args: Record<string, unknown> | undefined };
+export type IpcHandler = (cmd: string, args: Record<string, unknown> | undefined) => unknown;
+
+export interface Backend {
+  /** Every command the UI invoked, in order (event plumbing included). */
+  calls: IpcCall[];
+  /** The commands invoked, without Tauri's event plumbing. */
+  commands(): string[];
+  /** The calls of one command. */
+  callsOf(cmd: string): IpcCall[];
+}
+
+let mounted: Record<string, unknown> | null = null;
+
+/** Answers every invoke with `handle` (read at each call, so a test may swap it). */
+export function mockBackend(handle: () => IpcHandler): Backend {
+  const calls: IpcCall[] = [];
+  mockWindows('main');
+  mockIPC(
+    (cmd, args) => {
+      const a = args as Record<string, unknown> | undefined;
+      calls.push({ cmd, args: a });
+      if (cmd.startsWith('plugin:event|')) return undefined;
+      return handle()(cmd, a);
+    },
+    { shouldMockEvents: true },
+  );
+  return {
+    calls,
+    commands: () => calls.map((c) => c.cmd).filter((c) => !c.startsWith('plugin:event|')),
+    callsOf: (cmd) => calls.filter((c) => c.cmd === cmd),
+  };
+}
+
+/** Lets pending promises and Svelte's updates run. */
+export async function settle(rounds = 5) {
+  for (let i = 0; i < rounds; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    flushSync();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function mountApp(): Promise<HTMLElement> {
+  const target = document.createElement('div');
+  document.body.appendChild(target);
+  mounted = mount(App, { target });
+  await settle();
+  return target;
+}
+
+export function resetApp() {
+  if (mounted) unmount(mounted);
+  mounted = null;
+  document.body.innerHTML = '';
+  clearMocks();
+}
+
+export function byTestId<T extends HTMLElement = HTMLElement>(root: ParentNode, id: string): T {
+  const found = root.querySelector<T>(`[data-testid="${id}"]`);
+  if (found === null) throw new Error(`no [data-testid="${id}"]`);
+  return found;
+}
+
+/** Types into a field as a user would (one input event). */
+export function typeInto(field: HTMLInputElement | HTMLTextAreaElement, value: string) {
+  field.value = value;
+  field.dispatchEvent(new Event('input', { bubbles: true }));
+  flushSync();
+}
+
+export function choose(field: HTMLSelectElement | HTMLInputElement, value?: string) {
+  if (field instanceof HTMLInputElement) field.checked = true;
+  else if (value !== undefined) field.value = value;
+  field.dispatchEvent(new Event('change', { bubbles: true }));
+  flushSync();
+}

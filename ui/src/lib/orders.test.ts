@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import type { OrderRequest } from './bindings/OrderRequest';
+import type { OrderState } from './bindings/OrderState';
+import type { RuleViolation } from './bindings/RuleViolation';
+import {
+  awaitsCertificate,
+  createLiveValidator,
+  emptyRequest,
+  fold,
+  ORDER_STATES,
+  orderActions,
+  searchDepartments,
+  settledDepartment,
+  stateTone,
+  stepIsValid,
+  violationsOf,
+} from './orders';
+
+function actionsIn(state: OrderState, extra: Partial<Parameters<typeof orderActions>[0]> = {}) {
+  return orderActions({ state, csr_pem: '-----BEGIN CERTIFICATE REQUEST-----', key_in_keystore: true, renewed_by: null, ...extra });
+}
+
+describe('orderActions', () => {
+  it('offers the CSR, the portal, the import, the secrets and cancelling while the certificate is awaited', () => {
+    const awaiting = ['view_csr', 'open_portal', 'import', 'secrets', 'cancel'];
+    expect(actionsIn('key_generated')).toEqual(awaiting);
+    expect(actionsIn('csr_exported')).toEqual(awaiting);
+    // A portal .p12 order never had a CSR.
+    expect(actionsIn('csr_exported', { csr_pem: null })).toEqual(['open_portal', 'import', 'secrets', 'cancel']);
+  });
+
+  it('offers install, renew, revoke and the secrets once the certificate is in', () => {
+    expect(actionsIn('certificate_imported')).toEqual(['install', 'renew', 'revoke', 'secrets']);
+    expect(actionsIn('installed')).toEqual(['install', 'renew', 'revoke', 'secrets']);
+  });
+
+  it('does not renew twice, nor install without the key', () => {
+    expect(actionsIn('installed', { renewed_by: 'cmd-2' })).toEqual(['install', 'revoke', 'secrets']);
+    expect(actionsIn('renewed', { renewed_by: 'cmd-2' })).toEqual(['install', 'revoke', 'secrets']);
+    expect(actionsIn('installed', { key_in_keystore: false })).toEqual(['renew', 'revoke', 'secrets']);
+  });
+
+  it('only renews an expired certificate, and offers nothing on a revoked or cancelled order', () => {
+    expect(actionsIn('expired')).toEqual(['renew', 'secrets']);
+    expect(actionsIn('expired', { renewed_by: 'cmd-2' })).toEqual(['secrets']);
+    expect(actionsIn('revoked')).toEqual([]);
+    expect(actionsIn('cancelled')).toEqual([]);
+    expect(actionsIn('draft')).toEqual(['cancel']);
+  });
+
+  it('gives every state a tone and knows which states await the certificate', () => {
+    expect(ORDER_STATES.length).toBe(9);
+    expect(ORDER_STATES.filter(awaitsCertificate)).toEqual(['key_generated', 'csr_exported']);
+    expect(ORDER_STATES.map(stateTone)).toEqual(['pending', 'pending', 'pending', 'ready', 'done', 'ended', 'danger', 'danger', 'ended']);
+  });
+});
+
+const violations: RuleViolation[] = [
+  { field: 'organization', code: 'csr.organization_empty', message: 'indiquez la raison sociale' },
+  { field: 'common_name', code: 'csr.cn_insi', message: '« INSI » ne convient pas pour INSi' },
+];
+
+describe('wizard steps', () => {
+  it('says which step has problems', () => {
+    expect(stepIsValid(violations, 0)).toBe(true);
+    expect(stepIsValid(violations, 1)).toBe(false);
+    expect(stepIsValid(violations, 2)).toBe(false);
+    expect(violationsOf(violations, 'common_name').map((v) => v.code)).toEqual(['csr.cn_insi']);
+  });
+
+  it('starts from a PROD ORG AUTH_CLI request', () => {
+    expect(emptyRequest()).toMatchObject({ environment: 'PROD', offer: 'ORG', usage: 'AUTH_CLI', common_name: '' });
+  });
+});
+
+describe('département search', () => {
+  const all = [
+    { code: '2A', name: 'Corse-du-Sud' },
+    { code: '21', name: "Côte-d'Or" },
+    { code: '75', name: 'Paris' },
+    { code: '971', name: 'Guadeloupe' },
+    { code: '974', name: 'La Réunion' },
+  ];
+
+  it('finds by code prefix or by name, accents and case aside', () => {
+    expect(searchDepartments(all, '97').map((d) => d.code)).toEqual(['971', '974']);
+    expect(searchDepartments(all, 'cote d or').map((d) => d.code)).toEqual(['21']);
+    expect(searchDepartments(all, 'REUNION').map((d) => d.code)).toEqual(['974']);
+    expect(searchDepartments(all, '').length).toBe(5);
+    expect(fold("Côte-d'Or")).toBe('cote d or');
+  });
+
+  it('settles on an exact code or a single match only', () => {
+    expect(settledDepartment(searchDepartments(all, '75'), '75')?.name).toBe('Paris');
+    expect(settledDepartment(searchDepartments(all, '2a'), '2a')?.code).toBe('2A');
+    expect(settledDepartment(searchDepartments(all, '97'), '97')).toBeNull();
+    expect(settledDepartment(searchDepartments(all, 'guadel'), 'guadel')?.code).toBe('971');
+  });
+});
+
+describe('createLiveValidator', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('validates once typing pauses, with the last request typed', async () => {
+    const seen: OrderRequest[] = [];
+    const applied: RuleViolation[][] = [];
+    const validator = createLiveValidator(
+      async (request) => {
+        seen.push(request);
+        return request.common_name === 'INSI' ? violations.slice(1) : [];
+      },
+      (v) => applied.push(v),
+      () => {},
+      250,
+    );
+    const request = emptyRequest();
+    for (const cn of ['I', 'IN', 'INS', 'INSI']) {
+      request.common_name = cn;
+      validator.soon(request);
+      await vi.advanceTimersByTimeAsync(100);
+    }
+    expect(seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(seen.map((r) => r.common_name)).toEqual(['INSI']);
+    expect(applied).toEqual([violations.slice(1)]);
+    validator.dispose();
+  });
+
+  it('drops an answer that a newer validation overtook', async () => {
+    const answers: Array<(v: RuleViolation[]) => void> = [];
+    const applied: RuleViolation[][] = [];
+    const validator = createLiveValidator(
+      () => new Promise<RuleViolation[]>((resolve) => answers.push(resolve)),
+      (v) => applied.push(v),
+      () => {},
+    );
+    const first = validator.now(emptyRequest());
+    const second = validator.now(emptyRequest());
+    answers[1]([]);
+    answers[0](violations);
+    await Promise.all([first, second]);
+    expect(applied).toEqual([[]]);
+  });
+});
