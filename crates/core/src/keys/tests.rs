@@ -15,7 +15,7 @@ use crate::igc::KeySpec;
 use crate::Sensitive;
 
 fn spec(algorithm: &str, bits: u32) -> KeySpec {
-    KeySpec { algorithm: algorithm.into(), bits }
+    KeySpec { algorithm: algorithm.into(), bits, curve: None, confirmed: true }
 }
 
 fn copy(key: &PrivateKey) -> Sensitive<Vec<u8>> {
