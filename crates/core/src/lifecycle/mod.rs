@@ -549,13 +549,13 @@ pub fn show_secret(registry: &Registry, keystore: &dyn Keystore, actor: &Actor, 
 // ---------------------------------------------------------------- reading
 
 pub fn get_order(registry: &Registry, id: &str) -> Result<Order> {
-    store::load(registry, id).map(store::OrderRow::into_order)
+    store::load(registry, id)
 }
 
 /// Every order, newest first; certificates past their end are marked expired on the way.
 pub fn list_orders(registry: &Registry) -> Result<Vec<Order>> {
     store::mark_expired(registry, Utc::now())?;
-    Ok(store::all(registry)?.into_iter().map(store::OrderRow::into_order).collect())
+    store::all(registry)
 }
 
 /// Finds an order by id, or by the SHA-256 (or a unique prefix) of its certificate.
@@ -563,10 +563,10 @@ pub fn find_order(registry: &Registry, reference: &str) -> Result<Order> {
     if let Ok(order) = get_order(registry, reference) {
         return Ok(order);
     }
-    store::find_by_certificate(registry, reference)?.map(store::OrderRow::into_order).ok_or_else(|| LifecycleError::UnknownOrder(reference.to_owned()))
+    store::find_by_certificate(registry, reference)?.ok_or_else(|| LifecycleError::UnknownOrder(reference.to_owned()))
 }
 
-fn wrong_state(row: &store::OrderRow, action: &'static str) -> LifecycleError {
+fn wrong_state(row: &Order, action: &'static str) -> LifecycleError {
     LifecycleError::WrongState { id: row.id.clone(), state: row.state.as_str(), action }
 }
 

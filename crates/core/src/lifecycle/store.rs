@@ -39,47 +39,6 @@ pub(crate) const MIGRATION: &str = "
     );
     CREATE INDEX order_states_by_order ON order_states(order_id);";
 
-#[derive(Debug, Clone)]
-pub(crate) struct OrderRow {
-    pub id: String,
-    pub state: OrderState,
-    pub request: OrderRequest,
-    pub key_origin: KeyOrigin,
-    pub key_kind: KeyKind,
-    pub key_in_keystore: bool,
-    pub csr_pem: Option<String>,
-    pub certificate_sha256: Option<String>,
-    pub not_after: Option<DateTime<Utc>>,
-    pub renews: Option<String>,
-    pub renewed_by: Option<String>,
-    pub revocation_reason: Option<RevocationReason>,
-    pub history: Vec<StateChange>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl OrderRow {
-    pub fn into_order(self) -> Order {
-        Order {
-            id: self.id,
-            state: self.state,
-            request: self.request,
-            key_origin: self.key_origin,
-            key_kind: self.key_kind,
-            key_in_keystore: self.key_in_keystore,
-            csr_pem: self.csr_pem,
-            certificate_sha256: self.certificate_sha256,
-            not_after: self.not_after,
-            renews: self.renews,
-            renewed_by: self.renewed_by,
-            revocation_reason: self.revocation_reason,
-            history: self.history,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
-}
-
 fn json_text<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
@@ -95,7 +54,7 @@ fn time(text: &str) -> DateTime<Utc> {
 const COLUMNS: &str = "id, state, request, key_origin, key_kind, key_in_keystore, public_key, csr_pem, certificate_sha256, not_after, renews, revocation_reason, created_at, updated_at,
     (SELECT o2.id FROM orders o2 WHERE o2.renews = orders.id ORDER BY o2.created_at DESC LIMIT 1)";
 
-fn read_row(row: &Row<'_>) -> rusqlite::Result<OrderRow> {
+fn read_row(row: &Row<'_>) -> rusqlite::Result<Order> {
     let state: String = row.get(1)?;
     let request: String = row.get(2)?;
     let origin: String = row.get(3)?;
@@ -103,7 +62,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<OrderRow> {
     let not_after: Option<String> = row.get(9)?;
     let reason: Option<String> = row.get(11)?;
     let bad = |what: &str| rusqlite::Error::InvalidColumnType(0, what.into(), rusqlite::types::Type::Text);
-    Ok(OrderRow {
+    Ok(Order {
         id: row.get(0)?,
         state: OrderState::parse(&state).ok_or_else(|| bad("state"))?,
         request: serde_json::from_str(&request).map_err(|_| bad("request"))?,
@@ -133,7 +92,7 @@ fn history(registry: &Registry, id: &str) -> Result<Vec<StateChange>> {
     Ok(changes)
 }
 
-pub(crate) fn load(registry: &Registry, id: &str) -> Result<OrderRow> {
+pub(crate) fn load(registry: &Registry, id: &str) -> Result<Order> {
     let conn = registry.connection();
     let row = conn.query_row(&format!("SELECT {COLUMNS} FROM orders WHERE id = ?1"), [id], read_row).optional()?;
     let mut row = row.ok_or_else(|| LifecycleError::UnknownOrder(id.to_owned()))?;
@@ -141,7 +100,7 @@ pub(crate) fn load(registry: &Registry, id: &str) -> Result<OrderRow> {
     Ok(row)
 }
 
-pub(crate) fn all(registry: &Registry) -> Result<Vec<OrderRow>> {
+pub(crate) fn all(registry: &Registry) -> Result<Vec<Order>> {
     let ids: Vec<String> = {
         let conn = registry.connection();
         let mut statement = conn.prepare("SELECT id FROM orders ORDER BY created_at DESC, id")?;
@@ -159,7 +118,7 @@ pub(crate) fn ids_in_state(registry: &Registry, state: OrderState) -> Result<Vec
 }
 
 /// Orders whose key is `public_key` (SubjectPublicKeyInfo DER).
-pub(crate) fn by_public_key(registry: &Registry, public_key: &[u8]) -> Result<Vec<OrderRow>> {
+pub(crate) fn by_public_key(registry: &Registry, public_key: &[u8]) -> Result<Vec<Order>> {
     let ids: Vec<String> = {
         let conn = registry.connection();
         let mut statement = conn.prepare("SELECT id FROM orders WHERE public_key = ?1 ORDER BY created_at DESC")?;
@@ -169,7 +128,7 @@ pub(crate) fn by_public_key(registry: &Registry, public_key: &[u8]) -> Result<Ve
     ids.iter().map(|id| load(registry, id)).collect()
 }
 
-pub(crate) fn find_by_certificate(registry: &Registry, sha256_prefix: &str) -> Result<Option<OrderRow>> {
+pub(crate) fn find_by_certificate(registry: &Registry, sha256_prefix: &str) -> Result<Option<Order>> {
     let prefix = sha256_prefix.to_ascii_lowercase();
     if prefix.len() < 8 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
