@@ -59,6 +59,11 @@ if [ "$purpose" = test ]; then
     python3 -m venv "$tools/venv" && "$tools/venv/bin/pip" install -q 'check-jsonschema>=0.29,<1' ||
       echo "setup: check-jsonschema could not be installed; release-lint will say so"
   fi
+  # A real iCalendar parser reads the exported .ics in crates/cli/tests/export.rs.
+  if [ -x "$tools/venv/bin/python" ] && ! "$tools/venv/bin/python" -c 'import icalendar' 2>/dev/null; then
+    echo "setup: pip install icalendar (into $tools/venv)"
+    "$tools/venv/bin/pip" install -q 'icalendar>=6,<8' || echo "setup: icalendar could not be installed; the .ics test will say so"
+  fi
   if rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu; then :; else
     rustup target add x86_64-pc-windows-gnu || echo "setup: the Windows target could not be added; its check will be skipped"
   fi

@@ -3,10 +3,15 @@
 
 mod commands;
 mod state;
+mod tray;
 
 use tauri::{Emitter, Manager};
 
 pub use state::AppState;
+
+/// Present only in the real app (not under the IPC tests' mock runtime): the tray, the
+/// login item and the single-instance lock belong to a desktop session.
+struct Desktop;
 
 /// Keeps the card watcher alive for the app's lifetime.
 struct CardWatcherHandle(#[allow(dead_code)] std::sync::Mutex<Option<certisante_core::card::CardWatcher>>);
@@ -24,6 +29,7 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::dashboard::remove_watched,
             commands::dashboard::rescan,
             commands::dashboard::save_settings,
+            commands::dashboard::export_dashboard,
             commands::files::check_pkcs12,
             commands::card::card_status,
             commands::card::check_card,
@@ -56,14 +62,23 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
                 }
                 Err(e) => eprintln!("certisante: the card watcher could not start: {e}"),
             }
+            let state = app.state::<AppState>().inner().clone();
+            if app.try_state::<Desktop>().is_some() {
+                let settings = tauri::async_runtime::block_on(state.with_registry(|r| Ok(r.settings()?))).unwrap_or_default();
+                tray::install(app.handle(), &settings, |app| {
+                    let app = app.clone();
+                    tauri::async_runtime::spawn(async move { rescan_and_publish(&app).await });
+                });
+                if std::env::args().any(|a| a == tray::BACKGROUND_FLAG) && app.state::<tray::Background>().keeps_running() {
+                    if let Some(window) = app.get_webview_window("main") {
+                        let _ = window.hide();
+                    }
+                }
+            }
             // Watched folders are re-scanned at every start, in the background.
             let handle = app.handle().clone();
-            let state = app.state::<AppState>().inner().clone();
             tauri::async_runtime::spawn(async move {
-                let scan_handle = handle.clone();
-                if let Ok(dashboard) = state.with_registry(move |r| commands::dashboard::scan_with_events(&scan_handle, r)).await {
-                    let _ = handle.emit("dashboard-updated", dashboard);
-                }
+                rescan_and_publish(&handle).await;
                 match commands::orders::resume_interrupted(&state).await {
                     Ok(resumed) if !resumed.is_empty() => {
                         let _ = handle.emit("orders-updated", ());
@@ -76,8 +91,29 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         })
 }
 
+/// Re-scans the watched paths and sends the new dashboard to the UI (start, tray menu).
+async fn rescan_and_publish<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    let state = app.state::<AppState>().inner().clone();
+    let scan_handle = app.clone();
+    if let Ok(dashboard) = state.with_registry(move |r| commands::dashboard::scan_with_events(&scan_handle, r)).await {
+        let _ = app.emit("dashboard-updated", dashboard);
+    }
+}
+
 pub fn run() {
-    configure(tauri::Builder::default())
-        .run(tauri::generate_context!())
-        .expect("error while running CertiSanté");
+    // First: a second launch (a shortcut clicked again, the login item) only brings the
+    // running window forward.
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::show_main_window(app)))
+        .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, Some(vec![tray::BACKGROUND_FLAG])))
+        .manage(Desktop)
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.app_handle().try_state::<tray::Background>().is_some_and(|b| b.keeps_running()) {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
+            }
+        });
+    configure(builder).run(tauri::generate_context!()).expect("error while running CertiSanté");
 }

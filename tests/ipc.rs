@@ -68,4 +68,35 @@ fn dashboard_commands_round_trip() {
     assert_eq!(right["integrity"], "verified");
     assert_eq!(right["has_private_key"], true);
     assert_eq!(right["certificates"], 3);
+
+    // Exports are written by the back end, in every format.
+    let out = tempfile::tempdir().unwrap();
+    for (format, head) in [("ics", "BEGIN:VCALENDAR"), ("csv", "\u{feff}common_name;"), ("json", "{")] {
+        let path = out.path().join(format!("export.{format}"));
+        let written = invoke(&webview, "export_dashboard", serde_json::json!({ "format": format, "path": path })).unwrap();
+        assert_eq!(written, path.display().to_string());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(head), "{format}: {}", &text[..40.min(text.len())]);
+    }
+    let nowhere = invoke(&webview, "export_dashboard", serde_json::json!({ "format": "ics", "path": "/nonexistent/dir/x.ics" })).unwrap_err();
+    assert_eq!(nowhere["code"], "install.io");
+
+    // A read-only workstation: statuses and exports, no key, card or order action.
+    settings["language"] = "en".into();
+    settings["read_only"] = true.into();
+    let read_only = invoke(&webview, "save_settings", serde_json::json!({ "settings": settings })).unwrap();
+    assert_eq!(read_only["read_only"], serde_json::json!({ "enabled": true, "forced": false }));
+    for (command, body) in [
+        ("list_orders", serde_json::json!({})),
+        ("check_card", serde_json::json!({ "slotId": null, "pin": null })),
+        ("import_certificate", serde_json::json!({ "path": sample, "password": null })),
+    ] {
+        let refused = invoke(&webview, command, body).unwrap_err();
+        assert_eq!(refused["code"], "app.read_only", "{command}");
+    }
+    let path = out.path().join("read-only.ics");
+    invoke(&webview, "export_dashboard", serde_json::json!({ "format": "ics", "path": path })).unwrap();
+    settings["read_only"] = false.into();
+    let writable = invoke(&webview, "save_settings", serde_json::json!({ "settings": settings })).unwrap();
+    assert_eq!(writable["read_only"]["enabled"], false);
 }

@@ -30,7 +30,8 @@ pub async fn card_status(state: State<'_, AppState>) -> Result<CardStatus, ApiEr
 /// challenge, logs out. Never retried: a refused PIN comes back as `token.pin_incorrect`.
 #[tauri::command]
 pub async fn check_card(state: State<'_, AppState>, slot_id: Option<u64>, pin: Option<Sensitive<String>>) -> Result<CardCheck, ApiError> {
-    let module = module_setting(&state).await;
+    // The PIN is never asked on a read-only workstation.
+    let module = state.with_registry_writable(|r| Ok(r.settings()?.pkcs11_module)).await?.map(std::path::PathBuf::from);
     tauri::async_runtime::spawn_blocking(move || card_access::check_card(module.as_deref(), slot_id, pin.as_ref()).map_err(ApiError::from))
         .await
         .map_err(|e| ApiError { code: "app.internal".into(), message: e.to_string() })?

@@ -24,7 +24,7 @@ where
     F: FnOnce(&certisante_core::registry::Registry, &OsKeystore, &certisante_core::audit::Actor) -> Result<T, lifecycle::LifecycleError> + Send + 'static,
 {
     state
-        .with_registry(move |registry| {
+        .with_registry_writable(move |registry| {
             let module = registry.settings().ok().and_then(|s| s.pkcs11_module).map(PathBuf::from);
             let actor = lifecycle::current_actor(module.as_deref());
             work(registry, &OsKeystore::new(), &actor).map_err(ApiError::from)

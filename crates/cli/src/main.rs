@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use certisante_core::doctor::CheckOutcome;
+use certisante_core::export;
 use certisante_core::inventory::{self, ScanOptions, ScanReport};
 use certisante_core::registry::Registry;
 use certisante_core::view::{CertificateView, Severity, Status, Thresholds};
@@ -16,6 +17,10 @@ mod orders;
 #[derive(Parser)]
 #[command(name = "certisante", version, about = "CertiSanté: IGC-Santé software certificates, found, classified and watched")]
 struct Cli {
+    /// A secretary's workstation: statuses and exports only; every key, certificate or
+    /// order action is refused. Also on with CERTISANTE_READ_ONLY=1 or the app's setting.
+    #[arg(long, global = true)]
+    read_only: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -24,9 +29,26 @@ struct Cli {
 enum Command {
     /// List certificates of the given files and folders (the registry is not changed), or of the registry without PATH.
     List {
-        /// Print one JSON object {"certificates": [...], "errors": [...]}.
-        #[arg(long)]
+        /// Print one JSON object {"certificates": [...], "errors": [...]}, revocation status included.
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV (semicolon-separated, UTF-8 with BOM), as the app's "Exporter CSV".
+        #[arg(long)]
+        csv: bool,
+        #[command(flatten)]
+        common: Common,
+        paths: Vec<PathBuf>,
+    },
+    /// Write an iCalendar file with a renewal reminder for each certificate to renew, on
+    /// the day its renewal should start (45 days before expiry by default).
+    ExportCalendar {
+        file: PathBuf,
+        /// Days before expiry the reminder falls on.
+        #[arg(long)]
+        lead_days: Option<i64>,
+        /// Language of the event texts: fr (default) or en.
+        #[arg(long, default_value = "fr")]
+        language: String,
         #[command(flatten)]
         common: Common,
         paths: Vec<PathBuf>,
@@ -169,6 +191,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<u8, String> {
+    let acts_on_keys = matches!(
+        cli.command,
+        Command::Order { .. } | Command::Import { .. } | Command::Export(_) | Command::InstallP12(_) | Command::Secret { .. }
+    );
+    if acts_on_keys && read_only(cli.read_only)? {
+        eprintln!("certisante: read-only mode (app.read_only): this workstation only shows statuses and exports; key, certificate and order actions are refused");
+        return Ok(1);
+    }
     let outcome = match cli.command {
         Command::Order { action } => orders::order(action),
         Command::Import { file, password_file, json } => orders::import(&file, password_file.as_deref(), json),
@@ -185,13 +215,27 @@ fn run(cli: Cli) -> Result<u8, String> {
 
 fn run_other(command: Command) -> Result<u8, String> {
     match command {
-        Command::List { json, common, paths } => {
+        Command::List { json, csv, common, paths } => {
             let report = report(&common, &paths)?;
             if json {
                 print_json(&report)?;
+            } else if csv {
+                print!("{}", export::csv(&report.certificates, "fr"));
             } else {
                 print_table(&report);
             }
+            Ok(0)
+        }
+        Command::ExportCalendar { file, lead_days, language, common, paths } => {
+            if !matches!(language.as_str(), "fr" | "en") {
+                return Err(format!("unknown language {language:?} (fr or en)"));
+            }
+            let report = report(&common, &paths)?;
+            let lead = lead_days.unwrap_or(certisante_core::igc::profiles().renewal.lead_days);
+            let text = export::calendar(&report.certificates, lead, &language, chrono::Utc::now());
+            export::write(&file, &text).map_err(|e| format!("{e} ({})", e.code()))?;
+            let events = text.matches("BEGIN:VEVENT").count();
+            println!("{events} renewal reminders written to {}", file.display());
             Ok(0)
         }
         Command::Status { common, paths } => {
@@ -340,6 +384,20 @@ fn run_other(command: Command) -> Result<u8, String> {
         }
         Command::Order { .. } | Command::Import { .. } | Command::Export(_) | Command::InstallP12(_) | Command::Secret { .. } => unreachable!("handled by run"),
     }
+}
+
+/// Read-only when asked by the flag, by CERTISANTE_READ_ONLY, or by the registry's setting
+/// (the secretary's workstation is set up once in the app).
+fn read_only(flag: bool) -> Result<bool, String> {
+    if flag || certisante_core::dashboard::read_only_forced_by_env() {
+        return Ok(true);
+    }
+    let path = certisante_core::registry::default_data_dir().join(certisante_core::registry::REGISTRY_FILE);
+    if !path.is_file() {
+        return Ok(false);
+    }
+    let registry = Registry::open(&path).map_err(|e| format!("{} ({})", e, e.code()))?;
+    Ok(registry.settings().map_err(|e| e.to_string())?.read_only)
 }
 
 fn open_registry() -> Result<Registry, String> {

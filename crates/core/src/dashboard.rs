@@ -14,6 +14,30 @@ pub struct Dashboard {
     pub errors: Vec<ScanError>,
     pub watched: Vec<WatchedPath>,
     pub settings: Settings,
+    /// Read-only view (a secretary's workstation): statuses and exports only.
+    pub read_only: ReadOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct ReadOnly {
+    /// No key, card or order action is offered.
+    pub enabled: bool,
+    /// Set by the installer (`--read-only` flag or CERTISANTE_READ_ONLY=1): the setting
+    /// cannot turn it off.
+    pub forced: bool,
+}
+
+impl ReadOnly {
+    pub fn new(settings: &Settings, forced: bool) -> Self {
+        Self { enabled: forced || settings.read_only, forced }
+    }
+}
+
+/// Environment variable that forces the read-only view (a deployment's shortcut or policy).
+pub const READ_ONLY_ENV: &str = "CERTISANTE_READ_ONLY";
+
+pub fn read_only_forced_by_env() -> bool {
+    std::env::var(READ_ONLY_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
 }
 
 /// The only error shape the UI receives: it matches `code`, never `message`.
@@ -49,11 +73,13 @@ pub struct Pkcs12Check {
     pub has_private_key: bool,
 }
 
-pub fn dashboard(registry: &Registry) -> Result<Dashboard, RegistryError> {
+/// `read_only_forced`: the shell's `--read-only` flag (or the environment variable).
+pub fn dashboard(registry: &Registry, read_only_forced: bool) -> Result<Dashboard, RegistryError> {
     let settings = registry.settings()?;
     let options = ScanOptions { thresholds: settings.thresholds, ..ScanOptions::default() };
     let report = registry.list(&options)?;
-    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings })
+    let read_only = ReadOnly::new(&settings, read_only_forced);
+    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings, read_only })
 }
 
 /// Verifies a PKCS#12 file's MAC with its password and looks for its private key.
@@ -79,6 +105,7 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(Dashboard::export_all_to(&dir))?;
     export(ApiError::export_all_to(&dir))?;
     export(Pkcs12Check::export_all_to(&dir))?;
+    export(crate::export::ExportFormat::export_all_to(&dir))?;
     export(crate::inventory::ScanProgress::export_all_to(&dir))?;
     export(crate::inventory::ScanReport::export_all_to(&dir))?;
     export(crate::registry::ScanSummary::export_all_to(&dir))?;

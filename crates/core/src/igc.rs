@@ -248,6 +248,14 @@ pub struct ProfileBook {
     /// environment → offer → policy OIDs
     pub policies: std::collections::HashMap<String, serde_json::Value>,
     pub thresholds: Thresholds,
+    pub renewal: Renewal,
+}
+
+/// When to start renewing: the lead time of the calendar reminders (data, unconfirmed).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Renewal {
+    pub lead_days: i64,
+    pub confirmed: bool,
 }
 
 /// The profile of an offer and usage, if IGC-Santé has one.

@@ -9,6 +9,7 @@ pub mod csr;
 pub mod dashboard;
 pub mod doctor;
 mod der;
+pub mod export;
 pub mod igc;
 pub mod install;
 pub mod inventory;

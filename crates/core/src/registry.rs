@@ -75,11 +75,34 @@ pub struct Settings {
     /// Path of the card's PKCS#11 module (Cryptolib CPS); None: its usual places.
     #[serde(default)]
     pub pkcs11_module: Option<String>,
+    /// A secretary's workstation: the dashboard, statuses and exports only; no key, card
+    /// or order action is offered (the app's `--read-only` flag forces it on).
+    #[serde(default)]
+    pub read_only: bool,
+    /// Start with the session, hidden in the notification area (tray).
+    #[serde(default)]
+    pub start_at_login: bool,
+    /// Closing the window keeps CertiSanté watching from the notification area.
+    #[serde(default = "default_true")]
+    pub run_in_background: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { language: "fr".into(), thresholds: Thresholds::default(), hide_expired_after_days: None, include_os_stores: true, pkcs11_module: None }
+        Self {
+            language: "fr".into(),
+            thresholds: Thresholds::default(),
+            hide_expired_after_days: None,
+            include_os_stores: true,
+            pkcs11_module: None,
+            read_only: false,
+            start_at_login: false,
+            run_in_background: true,
+        }
     }
 }
 
