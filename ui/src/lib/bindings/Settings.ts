@@ -20,4 +20,17 @@ include_os_stores: boolean,
 /**
  * Path of the card's PKCS#11 module (Cryptolib CPS); None: its usual places.
  */
-pkcs11_module: string | null, };
+pkcs11_module: string | null, 
+/**
+ * A secretary's workstation: the dashboard, statuses and exports only; no key, card
+ * or order action is offered (the app's `--read-only` flag forces it on).
+ */
+read_only: boolean, 
+/**
+ * Start with the session, hidden in the notification area (tray).
+ */
+start_at_login: boolean, 
+/**
+ * Closing the window keeps CertiSanté watching from the notification area.
+ */
+run_in_background: boolean, };
