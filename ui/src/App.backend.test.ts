@@ -55,7 +55,11 @@ function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
       hide_expired_after_days: 30,
       include_os_stores: true,
       pkcs11_module: null,
+      read_only: false,
+      start_at_login: false,
+      run_in_background: true,
     },
+    read_only: { enabled: false, forced: false },
     ...overrides,
   };
 }
@@ -269,6 +273,9 @@ describe('App with the back end', () => {
           hide_expired_after_days: 30,
           include_os_stores: true,
           pkcs11_module: null,
+          read_only: false,
+          start_at_login: false,
+          run_in_background: true,
         },
       },
     });

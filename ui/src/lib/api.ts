@@ -15,6 +15,7 @@ import type { CardEvent } from './bindings/CardEvent';
 import type { CardStatus } from './bindings/CardStatus';
 import type { Dashboard } from './bindings/Dashboard';
 import type { Environment } from './bindings/Environment';
+import type { ExportFormat } from './bindings/ExportFormat';
 import type { ImportOutcome } from './bindings/ImportOutcome';
 import type { InstallRequest } from './bindings/InstallRequest';
 import type { Offer } from './bindings/Offer';
@@ -135,6 +136,15 @@ export function checkCard(slotId: number | null, pin: string | null): Promise<Ca
   return call<CardCheck>('check_card', { slotId, pin });
 }
 
+/**
+ * Writes the dashboard to `path` (chosen with `pickSavePath`): renewal reminders as an
+ * .ics calendar, or the table as CSV or JSON. Allowed on a read-only workstation.
+ * Resolves to the path written.
+ */
+export function exportDashboard(format: ExportFormat, path: string): Promise<string> {
+  return call<string>('export_dashboard', { format, path });
+}
+
 /** Runs a Tauri call other than a command (a dialog, a listener) with the same failures. */
 async function bridged<T>(work: () => Promise<T>): Promise<T> {
   if (!hasBackend()) {
@@ -233,6 +243,14 @@ export function onCardEvent(handler: (event: CardEvent) => void): Promise<Unsubs
  */
 export function onOrdersUpdated(handler: () => void): Promise<Unsubscribe> {
   return bridged(() => listen<null>('orders-updated', () => handler()));
+}
+
+/**
+ * Listens to `open-certificate`: a notification about a certificate was clicked; the
+ * payload is its SHA-256. Resolves to a function that stops listening.
+ */
+export function onOpenCertificate(handler: (sha256: string) => void): Promise<Unsubscribe> {
+  return bridged(() => listen<string>('open-certificate', (event) => handler(event.payload)));
 }
 
 export interface DragDropHandlers {

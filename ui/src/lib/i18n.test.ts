@@ -112,6 +112,9 @@ const BACKEND_CODES = [
   'import.key_without_certificate',
   'import.unknown_profile',
   'app.open_failed',
+  // Issue 5: read-only workstation, exports.
+  'app.read_only',
+  'export.serialize',
 ];
 
 /** The codes of the order rules (crates/core/src/csr/rules.rs), shown under their fields. */

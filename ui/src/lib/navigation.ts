@@ -2,3 +2,13 @@
 
 export const VIEWS = ['dashboard', 'orders', 'audit'] as const;
 export type View = (typeof VIEWS)[number];
+
+/** A read-only workstation (a secretary's) shows the dashboard only: no orders, no journal. */
+export function viewsFor(readOnly: boolean): readonly View[] {
+  return readOnly ? ['dashboard'] : VIEWS;
+}
+
+/** The view to show: the one asked for when it is offered, else the dashboard. */
+export function allowedView(view: View, readOnly: boolean): View {
+  return viewsFor(readOnly).includes(view) ? view : 'dashboard';
+}

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 
 import { defaultSettings, formFromSettings, modulePlaceholder, settingsFromForm } from './settings';
 
+/** The workstation's fields at their defaults. */
+const WORKSTATION = { readOnly: false, startAtLogin: false, runInBackground: true };
+
 describe('settings form', () => {
   it('defaults to 30/7 days, no hiding, OS stores included', () => {
     const form = formFromSettings(defaultSettings());
@@ -12,6 +15,7 @@ describe('settings form', () => {
       hideExpiredDays: 90,
       includeOsStores: true,
       pkcs11Module: '',
+      ...WORKSTATION,
     });
     expect(defaultSettings().pkcs11_module).toBe(null);
   });
@@ -27,6 +31,7 @@ describe('settings form', () => {
       hideExpiredDays: 30,
       includeOsStores: false,
       pkcs11Module: '/opt/cps/libcps3_pkcs11_lux.so',
+      ...WORKSTATION,
     });
   });
 
@@ -46,6 +51,9 @@ describe('settings form', () => {
         hideExpiredDays: 365,
         includeOsStores: false,
         pkcs11Module: '  /opt/cps/libcps3_pkcs11_lux.so ',
+        readOnly: true,
+        startAtLogin: true,
+        runInBackground: false,
       },
       'en',
     );
@@ -59,13 +67,16 @@ describe('settings form', () => {
         hide_expired_after_days: 365,
         include_os_stores: false,
         pkcs11_module: '/opt/cps/libcps3_pkcs11_lux.so',
+        read_only: true,
+        start_at_login: true,
+        run_in_background: false,
       },
     });
   });
 
   it('sends null when hiding is off and when the module path is left empty', () => {
     const result = settingsFromForm(
-      { warnDays: 30, critDays: 7, hideExpired: false, hideExpiredDays: 12, includeOsStores: true, pkcs11Module: '  ' },
+      { warnDays: 30, critDays: 7, hideExpired: false, hideExpiredDays: 12, includeOsStores: true, pkcs11Module: '  ', ...WORKSTATION },
       'fr',
     );
     expect(result.ok && result.settings.hide_expired_after_days).toBe(null);
@@ -81,7 +92,7 @@ describe('settings form', () => {
   });
 
   it('rejects thresholds out of order, negative, fractional or too large', () => {
-    const base = { hideExpired: false, hideExpiredDays: null, includeOsStores: true, pkcs11Module: '' };
+    const base = { hideExpired: false, hideExpiredDays: null, includeOsStores: true, pkcs11Module: '', ...WORKSTATION };
     for (const [warnDays, critDays] of [
       [7, 30],
       [-1, -2],
@@ -96,10 +107,16 @@ describe('settings form', () => {
     }
   });
 
+  it('keeps the fields the form does not show from the current settings', () => {
+    const current = { ...defaultSettings('fr'), pkcs11_module: '/x.so', start_at_login: true };
+    const result = settingsFromForm({ ...formFromSettings(current), readOnly: true }, 'en', current);
+    expect(result.ok && result.settings).toEqual({ ...current, language: 'en', read_only: true });
+  });
+
   it('rejects an invalid number of days for hiding', () => {
     expect(
       settingsFromForm(
-        { warnDays: 30, critDays: 7, hideExpired: true, hideExpiredDays: null, includeOsStores: true, pkcs11Module: '' },
+        { warnDays: 30, critDays: 7, hideExpired: true, hideExpiredDays: null, includeOsStores: true, pkcs11Module: '', ...WORKSTATION },
         'fr',
       ),
     ).toEqual({ ok: false, error: 'settings.invalidHide' });

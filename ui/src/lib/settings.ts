@@ -16,6 +16,10 @@ export interface SettingsForm {
   includeOsStores: boolean;
   /** Path of the card's PKCS#11 module; empty: its usual places. */
   pkcs11Module: string;
+  /** A secretary's workstation: dashboard, statuses and exports only. */
+  readOnly: boolean;
+  startAtLogin: boolean;
+  runInBackground: boolean;
 }
 
 /** Settings used before the back end answered (or when it cannot). */
@@ -26,6 +30,9 @@ export function defaultSettings(language: Lang = DEFAULT_LANG): Settings {
     hide_expired_after_days: null,
     include_os_stores: true,
     pkcs11_module: null,
+    read_only: false,
+    start_at_login: false,
+    run_in_background: true,
   };
 }
 
@@ -43,6 +50,10 @@ export function formFromSettings(settings: Settings): SettingsForm {
     includeOsStores: settings.include_os_stores,
     // Settings stored before the card support have no module path at all.
     pkcs11Module: settings.pkcs11_module ?? '',
+    // Settings stored before these fields existed lack them (the back end's defaults).
+    readOnly: settings.read_only === true,
+    startAtLogin: settings.start_at_login === true,
+    runInBackground: settings.run_in_background !== false,
   };
 }
 
@@ -52,8 +63,11 @@ function isWholeNumber(value: number | null): value is number {
 
 export type FormResult = { ok: true; settings: Settings } | { ok: false; error: Key };
 
-/** Checks the form and builds the settings to save (keeping the current language). */
-export function settingsFromForm(form: SettingsForm, language: Lang): FormResult {
+/**
+ * Checks the form and builds the settings to save: `current` with the form's fields and
+ * the UI's language (fields the form does not show are kept as they are).
+ */
+export function settingsFromForm(form: SettingsForm, language: Lang, current: Settings = defaultSettings(language)): FormResult {
   const { warnDays, critDays } = form;
   if (!isWholeNumber(warnDays) || !isWholeNumber(critDays) || critDays > warnDays || warnDays > MAX_THRESHOLD_DAYS) {
     return { ok: false, error: 'settings.invalidThresholds' };
@@ -64,11 +78,15 @@ export function settingsFromForm(form: SettingsForm, language: Lang): FormResult
   return {
     ok: true,
     settings: {
+      ...current,
       language,
       thresholds: { warn_days: warnDays, crit_days: critDays },
       hide_expired_after_days: form.hideExpired ? form.hideExpiredDays : null,
       include_os_stores: form.includeOsStores,
       pkcs11_module: moduleFromForm(form.pkcs11Module),
+      read_only: form.readOnly,
+      start_at_login: form.startAtLogin,
+      run_in_background: form.runInBackground,
     },
   };
 }

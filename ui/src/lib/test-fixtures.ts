@@ -22,7 +22,11 @@ export function emptyDashboard(): Dashboard {
       hide_expired_after_days: null,
       include_os_stores: true,
       pkcs11_module: null,
+      read_only: false,
+      start_at_login: false,
+      run_in_background: true,
     },
+    read_only: { enabled: false, forced: false },
   };
 }
 
