@@ -19,9 +19,10 @@ async function call(method, path, body) {
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export class Session {
-  static async start(application) {
+  /** `args`: the app's command-line arguments (tauri-driver hands them to WebKitWebDriver). */
+  static async start(application, args = []) {
     const value = await call('POST', '/session', {
-      capabilities: { alwaysMatch: { 'tauri:options': { application } } },
+      capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
     });
     return new Session(value.sessionId);
   }

@@ -4,6 +4,7 @@ import type { AuditAction } from './bindings/AuditAction';
 import type { AuditProblem } from './bindings/AuditProblem';
 import {
   dictionaries,
+  formatAge,
   formatDate,
   formatDaysLeft,
   formatFingerprint,
@@ -257,5 +258,28 @@ describe('formatting', () => {
 
   it('groups fingerprints in colon-separated pairs', () => {
     expect(formatFingerprint('ab01cd')).toBe('AB:01:CD');
+  });
+});
+
+describe('formatAge', () => {
+  const now = new Date('2026-12-03T12:00:00Z');
+  const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+
+  it('says how long ago, in words, in both languages', () => {
+    expect(formatAge('fr', ago(20_000), now)).toBe('à l’instant');
+    expect(formatAge('en', ago(20_000), now)).toBe('just now');
+    expect(formatAge('fr', ago(5 * 60_000), now)).toBe('il y a 5 minutes');
+    expect(formatAge('fr', ago(3 * 3_600_000 + 59 * 60_000), now)).toBe('il y a 3 heures');
+    expect(formatAge('en', ago(3 * 3_600_000), now)).toBe('3 hours ago');
+    expect(formatAge('fr', ago(2 * 86_400_000), now)).toBe('avant-hier');
+    expect(formatAge('fr', ago(3 * 86_400_000), now)).toBe('il y a 3 jours');
+    expect(formatAge('en', ago(86_400_000), now)).toBe('yesterday');
+    expect(formatAge('fr', ago(65 * 86_400_000), now)).toBe('il y a 2 mois');
+    expect(formatAge('en', ago(800 * 86_400_000), now)).toBe('2 years ago');
+  });
+
+  it('reads a time slightly in the future as just now, and keeps an unreadable one', () => {
+    expect(formatAge('fr', new Date(now.getTime() + 30_000).toISOString(), now)).toBe('à l’instant');
+    expect(formatAge('en', 'never', now)).toBe('never');
   });
 });

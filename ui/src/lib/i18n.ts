@@ -678,6 +678,8 @@ const fr = {
   'settings.readOnlyForced': 'Imposé par l’installation de ce poste (option --read-only ou CERTISANTE_READ_ONLY) : ce réglage ne peut pas le désactiver.',
   'settings.startAtLogin': 'Démarrer avec la session (dans la zone de notification)',
   'settings.runInBackground': 'Garder CertiSanté actif dans la zone de notification à la fermeture',
+
+  'age.justNow': 'à l’instant',
 } as const;
 
 export type Key = keyof typeof fr;
@@ -1341,6 +1343,8 @@ const en: Dictionary = {
   'settings.readOnlyForced': 'Set by this workstation’s installation (--read-only option or CERTISANTE_READ_ONLY): this setting cannot turn it off.',
   'settings.startAtLogin': 'Start with the session (in the notification area)',
   'settings.runInBackground': 'Keep CertiSanté running in the notification area when the window is closed',
+
+  'age.justNow': 'just now',
 };
 
 export const dictionaries: Record<Lang, Dictionary> = { fr, en };
@@ -1446,4 +1450,31 @@ export function formatDaysLeft(lang: Lang, daysLeft: number, expired: boolean): 
 export function formatFingerprint(hex: string): string {
   const clean = hex.replace(/[^0-9a-f]/gi, '').toUpperCase();
   return clean.match(/.{1,2}/g)?.join(':') ?? '';
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * How long ago `iso` was, relative to `now`: "à l’instant", "il y a 3 heures", "hier",
+ * "il y a 2 mois" (fr) / "just now", "3 hours ago", "yesterday" (en). A time slightly in
+ * the future (clock skew) reads as "just now"; the input as is if unreadable.
+ */
+export function formatAge(lang: Lang, iso: string, now: Date = new Date()): string {
+  const date = parseDate(iso);
+  if (!date) {
+    return iso;
+  }
+  const elapsed = Math.max(0, now.getTime() - date.getTime());
+  if (elapsed < MINUTE) {
+    return translate(lang, 'age.justNow');
+  }
+  const format = new Intl.RelativeTimeFormat(localeOf(lang), { numeric: 'auto' });
+  if (elapsed < HOUR) return format.format(-Math.floor(elapsed / MINUTE), 'minute');
+  if (elapsed < DAY) return format.format(-Math.floor(elapsed / HOUR), 'hour');
+  const days = Math.floor(elapsed / DAY);
+  if (days < 30) return format.format(-days, 'day');
+  if (days < 365) return format.format(-Math.floor(days / 30), 'month');
+  return format.format(-Math.floor(days / 365), 'year');
 }

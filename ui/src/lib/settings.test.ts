@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import { defaultSettings, formFromSettings, modulePlaceholder, settingsFromForm } from './settings';
+import {
+  DEFAULT_ALERT_DAYS,
+  defaultSettings,
+  formatAlertDays,
+  formFromSettings,
+  modulePlaceholder,
+  parseAlertDays,
+  settingsFromForm,
+} from './settings';
 
 /** The workstation's fields at their defaults. */
 const WORKSTATION = { readOnly: false, startAtLogin: false, runInBackground: true };
@@ -120,5 +128,25 @@ describe('settings form', () => {
         'fr',
       ),
     ).toEqual({ ok: false, error: 'settings.invalidHide' });
+  });
+});
+
+describe('alert days', () => {
+  it('reads a typed list, most distant first', () => {
+    expect(parseAlertDays('90, 30, 7, 0')).toEqual([90, 30, 7, 0]);
+    expect(parseAlertDays('7;90 30,,0 ')).toEqual([90, 30, 7, 0]);
+    expect(parseAlertDays('3650')).toEqual([3650]);
+    expect(parseAlertDays('  ')).toEqual([]);
+  });
+
+  it('refuses what the back end would refuse', () => {
+    for (const text of ['-1', '3651', '7.5', '30, 30', 'sept', '1e3', '90 ,x']) {
+      expect(parseAlertDays(text), text).toBeNull();
+    }
+  });
+
+  it('writes the list back as typed', () => {
+    expect(formatAlertDays([90, 30, 7, 0])).toBe('90, 30, 7, 0');
+    expect(parseAlertDays(formatAlertDays(DEFAULT_ALERT_DAYS))).toEqual([...DEFAULT_ALERT_DAYS]);
   });
 });

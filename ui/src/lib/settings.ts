@@ -112,3 +112,29 @@ export function modulePlaceholder(userAgent: string): string {
 export function withLanguage(settings: Settings, language: Lang): Settings {
   return { ...settings, language };
 }
+
+/** The alert days shipped by default (the back end's `thresholds.alert_days`). */
+export const DEFAULT_ALERT_DAYS: readonly number[] = [90, 30, 7, 0];
+export const MAX_ALERT_DAYS = 3650;
+
+/** Alert days as typed in the settings: "90, 30, 7, 0". */
+export function formatAlertDays(days: readonly number[]): string {
+  return days.join(', ');
+}
+
+/**
+ * Reads "90, 30, 7, 0" (commas, semicolons or spaces between): whole numbers of days
+ * from 0 (the expiry day) to 3650, each once; most distant first, as the back end stores
+ * them. An empty text is an empty list (no alert). Null when a value is not allowed.
+ */
+export function parseAlertDays(text: string): number[] | null {
+  const parts = text.split(/[\s,;]+/).filter((part) => part !== '');
+  const days: number[] = [];
+  for (const part of parts) {
+    if (!/^\d{1,4}$/.test(part)) return null;
+    const day = Number(part);
+    if (day > MAX_ALERT_DAYS || days.includes(day)) return null;
+    days.push(day);
+  }
+  return days.sort((a, b) => b - a);
+}

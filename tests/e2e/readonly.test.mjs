@@ -1,0 +1,82 @@
+// The real app on a secretary's workstation: started with `--read-only` (the flag a
+// deployment's shortcut passes), it shows the dashboard, the statuses and the exports, and
+// no key, card or order action: no orders or journal tab, no card bar, no PIN button, no
+// .p12 password check. The exports' files themselves are checked by the CLI tests
+// (crates/cli/tests/export.rs): the save dialog is native, out of WebDriver's reach.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Session } from './webdriver.mjs';
+
+let session;
+
+before(async () => {
+  session = await Session.start(process.env.E2E_APP, ['--read-only']);
+});
+
+after(async () => {
+  await session?.close();
+});
+
+async function present(css) {
+  return (await session.findAll(css)).length > 0;
+}
+
+test('the dashboard lists the certificates under a read-only badge', async () => {
+  await session.waitFor('the scanned certificates', async () => (await session.findAll('[data-testid="cert-row"]')).length >= 9);
+  const badge = await session.find('[data-testid="read-only-badge"]');
+  assert.match(await session.text(badge), /Lecture seule/);
+  assert.equal(await session.attribute(badge, 'title'), 'Poste en lecture seule : tableau de bord, états et exports uniquement');
+  assert.ok(await present('[data-testid="nav-dashboard"]'));
+});
+
+test('no key, card or order action is offered', async () => {
+  for (const testid of ['nav-orders', 'nav-audit', 'card-indicator', 'check-card-button', 'pin-dialog']) {
+    assert.equal(await present(`[data-testid="${testid}"]`), false, `${testid} is shown`);
+  }
+  // The details of a certificate kept in a password-protected .p12: the place is listed,
+  // its password cannot be checked here.
+  const rows = await session.findAll('[data-testid="cert-row"]');
+  let dmp = null;
+  for (const row of rows) {
+    const [cell] = await session.findAll('[data-testid="cert-cn"]', row);
+    if ((await session.text(cell)).trim() === 'DMP') dmp = row;
+  }
+  assert.ok(dmp, 'the DMP certificate is listed');
+  const [select] = await session.findAll('[data-testid="cert-cn"] button', dmp);
+  await session.click(select);
+  const pane = await session.waitFor('the details pane', async () => session.find('[data-testid="details-pane"]'));
+  const text = await session.text(pane);
+  assert.match(text, /dmp-portal\.p12/);
+  assert.match(text, /Non vérifiée \(mot de passe nécessaire\)/, 'the .p12 is one a password would check');
+  assert.equal(await present('[data-testid="pkcs12-verify"]'), false, 'a .p12 password check is offered');
+  assert.equal(await present('[data-testid="pkcs12-open"]'), false);
+  await session.screenshot(join(process.env.E2E_ARTIFACTS, 'readonly-details.png'));
+  await session.click(await session.find('[data-testid="details-pane"] button.close'));
+});
+
+test('the exports are offered and enabled', async () => {
+  const button = await session.find('[data-testid="export-button"]');
+  assert.equal(await session.cmd('GET', `/element/${button}/enabled`), true);
+  await session.click(button);
+  const items = {};
+  for (const format of ['ics', 'csv', 'json']) {
+    const item = await session.waitFor(`the ${format} export`, async () => session.find(`[data-testid="export-${format}"]`));
+    assert.equal(await session.cmd('GET', `/element/${item}/enabled`), true, format);
+    items[format] = (await session.text(item)).trim();
+  }
+  assert.deepEqual(items, { ics: 'Calendrier des renouvellements (.ics)', csv: 'Tableau (CSV)', json: 'Tableau (JSON)' });
+  await session.screenshot(join(process.env.E2E_ARTIFACTS, 'readonly.png'));
+  await session.click(button);
+  assert.equal(await present('[data-testid="export-ics"]'), false, 'the menu closes');
+});
+
+test('the settings show the workstation forced read-only', async () => {
+  await session.click(await session.find('[data-testid="settings-button"]'));
+  const box = await session.waitFor('the read-only setting', async () => session.find('[data-testid="settings-read-only"]'));
+  assert.equal(await session.cmd('GET', `/element/${box}/selected`), true);
+  assert.equal(await session.cmd('GET', `/element/${box}/enabled`), false);
+  assert.match(await session.text(await session.find('[data-testid="settings-read-only-hint"]')), /--read-only/);
+  assert.equal(await present('[data-testid="settings-pkcs11-module"]'), false);
+  await session.screenshot(join(process.env.E2E_ARTIFACTS, 'readonly-settings.png'));
+});
