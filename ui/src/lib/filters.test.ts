@@ -160,7 +160,18 @@ describe('matchesText', () => {
 
 describe('counts', () => {
   it('counts certificates by status', () => {
-    expect(countByStatus(all)).toEqual({ valid: 1, expiring: 1, expired: 2, not_yet_valid: 1 });
+    expect(countByStatus(all)).toEqual({ valid: 1, expiring: 1, expired: 2, not_yet_valid: 1, revoked: 0 });
+  });
+
+  it('counts and filters revoked certificates apart, whatever their dates', () => {
+    const revoked = makeCert({ sha256: 'dead'.repeat(16), cn: 'REVOQUE', status: 'revoked', severity: 'critical', days_left: 300 });
+    const list = [...all, revoked];
+    expect(countByStatus(list).revoked).toBe(1);
+    expect(filterCertificates(list, filters({ status: 'revoked' }))).toEqual([revoked]);
+    expect(filterCertificates(list, filters({ status: 'valid' }))).not.toContain(revoked);
+    expect(parseStatusFilter('revoked')).toBe('revoked');
+    // Hiding long-expired certificates never hides a revoked one.
+    expect(filterCertificates([{ ...revoked, days_left: -500 }], filters({ hideExpiredAfterDays: 30 }))).toHaveLength(1);
   });
 
   it('knows when filters are active', () => {

@@ -116,6 +116,30 @@ const BACKEND_CODES = [
   // Issue 5: read-only workstation, exports.
   'app.read_only',
   'export.serialize',
+  // Alerts (crates/core/src/alerts.rs).
+  'alerts.days_out_of_range',
+  'alerts.duplicate_days',
+  'alerts.database',
+  // Revocation (crates/core/src/revocation): kept failures, shown in the details.
+  'revocation.no_source',
+  'revocation.issuer_unknown',
+  'revocation.certificate_invalid',
+  'revocation.unreachable',
+  'revocation.timeout',
+  'revocation.http_status',
+  'revocation.too_large',
+  'revocation.crl_invalid',
+  'revocation.crl_bad_signature',
+  'revocation.crl_wrong_issuer',
+  'revocation.crl_expired',
+  'revocation.crl_not_yet_valid',
+  'revocation.ocsp_invalid',
+  'revocation.ocsp_refused',
+  'revocation.ocsp_bad_signature',
+  'revocation.ocsp_wrong_certificate',
+  'revocation.ocsp_expired',
+  'revocation.ocsp_not_yet_valid',
+  'revocation.database',
 ];
 
 /** The codes of the order rules (crates/core/src/csr/rules.rs), shown under their fields. */

@@ -8,6 +8,7 @@ import type { Order } from './bindings/Order';
 import type { OrderOptions } from './bindings/OrderOptions';
 import type { PinStatus } from './bindings/PinStatus';
 import type { ReaderView } from './bindings/ReaderView';
+import { unknownRevocation } from './revocation';
 import type { TokenView } from './bindings/TokenView';
 
 /** A dashboard with nothing in it, in French. */
@@ -62,6 +63,7 @@ export function makeCert(overrides: Partial<CertificateView> = {}): CertificateV
     dns_names: [],
     is_ca: false,
     chain: { status: 'trusted', environment: 'PROD', path: ['AC IGC-SANTE ELEMENTAIRE ORGANISATIONS'] },
+    revocation: unknownRevocation(),
     has_private_key: true,
     paths: ['/home/user/Documents/certs/teleservice.p12'],
     places: [
