@@ -18,6 +18,15 @@ after(async () => {
   await session?.close();
 });
 
+/** Screenshots after the webview painted what the DOM already has (WebKit may lag). */
+async function screenshot(name) {
+  await session.cmd('POST', '/execute/async', {
+    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
+    args: [],
+  });
+  await session.screenshot(join(process.env.E2E_ARTIFACTS, name));
+}
+
 async function present(css) {
   return (await session.findAll(css)).length > 0;
 }
@@ -51,7 +60,9 @@ test('no key, card or order action is offered', async () => {
   assert.match(text, /Non vérifiée \(mot de passe nécessaire\)/, 'the .p12 is one a password would check');
   assert.equal(await present('[data-testid="pkcs12-verify"]'), false, 'a .p12 password check is offered');
   assert.equal(await present('[data-testid="pkcs12-open"]'), false);
-  await session.screenshot(join(process.env.E2E_ARTIFACTS, 'readonly-details.png'));
+  // Statuses stay: the revocation section says what is known (nothing checked here).
+  assert.match(await session.text(await session.find('[data-testid="revocation-answer"]')), /^Inconnu/);
+  await screenshot('readonly-details.png');
   await session.click(await session.find('[data-testid="details-pane"] button.close'));
 });
 
@@ -66,7 +77,7 @@ test('the exports are offered and enabled', async () => {
     items[format] = (await session.text(item)).trim();
   }
   assert.deepEqual(items, { ics: 'Calendrier des renouvellements (.ics)', csv: 'Tableau (CSV)', json: 'Tableau (JSON)' });
-  await session.screenshot(join(process.env.E2E_ARTIFACTS, 'readonly.png'));
+  await screenshot('readonly.png');
   await session.click(button);
   assert.equal(await present('[data-testid="export-ics"]'), false, 'the menu closes');
 });
@@ -78,5 +89,5 @@ test('the settings show the workstation forced read-only', async () => {
   assert.equal(await session.cmd('GET', `/element/${box}/enabled`), false);
   assert.match(await session.text(await session.find('[data-testid="settings-read-only-hint"]')), /--read-only/);
   assert.equal(await present('[data-testid="settings-pkcs11-module"]'), false);
-  await session.screenshot(join(process.env.E2E_ARTIFACTS, 'readonly-settings.png'));
+  await screenshot('readonly-settings.png');
 });
