@@ -4,6 +4,7 @@ import type { Environment } from "./Environment";
 import type { IdentifierCheck } from "./IdentifierCheck";
 import type { Offer } from "./Offer";
 import type { Place } from "./Place";
+import type { RevocationStatus } from "./RevocationStatus";
 import type { Severity } from "./Severity";
 import type { Status } from "./Status";
 import type { StructureKind } from "./StructureKind";
@@ -18,4 +19,8 @@ structure_id: string | null, structure_kind: StructureKind, structure_number: st
 /**
  * The subject's ST ("Paris (75)") and the département code read from it.
  */
-state: string | null, department: string | null, environment: Environment, offer: Offer | null, usage: Usage | null, subject: string, issuer: string, serial: string, not_before: string, not_after: string, days_left: number, status: Status, severity: Severity, key_algorithm: string, key_bits: number, signature_algorithm: string, key_usage: Array<string>, extended_key_usage: Array<string>, policies: Array<string>, dns_names: Array<string>, is_ca: boolean, chain: ChainVerdict, has_private_key: boolean, paths: Array<string>, places: Array<Place>, warnings: Array<Warning>, first_seen: string | null, last_seen: string | null, };
+state: string | null, department: string | null, environment: Environment, offer: Offer | null, usage: Usage | null, subject: string, issuer: string, serial: string, not_before: string, not_after: string, days_left: number, status: Status, severity: Severity, key_algorithm: string, key_bits: number, signature_algorithm: string, key_usage: Array<string>, extended_key_usage: Array<string>, policies: Array<string>, dns_names: Array<string>, is_ca: boolean, chain: ChainVerdict, 
+/**
+ * From the revocation cache (never checked: unknown, no error).
+ */
+revocation: RevocationStatus, has_private_key: boolean, paths: Array<string>, places: Array<Place>, warnings: Array<Warning>, first_seen: string | null, last_seen: string | null, };
