@@ -8,6 +8,7 @@ use certisante_core::doctor::CheckOutcome;
 use certisante_core::export;
 use certisante_core::inventory::{self, ScanOptions, ScanReport};
 use certisante_core::registry::Registry;
+use certisante_core::revocation::{self, RefreshOptions, RevocationState};
 use certisante_core::view::{CertificateView, Severity, Status, Thresholds};
 use certisante_core::Sensitive;
 use clap::{Args, Parser, Subcommand};
@@ -109,6 +110,24 @@ enum Command {
     Secret {
         #[command(subcommand)]
         action: orders::SecretAction,
+    },
+    /// Revocation status of the registry's certificates (OCSP, CRL), cached in the registry.
+    Revocation {
+        #[command(subcommand)]
+        action: RevocationAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum RevocationAction {
+    /// Ask the OCSP responders and CRLs about every certificate whose cached answer is due;
+    /// prints each certificate's state, source and the age of its answer. Exit 0.
+    Refresh {
+        /// Ask again about every certificate and download every CRL again.
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -382,6 +401,33 @@ fn run_other(command: Command) -> Result<u8, String> {
             }
             Ok(0)
         }
+        Command::Revocation { action: RevocationAction::Refresh { force, json } } => {
+            let registry = open_registry()?;
+            let options = RefreshOptions { force, ..RefreshOptions::default() };
+            let summary = revocation::refresh(&registry, &options, &|_| {}).map_err(|e| format!("{e} ({})", e.code()))?;
+            if json {
+                print_json(&summary)?;
+            } else {
+                for c in &summary.certificates {
+                    let status = &c.status;
+                    let source = status.source.map(|s| enum_text(&s)).unwrap_or_else(|| "-".into());
+                    let age = status.checked_at.map(|at| format!("{} ago", age(options.now - at))).unwrap_or_else(|| "never".into());
+                    let mut line = format!("{:<30} {:<8} {:<5} {age}", c.name, enum_text(&status.state), source);
+                    if let (Some(at), Some(reason)) = (status.revoked_at, status.reason) {
+                        line.push_str(&format!("  revoked {} ({})", at.format("%Y-%m-%d %H:%M UTC"), enum_text(&reason)));
+                    }
+                    if let Some(error) = &status.error {
+                        line.push_str(&format!("  [{}: {}]", error.code, error.message));
+                    }
+                    if !c.checked {
+                        line.push_str("  (cached)");
+                    }
+                    println!("{line}");
+                }
+                println!("{} checked, {} CRLs downloaded, {} failures", summary.checked, summary.crls_downloaded, summary.failures);
+            }
+            Ok(0)
+        }
         Command::Order { .. } | Command::Import { .. } | Command::Export(_) | Command::InstallP12(_) | Command::Secret { .. } => unreachable!("handled by run"),
     }
 }
@@ -468,16 +514,35 @@ fn status_line(report: &ScanReport, thresholds: Thresholds) -> (String, u8) {
     (format!("CERTISANTE {label} - {detail} | {perf}"), code)
 }
 
+/// "12 min", "3 h", "2 d".
+fn age(elapsed: chrono::Duration) -> String {
+    match elapsed.num_minutes().max(0) {
+        m if m < 60 => format!("{m} min"),
+        m if m < 48 * 60 => format!("{} h", m / 60),
+        m => format!("{} d", m / (24 * 60)),
+    }
+}
+
+/// The revocation column: the state, `*` when it is the last known answer only, `-` never checked.
+fn revocation_cell(c: &CertificateView) -> String {
+    let r = &c.revocation;
+    match (r.state, r.checked_at, &r.error) {
+        (RevocationState::Unknown, None, None) => "-".into(),
+        (state, _, _) => format!("{}{}", enum_text(&state), if r.stale { "*" } else { "" }),
+    }
+}
+
 fn print_table(report: &ScanReport) {
-    println!("{:<12} {:<9} {:<6} {:>6}  {:<5} {:<14} {:<30} {}", "STATUS", "EXPIRES", "ENV", "DAYS", "KEY", "PROFILE", "CN", "STRUCTURE");
+    println!("{:<12} {:<9} {:<9} {:<6} {:>6}  {:<5} {:<14} {:<30} {}", "STATUS", "REVOC", "EXPIRES", "ENV", "DAYS", "KEY", "PROFILE", "CN", "STRUCTURE");
     for c in &report.certificates {
         let profile = match (c.offer, c.usage) {
             (Some(o), Some(u)) => format!("{} {}", enum_text(&o), enum_text(&u)),
             _ => "-".into(),
         };
         println!(
-            "{:<12} {:<9} {:<6} {:>6}  {:<5} {:<14} {:<30} {}",
+            "{:<12} {:<9} {:<9} {:<6} {:>6}  {:<5} {:<14} {:<30} {}",
             enum_text(&c.status),
+            revocation_cell(c),
             c.not_after.format("%Y-%m-%d"),
             enum_text(&c.environment),
             c.days_left,

@@ -126,6 +126,8 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(crate::lifecycle::ImportOutcome::export_all_to(&dir))?;
     export(crate::lifecycle::InstallRequest::export_all_to(&dir))?;
     export(crate::lifecycle::RevocationReason::export_all_to(&dir))?;
+    export(crate::revocation::RefreshSummary::export_all_to(&dir))?;
+    export(crate::revocation::RevocationProgress::export_all_to(&dir))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();

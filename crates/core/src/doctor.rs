@@ -164,6 +164,7 @@ fn token_checks(checks: &mut Vec<DoctorCheck>, module_setting: Option<&Path>) {
                 Some(Status::Expiring) => (CheckOutcome::Warning, Some("order a renewed card from ANS before it expires")),
                 Some(Status::Expired) => (CheckOutcome::Failed, Some("the card has expired: order a new card from ANS")),
                 Some(Status::NotYetValid) => (CheckOutcome::Warning, Some("the card is not valid yet: check the workstation's date")),
+                Some(Status::Revoked) => (CheckOutcome::Failed, Some("the card's certificate is revoked: order a new card from ANS")),
                 None => (CheckOutcome::Warning, Some("the certificate could not be read")),
             };
             checks.push(check("holder_certificate", outcome, format!("{holder}, valid until {until}"), fix, None));

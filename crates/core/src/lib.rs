@@ -17,6 +17,7 @@ pub mod keys;
 pub mod lifecycle;
 pub mod net;
 pub mod registry;
+pub mod revocation;
 pub mod secret;
 pub mod stores;
 pub mod token;

@@ -211,6 +211,8 @@ const MIGRATIONS: &[&str] = &[
     BEGIN SELECT RAISE(ABORT, 'the audit head cannot be removed'); END;",
     // 3: orders and their history.
     crate::lifecycle::ORDERS_MIGRATION,
+    // 4: the revocation cache (answers, failures, CRLs).
+    crate::revocation::REVOCATION_MIGRATION,
 ];
 
 /// Environment variable overriding the data folder (tests, portable installs).
@@ -458,10 +460,15 @@ impl Registry {
             observations.push((der, place));
         }
         let mut certificates = inventory::assemble(observations, options);
+        // From the cache only: listing never waits for the network.
+        let mut revocations = crate::revocation::cached_statuses(&self.conn, options.now)?;
         for view in &mut certificates {
             if let Some((first, last)) = seen.get(&view.sha256) {
                 view.first_seen = DateTime::parse_from_rfc3339(first).ok().map(|d| d.with_timezone(&Utc));
                 view.last_seen = DateTime::parse_from_rfc3339(last).ok().map(|d| d.with_timezone(&Utc));
+            }
+            if let Some(revocation) = revocations.remove(&view.sha256) {
+                view.set_revocation(revocation);
             }
         }
         let mut errors = Vec::new();

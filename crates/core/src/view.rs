@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::certs::{CertificateFacts, ChainStatus, ChainVerdict, ContainerFormat, Integrity};
 use crate::igc::{self, Environment, IdentifierCheck, Offer, StructureKind, Usage};
+use crate::revocation::{RevocationState, RevocationStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -16,6 +17,8 @@ pub enum Status {
     Expiring,
     Expired,
     NotYetValid,
+    /// Its CA says so (cached OCSP or CRL answer): whatever the dates, unusable.
+    Revoked,
 }
 
 /// How urgent the certificate is, for colours and monitoring exit codes.
@@ -107,6 +110,8 @@ pub struct CertificateView {
     pub dns_names: Vec<String>,
     pub is_ca: bool,
     pub chain: ChainVerdict,
+    /// From the revocation cache (never checked: unknown, no error).
+    pub revocation: RevocationStatus,
     pub has_private_key: bool,
     pub paths: Vec<String>,
     pub places: Vec<Place>,
@@ -189,11 +194,23 @@ pub fn build_view(facts: &CertificateFacts, chain: ChainVerdict, places: Vec<Pla
         dns_names: facts.dns_names.clone(),
         is_ca: facts.is_ca,
         chain,
+        revocation: RevocationStatus::default(),
         has_private_key: places.iter().any(|p| p.has_private_key),
         paths,
         places,
         warnings,
         first_seen: None,
         last_seen: None,
+    }
+}
+
+impl CertificateView {
+    /// Sets the cached revocation status; a revoked certificate is critical.
+    pub fn set_revocation(&mut self, revocation: RevocationStatus) {
+        if revocation.state == RevocationState::Revoked {
+            self.status = Status::Revoked;
+            self.severity = Severity::Critical;
+        }
+        self.revocation = revocation;
     }
 }

@@ -13,6 +13,7 @@ use rcgen::{
 use time::{Duration, OffsetDateTime};
 
 pub mod portal;
+pub mod revocation;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Usage {
@@ -125,6 +126,10 @@ pub struct LeafSpec {
     pub serial: u64,
     /// Reuse this PKCS#8 PEM key instead of generating one (fast corpora).
     pub key: Option<String>,
+    /// The OCSP responder named in the AIA extension (none: no AIA).
+    pub ocsp_url: Option<String>,
+    /// CRL distribution points (none: no CDP extension).
+    pub crl_urls: Vec<String>,
 }
 
 impl LeafSpec {
@@ -139,6 +144,8 @@ impl LeafSpec {
             ends_in_days,
             serial: 1,
             key: None,
+            ocsp_url: None,
+            crl_urls: vec![],
         }
     }
 
@@ -180,8 +187,26 @@ impl LeafSpec {
             params.custom_extensions.push(policies_extension(TEST_ORG_POLICY));
         }
         params.custom_extensions.push(CustomExtension::from_oid_content(PRIVATE_EXTENSION, vec![0x04, 0x01, 0x83]));
+        if let Some(url) = &self.ocsp_url {
+            params.custom_extensions.push(aia_extension(url, None));
+        }
+        params.crl_distribution_points = self.crl_urls.iter().map(|url| rcgen::CrlDistributionPoint { uris: vec![url.clone()] }).collect();
         params
     }
+}
+
+fn uri_name(uri: &str) -> Vec<u8> {
+    der_tlv(0x86, uri.as_bytes())
+}
+
+/// authorityInfoAccess: the OCSP responder, and where the issuer's certificate is published.
+fn aia_extension(ocsp_url: &str, ca_issuers_url: Option<&str>) -> CustomExtension {
+    let access = |method: &[u64], uri: &str| der_tlv(0x30, &[der_tlv(0x06, &encode_oid(method)), uri_name(uri)].concat());
+    let mut content = access(&[1, 3, 6, 1, 5, 5, 7, 48, 1], ocsp_url);
+    if let Some(url) = ca_issuers_url {
+        content.extend(access(&[1, 3, 6, 1, 5, 5, 7, 48, 2], url));
+    }
+    CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], der_tlv(0x30, &content))
 }
 
 /// certificatePolicies with one policy OID and no qualifier.

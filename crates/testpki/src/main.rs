@@ -4,17 +4,22 @@
 //!
 //! `certisante-testpki portal init|sign|p12 DIR ...`: a stand-in for the IGC-Santé
 //! platform with a persistent CA folder (see `portal.rs`).
+//!
+//! `certisante-testpki revocation DIR [--ocsp-port N ...]`: a revocation lab (see
+//! `revocation.rs`); ports not given are picked free on 127.0.0.1. Prints the ports.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use certisante_testpki::portal::{encode, IssueProfile, OutputFormat, Portal, Subject};
+use certisante_testpki::revocation::{write_lab, LabPorts};
 use certisante_testpki::{write_containers, Hierarchy, LeafSpec, Usage};
 
 const USAGE: &str = "usage:
   certisante-testpki fixtures DIR
   certisante-testpki portal init DIR
   certisante-testpki portal sign DIR --csr FILE --offer ORG|SERV --usage USAGE --out CERT [--chain] [--format pem|der|p7b] [--days N]
+  certisante-testpki revocation DIR [--ocsp-port N] [--ocsp-direct-port N] [--http-port N] [--hang-port N] [--down-port N]
   certisante-testpki portal p12 DIR --offer ORG|SERV --usage USAGE --org O --ou OU --state ST --cn CN --password-file F --out FILE|DIR";
 
 fn usage_error(why: &str) -> ! {
@@ -26,6 +31,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     match args.get(1).map(String::as_str) {
         Some("fixtures") if args.len() == 3 => fixtures(PathBuf::from(&args[2])),
+        Some("revocation") if args.len() >= 3 => revocation(Path::new(&args[2]), &args[3..]),
         Some("portal") if args.len() >= 4 => {
             if let Err(e) = portal(&args[2], Path::new(&args[3]), &args[4..]) {
                 eprintln!("certisante-testpki portal: {e}");
@@ -88,6 +94,23 @@ fn portal(command: &str, dir: &Path, rest: &[String]) -> Result<(), Box<dyn std:
         other => usage_error(&format!("unknown portal command {other}")),
     }
     Ok(())
+}
+
+fn revocation(dir: &Path, rest: &[String]) {
+    let opts = options(rest, &[]);
+    let port = |name: &str| match opts.get(name) {
+        Some(p) => p.parse::<u16>().unwrap_or_else(|_| usage_error(&format!("--{name} takes a port number"))),
+        None => std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port"),
+    };
+    let ports = LabPorts {
+        ocsp: port("ocsp-port"),
+        ocsp_direct: port("ocsp-direct-port"),
+        http: port("http-port"),
+        hang: port("hang-port"),
+        down: port("down-port"),
+    };
+    write_lab(dir, ports);
+    print!("{}", std::fs::read_to_string(dir.join("lab.env")).expect("lab.env written"));
 }
 
 fn fixtures(dir: PathBuf) {

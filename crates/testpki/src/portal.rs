@@ -25,7 +25,7 @@ use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::X509Name;
 
-use crate::{der_tlv, encode_oid, rsa_key, write_portal_p12, Hierarchy, PRIVATE_EXTENSION};
+use crate::{aia_extension, der_tlv, encode_oid, rsa_key, uri_name, write_portal_p12, Hierarchy, PRIVATE_EXTENSION};
 
 const ROOT: &str = "ACR-EL-TEST";
 const INTERMEDIATE: &str = "ACI-EL-ORG-TEST";
@@ -309,7 +309,7 @@ impl Portal {
             vec![CrlDistributionPoint { uris: vec![CRL_URL.into()] }, CrlDistributionPoint { uris: vec![ldap(false)] }];
         let key_id = params.key_identifier(key);
         let ext = &mut params.custom_extensions;
-        ext.push(aia_extension());
+        ext.push(aia_extension(OCSP_URL, Some(CA_ISSUERS_URL)));
         if !profile.policies.is_empty() {
             ext.push(policies_extension(&profile.policies, profile.cps_uri.as_deref()));
         }
@@ -415,20 +415,9 @@ fn ldap(delta: bool) -> String {
     format!("{LDAP_CA}?{list};binary?base?objectClass=pkiCA")
 }
 
-fn uri_name(uri: &str) -> Vec<u8> {
-    der_tlv(0x86, uri.as_bytes())
-}
-
 /// CRLDistributionPoints syntax with one full-name URI (also the freshest CRL's).
 fn distribution_points(uri: &str) -> Vec<u8> {
     der_tlv(0x30, &der_tlv(0x30, &der_tlv(0xA0, &der_tlv(0xA0, &uri_name(uri)))))
-}
-
-fn aia_extension() -> CustomExtension {
-    let access = |method: &[u64], uri: &str| der_tlv(0x30, &[der_tlv(0x06, &encode_oid(method)), uri_name(uri)].concat());
-    let ocsp = access(&[1, 3, 6, 1, 5, 5, 7, 48, 1], OCSP_URL);
-    let ca_issuers = access(&[1, 3, 6, 1, 5, 5, 7, 48, 2], CA_ISSUERS_URL);
-    CustomExtension::from_oid_content(&[1, 3, 6, 1, 5, 5, 7, 1, 1], der_tlv(0x30, &[ocsp, ca_issuers].concat()))
 }
 
 fn oid_arcs(dotted: &str) -> Vec<u64> {

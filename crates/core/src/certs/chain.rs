@@ -189,6 +189,24 @@ impl ChainVerifier {
         self.pool.push(entry);
     }
 
+    /// The certificate of the CA that issued `der`: a known certificate named by its
+    /// issuer (exact DER first, then loosely) whose key verifies its signature. Whether
+    /// that CA leads to an anchor is `verify`'s business.
+    pub fn issuer_of(&self, der: &[u8]) -> Option<Vec<u8>> {
+        let (_, cert) = parse_x509_certificate(der).ok()?;
+        let input = ChainInput::new(&cert, Sha256::digest(der).into());
+        let signed = |index: &usize| {
+            let entry = &self.pool[*index];
+            entry.sha256 != input.sha256 && input.verify_signature(&entry.spki)
+        };
+        let exact = self.by_raw_subject.get(input.issuer).map(Vec::as_slice).unwrap_or(&[]);
+        let found = exact.iter().find(|i| signed(i)).or_else(|| {
+            let keys = NameKeys::new(&input, None);
+            self.by_subject.get(keys.issuer()).and_then(|loose| loose.iter().find(|i| !exact.contains(i) && signed(i)))
+        });
+        found.map(|&index| self.pool[index].der.clone())
+    }
+
     pub fn verify(&self, der: &[u8]) -> ChainVerdict {
         let Ok((_, cert)) = parse_x509_certificate(der) else {
             return ChainVerdict { status: ChainStatus::IssuerUnknown, environment: Environment::Other, path: vec![] };
