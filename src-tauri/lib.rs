@@ -4,6 +4,7 @@
 mod commands;
 mod state;
 mod tray;
+mod watch;
 
 use tauri::{Emitter, Manager};
 
@@ -30,6 +31,7 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::dashboard::rescan,
             commands::dashboard::save_settings,
             commands::dashboard::export_dashboard,
+            watch::check_revocation,
             commands::files::check_pkcs12,
             commands::card::card_status,
             commands::card::check_card,
@@ -77,8 +79,13 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             }
             // Watched folders are re-scanned at every start, in the background.
             let handle = app.handle().clone();
+            let desktop = app.try_state::<Desktop>().is_some();
             tauri::async_runtime::spawn(async move {
                 rescan_and_publish(&handle).await;
+                // Revocation (then alerts) once the registry holds what the scan found.
+                if desktop {
+                    watch::start(handle.clone());
+                }
                 match commands::orders::resume_interrupted(&state).await {
                     Ok(resumed) if !resumed.is_empty() => {
                         let _ = handle.emit("orders-updated", ());
