@@ -1,6 +1,7 @@
 //! The desktop shell: commands that translate between the UI and `certisante-core`,
 //! events, and start-up. No business rule lives here.
 
+mod alerts;
 mod commands;
 mod state;
 
@@ -78,6 +79,9 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
 
 pub fn run() {
     configure(tauri::Builder::default())
+        // Desktop notifications only in the real app (never with the IPC tests' mock runtime).
+        .plugin(tauri_plugin_notification::init())
+        .plugin(alerts::plugin())
         .run(tauri::generate_context!())
         .expect("error while running CertiSanté");
 }

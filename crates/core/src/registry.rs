@@ -1,6 +1,7 @@
 //! The registry: one embedded SQLite file in the OS data directory. The only place that
 //! writes the database. Numbered migrations run at open; each scan is one transaction.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -75,11 +76,29 @@ pub struct Settings {
     /// Path of the card's PKCS#11 module (Cryptolib CPS); None: its usual places.
     #[serde(default)]
     pub pkcs11_module: Option<String>,
+    /// Days before expiry at which a notification is sent, most distant first (0: the
+    /// expiry day). Optional in TypeScript so that settings built before it still type.
+    #[serde(default = "crate::alerts::default_days")]
+    #[ts(as = "Option<Vec<i32>>", optional)]
+    pub alert_days: Vec<i64>,
+    /// Per-establishment alert days, by structure identifier (the OU: FINESS, SIRET...);
+    /// an empty list silences that establishment.
+    #[serde(default)]
+    #[ts(as = "Option<BTreeMap<String, Vec<i32>>>", optional)]
+    pub alert_days_by_structure: BTreeMap<String, Vec<i64>>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { language: "fr".into(), thresholds: Thresholds::default(), hide_expired_after_days: None, include_os_stores: true, pkcs11_module: None }
+        Self {
+            language: "fr".into(),
+            thresholds: Thresholds::default(),
+            hide_expired_after_days: None,
+            include_os_stores: true,
+            pkcs11_module: None,
+            alert_days: crate::alerts::default_days(),
+            alert_days_by_structure: BTreeMap::new(),
+        }
     }
 }
 
@@ -94,6 +113,14 @@ impl Settings {
         }
         if self.hide_expired_after_days.is_some_and(|d| d < 0) {
             return Err(RegistryError::InvalidSetting("hide_expired_after_days must be positive".into()));
+        }
+        let invalid = |e: crate::alerts::AlertsError| RegistryError::InvalidSetting(e.to_string());
+        crate::alerts::check_days(&self.alert_days).map_err(invalid)?;
+        for (structure, days) in &self.alert_days_by_structure {
+            if structure.trim().is_empty() {
+                return Err(RegistryError::InvalidSetting("alert days: an establishment needs its structure identifier".into()));
+            }
+            crate::alerts::check_days(days).map_err(invalid)?;
         }
         Ok(())
     }
@@ -188,6 +215,9 @@ const MIGRATIONS: &[&str] = &[
     BEGIN SELECT RAISE(ABORT, 'the audit head cannot be removed'); END;",
     // 3: orders and their history.
     crate::lifecycle::ORDERS_MIGRATION,
+    // 4: the revocation cache (revocation.rs) goes here, before the alerts.
+    // 5: alert thresholds already notified, per certificate.
+    crate::alerts::ALERTS_MIGRATION,
 ];
 
 /// Environment variable overriding the data folder (tests, portable installs).
@@ -297,7 +327,10 @@ impl Registry {
 
     pub fn save_settings(&self, settings: &Settings) -> Result<()> {
         settings.validate()?;
-        let json = serde_json::to_string(settings).expect("settings serialize");
+        let mut settings = settings.clone();
+        crate::alerts::sort_days(&mut settings.alert_days);
+        settings.alert_days_by_structure.values_mut().for_each(crate::alerts::sort_days);
+        let json = serde_json::to_string(&settings).expect("settings serialize");
         self.conn.execute("INSERT INTO settings (key, value) VALUES ('settings', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [json])?;
         Ok(())
     }

@@ -20,4 +20,14 @@ include_os_stores: boolean,
 /**
  * Path of the card's PKCS#11 module (Cryptolib CPS); None: its usual places.
  */
-pkcs11_module: string | null, };
+pkcs11_module: string | null, 
+/**
+ * Days before expiry at which a notification is sent, most distant first (0: the
+ * expiry day). Optional in TypeScript so that settings built before it still type.
+ */
+alert_days?: Array<number>, 
+/**
+ * Per-establishment alert days, by structure identifier (the OU: FINESS, SIRET...);
+ * an empty list silences that establishment.
+ */
+alert_days_by_structure?: { [key in string]?: Array<number> }, };
