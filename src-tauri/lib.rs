@@ -1,6 +1,7 @@
 //! The desktop shell: commands that translate between the UI and `certisante-core`,
 //! events, and start-up. No business rule lives here.
 
+mod alerts;
 mod commands;
 mod state;
 mod tray;
@@ -113,6 +114,9 @@ pub fn run() {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::show_main_window(app)))
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, Some(vec![tray::BACKGROUND_FLAG])))
+        // Desktop notifications only in the real app (never with the IPC tests' mock runtime).
+        .plugin(tauri_plugin_notification::init())
+        .plugin(alerts::plugin())
         .manage(Desktop)
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
