@@ -1,9 +1,11 @@
 //! The desktop shell: commands that translate between the UI and `certisante-core`,
 //! events, and start-up. No business rule lives here.
 
+mod alerts;
 mod commands;
 mod state;
 mod tray;
+mod watch;
 
 use tauri::{Emitter, Manager};
 
@@ -30,6 +32,7 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::dashboard::rescan,
             commands::dashboard::save_settings,
             commands::dashboard::export_dashboard,
+            watch::check_revocation,
             commands::files::check_pkcs12,
             commands::card::card_status,
             commands::card::check_card,
@@ -77,8 +80,13 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             }
             // Watched folders are re-scanned at every start, in the background.
             let handle = app.handle().clone();
+            let desktop = app.try_state::<Desktop>().is_some();
             tauri::async_runtime::spawn(async move {
                 rescan_and_publish(&handle).await;
+                // Revocation (then alerts) once the registry holds what the scan found.
+                if desktop {
+                    watch::start(handle.clone());
+                }
                 match commands::orders::resume_interrupted(&state).await {
                     Ok(resumed) if !resumed.is_empty() => {
                         let _ = handle.emit("orders-updated", ());
@@ -106,6 +114,9 @@ pub fn run() {
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| tray::show_main_window(app)))
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, Some(vec![tray::BACKGROUND_FLAG])))
+        // Desktop notifications only in the real app (never with the IPC tests' mock runtime).
+        .plugin(tauri_plugin_notification::init())
+        .plugin(alerts::plugin())
         .manage(Desktop)
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {

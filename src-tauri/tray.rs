@@ -115,7 +115,7 @@ pub fn show_status<R: Runtime>(app: &AppHandle<R>, dashboard: &Dashboard) {
     let leaves = || dashboard.certificates.iter().filter(|c| !c.is_ca);
     let worst = leaves().map(|c| c.severity).max();
     let expired = leaves().filter(|c| c.status == Status::Expired).count();
-    let revoked = 0; // TODO(revocation merge): Status::Revoked
+    let revoked = leaves().filter(|c| c.status == Status::Revoked).count();
     let expiring = leaves().filter(|c| c.status == Status::Expiring).count();
     let en = dashboard.settings.language == "en";
     let mut parts = Vec::new();

@@ -70,4 +70,18 @@ fn refresh_then_list_shows_the_revocation() {
     assert!(header.starts_with("STATUS") && header.contains("REVOC"), "{header}");
     let line = table.lines().find(|l| l.contains("REVOCATION OCSP-REVOKED")).unwrap();
     assert!(line.starts_with("revoked"), "{line}");
+
+    // The exports carry it too: the calendar asks to replace the revoked one today, and
+    // says how each was last checked; the CSV has its columns.
+    let ics = data.path().join("renouvellements.ics");
+    success(certisante(&["export-calendar", ics.to_str().unwrap()], &running, data.path()));
+    let calendar = std::fs::read_to_string(&ics).unwrap().replace("\r\n ", "");
+    assert!(calendar.contains("SUMMARY:Remplacer le certificat révoqué REVOCATION OCSP-REVOKED"), "{calendar}");
+    assert!(calendar.contains("X-CERTISANTE-REVOCATION:revoked") && calendar.contains("X-CERTISANTE-REVOCATION:good"), "{calendar}");
+    assert!(calendar.contains("compromission de la clé"), "{calendar}");
+    assert!(calendar.contains("Révocation : non révoqué (OCSP)"), "{calendar}");
+    assert!(calendar.contains("Révocation : inconnue (revocation.crl_expired)"), "{calendar}");
+    let csv = success(certisante(&["list", "--csv"], &running, data.path()));
+    let row = csv.lines().find(|l| l.starts_with("REVOCATION OCSP-REVOKED;")).unwrap();
+    assert!(row.contains(";revoked;revoked;") && row.contains(";key_compromise;"), "{row}");
 }

@@ -53,6 +53,12 @@ impl From<RegistryError> for ApiError {
     }
 }
 
+impl From<crate::alerts::AlertsError> for ApiError {
+    fn from(e: crate::alerts::AlertsError) -> Self {
+        Self { code: e.code().into(), message: e.to_string() }
+    }
+}
+
 impl From<crate::certs::CertsError> for ApiError {
     fn from(e: crate::certs::CertsError) -> Self {
         Self { code: e.code().into(), message: e.to_string() }

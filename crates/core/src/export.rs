@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::inventory::ScanReport;
+use crate::revocation::RevocationState;
 use crate::view::{CertificateView, Status};
 
 #[derive(Debug, thiserror::Error)]
@@ -58,16 +59,43 @@ fn is_english(language: &str) -> bool {
     language == "en"
 }
 
-/// The certificates a reminder makes sense for: end-entity certificates still to renew.
+/// The certificates a reminder makes sense for: end-entity certificates not yet expired
+/// (a revoked one gets a reminder to replace it, today).
 fn needs_reminder(view: &CertificateView) -> bool {
-    !view.is_ca && !matches!(view.status, Status::Expired)
+    !view.is_ca && view.status != Status::Expired
 }
 
 /// The day the renewal should start: `lead_days` before expiry, or today when that day
-/// has already passed (a reminder in the past would go unseen).
+/// has already passed (a reminder in the past would go unseen) or the certificate is revoked.
 pub fn renewal_date(view: &CertificateView, lead_days: i64, now: DateTime<Utc>) -> NaiveDate {
+    if view.status == Status::Revoked {
+        return now.date_naive();
+    }
     let ideal = (view.not_after - Duration::days(lead_days)).date_naive();
     ideal.max(now.date_naive())
+}
+
+/// One line on the certificate's revocation status, as last checked.
+fn revocation_text(view: &CertificateView, en: bool) -> String {
+    let r = &view.revocation;
+    let day = |d: Option<DateTime<Utc>>| d.map(|d| d.format("%d/%m/%Y %H:%M UTC").to_string()).unwrap_or_else(|| "?".into());
+    let source = r.source.map(|s| format!(" ({})", enum_text(&s).to_uppercase())).unwrap_or_default();
+    match r.state {
+        RevocationState::Good if en => format!("Revocation: not revoked{source}, checked {}", day(r.checked_at)),
+        RevocationState::Good => format!("Révocation : non révoqué{source}, vérifié le {}", day(r.checked_at)),
+        RevocationState::Revoked => {
+            let reason = r.reason.map(|reason| if en { enum_text(&reason).replace('_', " ") } else { reason.label_fr().to_string() }).unwrap_or_default();
+            if en {
+                format!("Revocation: REVOKED on {} (reason: {reason}){source}", day(r.revoked_at))
+            } else {
+                format!("Révocation : RÉVOQUÉ le {} (motif : {reason}){source}", day(r.revoked_at))
+            }
+        }
+        RevocationState::Unknown => {
+            let why = r.error.as_ref().map(|e| format!(" ({})", e.code)).unwrap_or_default();
+            if en { format!("Revocation: unknown{why}") } else { format!("Révocation : inconnue{why}") }
+        }
+    }
 }
 
 fn profile_text(view: &CertificateView) -> String {
@@ -101,10 +129,12 @@ pub fn calendar(views: &[CertificateView], lead_days: i64, language: &str, now: 
         let expiry = view.not_after.format("%d/%m/%Y");
         let profile = profile_text(view);
         let name = name_of(view);
-        let summary = if en {
-            format!("Renew the certificate {name}{}", if profile.is_empty() { String::new() } else { format!(" ({profile})") })
-        } else {
-            format!("Renouveler le certificat {name}{}", if profile.is_empty() { String::new() } else { format!(" ({profile})") })
+        let profile = if profile.is_empty() { String::new() } else { format!(" ({profile})") };
+        let summary = match (view.status == Status::Revoked, en) {
+            (false, true) => format!("Renew the certificate {name}{profile}"),
+            (false, false) => format!("Renouveler le certificat {name}{profile}"),
+            (true, true) => format!("Replace the revoked certificate {name}{profile}"),
+            (true, false) => format!("Remplacer le certificat révoqué {name}{profile}"),
         };
         let mut description = Vec::new();
         if en {
@@ -114,6 +144,7 @@ pub fn calendar(views: &[CertificateView], lead_days: i64, language: &str, now: 
             description.push(format!("Le certificat {name} expire le {expiry} (UTC {}).", view.not_after.format("%Y-%m-%d %H:%M")));
             description.push("Commandez son renouvellement sur la plateforme IGC-Santé avec la carte, puis importez-le et installez-le avec CertiSanté.".to_string());
         }
+        description.push(revocation_text(view, en));
         if let Some(org) = &view.organization {
             description.push(format!("{}{org}{}", if en { "Organisation: " } else { "Structure : " }, view.structure_id.as_deref().map(|s| format!(" ({s})")).unwrap_or_default()));
         }
@@ -127,6 +158,7 @@ pub fn calendar(views: &[CertificateView], lead_days: i64, language: &str, now: 
         line(&format!("DTSTART;VALUE=DATE:{}", start.format("%Y%m%d")));
         line(&format!("DTEND;VALUE=DATE:{}", (start + Duration::days(1)).format("%Y%m%d")));
         line(&format!("SUMMARY:{}", escape(&summary)));
+        line(&format!("X-CERTISANTE-REVOCATION:{}", enum_text(&view.revocation.state)));
         line(&format!("DESCRIPTION:{}", escape(&description.join("\n"))));
         line("CATEGORIES:CertiSanté");
         line("TRANSP:TRANSPARENT");
@@ -180,18 +212,19 @@ pub fn csv(views: &[CertificateView], language: &str) -> String {
     let header: &[&str] = if en {
         &[
             "common_name", "organisation", "structure_id", "environment", "offer", "usage", "not_before", "not_after", "days_left", "status",
-            "private_key", "sha256", "issuer", "places",
+            "revocation", "revoked_at", "revocation_reason", "revocation_checked_at", "private_key", "sha256", "issuer", "places",
         ]
     } else {
         &[
             "nom_commun", "structure", "identifiant_structure", "environnement", "offre", "usage", "debut_validite", "fin_validite", "jours_restants",
-            "statut", "cle_privee", "sha256", "emetteur", "emplacements",
+            "statut", "revocation", "revoque_le", "motif_revocation", "revocation_verifiee_le", "cle_privee", "sha256", "emetteur", "emplacements",
         ]
     };
     let mut out = String::from("\u{feff}");
     push_csv_row(&mut out, header.iter().map(|h| h.to_string()));
     let date = |d: Option<DateTime<Utc>>| d.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default();
     for v in views {
+        let revocation = &v.revocation;
         push_csv_row(
             &mut out,
             [
@@ -205,6 +238,10 @@ pub fn csv(views: &[CertificateView], language: &str) -> String {
                 date(Some(v.not_after)),
                 v.days_left.to_string(),
                 enum_text(&v.status),
+                enum_text(&revocation.state),
+                date(revocation.revoked_at),
+                revocation.reason.as_ref().map(enum_text).unwrap_or_default(),
+                date(revocation.checked_at),
                 if v.has_private_key { "1".into() } else { "0".into() },
                 v.sha256.clone(),
                 v.issuer.clone(),

@@ -240,6 +240,8 @@ impl Profile {
 pub struct Thresholds {
     pub warn_days: i64,
     pub crit_days: i64,
+    /// Days before expiry at which a notification is sent (0: the expiry day).
+    pub alert_days: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

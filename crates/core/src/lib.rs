@@ -1,6 +1,7 @@
 //! CertiSanté's domain: everything a user can do is a function here first. No Tauri,
 //! no terminal: the desktop shell and the `certisante` CLI only translate.
 
+pub mod alerts;
 pub mod audit;
 pub mod card;
 pub mod card_access;

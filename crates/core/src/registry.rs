@@ -1,6 +1,7 @@
 //! The registry: one embedded SQLite file in the OS data directory. The only place that
 //! writes the database. Numbered migrations run at open; each scan is one transaction.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -85,6 +86,16 @@ pub struct Settings {
     /// Closing the window keeps CertiSanté watching from the notification area.
     #[serde(default = "default_true")]
     pub run_in_background: bool,
+    /// Days before expiry at which a notification is sent, most distant first (0: the
+    /// expiry day). Optional in TypeScript so that settings built before it still type.
+    #[serde(default = "crate::alerts::default_days")]
+    #[ts(as = "Option<Vec<i32>>", optional)]
+    pub alert_days: Vec<i64>,
+    /// Per-establishment alert days, by structure identifier (the OU: FINESS, SIRET...);
+    /// an empty list silences that establishment.
+    #[serde(default)]
+    #[ts(as = "Option<BTreeMap<String, Vec<i32>>>", optional)]
+    pub alert_days_by_structure: BTreeMap<String, Vec<i64>>,
 }
 
 fn default_true() -> bool {
@@ -102,6 +113,8 @@ impl Default for Settings {
             read_only: false,
             start_at_login: false,
             run_in_background: true,
+            alert_days: crate::alerts::default_days(),
+            alert_days_by_structure: BTreeMap::new(),
         }
     }
 }
@@ -117,6 +130,14 @@ impl Settings {
         }
         if self.hide_expired_after_days.is_some_and(|d| d < 0) {
             return Err(RegistryError::InvalidSetting("hide_expired_after_days must be positive".into()));
+        }
+        let invalid = |e: crate::alerts::AlertsError| RegistryError::InvalidSetting(e.to_string());
+        crate::alerts::check_days(&self.alert_days).map_err(invalid)?;
+        for (structure, days) in &self.alert_days_by_structure {
+            if structure.trim().is_empty() {
+                return Err(RegistryError::InvalidSetting("alert days: an establishment needs its structure identifier".into()));
+            }
+            crate::alerts::check_days(days).map_err(invalid)?;
         }
         Ok(())
     }
@@ -213,6 +234,8 @@ const MIGRATIONS: &[&str] = &[
     crate::lifecycle::ORDERS_MIGRATION,
     // 4: the revocation cache (answers, failures, CRLs).
     crate::revocation::REVOCATION_MIGRATION,
+    // 5: alert thresholds already notified, per certificate.
+    crate::alerts::ALERTS_MIGRATION,
 ];
 
 /// Environment variable overriding the data folder (tests, portable installs).
@@ -322,7 +345,10 @@ impl Registry {
 
     pub fn save_settings(&self, settings: &Settings) -> Result<()> {
         settings.validate()?;
-        let json = serde_json::to_string(settings).expect("settings serialize");
+        let mut settings = settings.clone();
+        crate::alerts::sort_days(&mut settings.alert_days);
+        settings.alert_days_by_structure.values_mut().for_each(crate::alerts::sort_days);
+        let json = serde_json::to_string(&settings).expect("settings serialize");
         self.conn.execute("INSERT INTO settings (key, value) VALUES ('settings', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [json])?;
         Ok(())
     }

@@ -33,4 +33,14 @@ start_at_login: boolean,
 /**
  * Closing the window keeps CertiSanté watching from the notification area.
  */
-run_in_background: boolean, };
+run_in_background: boolean, 
+/**
+ * Days before expiry at which a notification is sent, most distant first (0: the
+ * expiry day). Optional in TypeScript so that settings built before it still type.
+ */
+alert_days?: Array<number>, 
+/**
+ * Per-establishment alert days, by structure identifier (the OU: FINESS, SIRET...);
+ * an empty list silences that establishment.
+ */
+alert_days_by_structure?: { [key in string]?: Array<number> }, };
