@@ -10,8 +10,8 @@ import {
   settingsFromForm,
 } from './settings';
 
-/** The workstation's fields at their defaults. */
-const WORKSTATION = { readOnly: false, startAtLogin: false, runInBackground: true };
+/** The workstation's and the alerts' fields at their defaults. */
+const WORKSTATION = { readOnly: false, startAtLogin: false, runInBackground: true, alertDays: '90, 30, 7, 0', alertOverrides: [] };
 
 describe('settings form', () => {
   it('defaults to 30/7 days, no hiding, OS stores included', () => {
@@ -62,6 +62,8 @@ describe('settings form', () => {
         readOnly: true,
         startAtLogin: true,
         runInBackground: false,
+        alertDays: '7, 30',
+        alertOverrides: [{ structure: ' 10B0123456 ', days: '' }],
       },
       'en',
     );
@@ -78,6 +80,8 @@ describe('settings form', () => {
         read_only: true,
         start_at_login: true,
         run_in_background: false,
+        alert_days: [30, 7],
+        alert_days_by_structure: { '10B0123456': [] },
       },
     });
   });
@@ -132,6 +136,34 @@ describe('settings form', () => {
 });
 
 describe('alert days', () => {
+  it('reads the stored lists into the form, per establishment too', () => {
+    const form = formFromSettings({ ...defaultSettings(), alert_days: [60, 0], alert_days_by_structure: { '750712184': [15, 1] } });
+    expect(form.alertDays).toBe('60, 0');
+    expect(form.alertOverrides).toEqual([{ structure: '750712184', days: '15, 1' }]);
+    // Settings from before the alerts: the shipped defaults.
+    const old = JSON.parse('{"language":"fr","thresholds":{"warn_days":30,"crit_days":7},"hide_expired_after_days":null,"include_os_stores":true}');
+    expect(formFromSettings(old).alertDays).toBe('90, 30, 7, 0');
+    expect(formFromSettings(old).alertOverrides).toEqual([]);
+  });
+
+  it('refuses an invalid list, an establishment without identifier or listed twice', () => {
+    const form = formFromSettings(defaultSettings());
+    expect(settingsFromForm({ ...form, alertDays: '90, 4000' }, 'fr')).toEqual({ ok: false, error: 'settings.invalidAlertDays' });
+    const twice = [
+      { structure: 'A1', days: '7' },
+      { structure: ' A1', days: '30' },
+    ];
+    expect(settingsFromForm({ ...form, alertOverrides: twice }, 'fr')).toEqual({ ok: false, error: 'settings.overrideTwice' });
+    expect(settingsFromForm({ ...form, alertOverrides: [{ structure: ' ', days: '7' }] }, 'fr')).toEqual({
+      ok: false,
+      error: 'settings.overrideNoStructure',
+    });
+    expect(settingsFromForm({ ...form, alertOverrides: [{ structure: 'A1', days: '7,7' }] }, 'fr')).toEqual({
+      ok: false,
+      error: 'settings.invalidAlertDays',
+    });
+  });
+
   it('reads a typed list, most distant first', () => {
     expect(parseAlertDays('90, 30, 7, 0')).toEqual([90, 30, 7, 0]);
     expect(parseAlertDays('7;90 30,,0 ')).toEqual([90, 30, 7, 0]);

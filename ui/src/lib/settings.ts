@@ -20,6 +20,15 @@ export interface SettingsForm {
   readOnly: boolean;
   startAtLogin: boolean;
   runInBackground: boolean;
+  /** Days before expiry at which a notification is sent, as typed: "90, 30, 7, 0". */
+  alertDays: string;
+  /** Per-establishment days, by structure identifier (FINESS, SIRET…). */
+  alertOverrides: AlertOverride[];
+}
+
+export interface AlertOverride {
+  structure: string;
+  days: string;
 }
 
 /** Settings used before the back end answered (or when it cannot). */
@@ -33,6 +42,8 @@ export function defaultSettings(language: Lang = DEFAULT_LANG): Settings {
     read_only: false,
     start_at_login: false,
     run_in_background: true,
+    alert_days: [...DEFAULT_ALERT_DAYS],
+    alert_days_by_structure: {},
   };
 }
 
@@ -54,6 +65,11 @@ export function formFromSettings(settings: Settings): SettingsForm {
     readOnly: settings.read_only === true,
     startAtLogin: settings.start_at_login === true,
     runInBackground: settings.run_in_background !== false,
+    alertDays: formatAlertDays(settings.alert_days ?? DEFAULT_ALERT_DAYS),
+    alertOverrides: Object.entries(settings.alert_days_by_structure ?? {}).map(([structure, days]) => ({
+      structure,
+      days: formatAlertDays(days ?? []),
+    })),
   };
 }
 
@@ -75,6 +91,19 @@ export function settingsFromForm(form: SettingsForm, language: Lang, current: Se
   if (form.hideExpired && !isWholeNumber(form.hideExpiredDays)) {
     return { ok: false, error: 'settings.invalidHide' };
   }
+  const alertDays = parseAlertDays(form.alertDays);
+  if (alertDays === null) {
+    return { ok: false, error: 'settings.invalidAlertDays' };
+  }
+  const byStructure: Record<string, number[]> = {};
+  for (const override of form.alertOverrides) {
+    const structure = override.structure.trim();
+    const days = parseAlertDays(override.days);
+    if (structure === '') return { ok: false, error: 'settings.overrideNoStructure' };
+    if (days === null) return { ok: false, error: 'settings.invalidAlertDays' };
+    if (Object.prototype.hasOwnProperty.call(byStructure, structure)) return { ok: false, error: 'settings.overrideTwice' };
+    byStructure[structure] = days;
+  }
   return {
     ok: true,
     settings: {
@@ -87,6 +116,8 @@ export function settingsFromForm(form: SettingsForm, language: Lang, current: Se
       read_only: form.readOnly,
       start_at_login: form.startAtLogin,
       run_in_background: form.runInBackground,
+      alert_days: alertDays,
+      alert_days_by_structure: byStructure,
     },
   };
 }
