@@ -66,7 +66,9 @@ test('no key, card or order action is offered', async () => {
   await session.click(await session.find('[data-testid="details-pane"] button.close'));
 });
 
-test('the exports are offered and enabled', async () => {
+test('the exports and the revocation check are offered and enabled', async () => {
+  const check = await session.find('[data-testid="check-revocation-button"]');
+  assert.equal(await session.cmd('GET', `/element/${check}/enabled`), true);
   const button = await session.find('[data-testid="export-button"]');
   assert.equal(await session.cmd('GET', `/element/${button}/enabled`), true);
   await session.click(button);

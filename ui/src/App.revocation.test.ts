@@ -83,3 +83,22 @@ describe('revocation', () => {
     );
   });
 });
+
+describe('checking revocation now', () => {
+  it('asks the back end again and shows the new statuses (also in read-only mode)', async () => {
+    const afterCheck: Dashboard = { ...current, certificates: [{ ...keptGood, status: 'revoked', severity: 'critical' }, revoked] };
+    current = { ...current, read_only: { enabled: true, forced: true } };
+    const backend = mockBackend(() => (cmd) => {
+      if (cmd === 'get_dashboard') return current;
+      if (cmd === 'check_revocation') return { ...afterCheck, read_only: current.read_only };
+      throw { code: 'test.unexpected', message: cmd };
+    });
+    const root = await mountApp();
+    expect(rowOf(root, keptGood.sha256).dataset.status).toBe('valid');
+    byTestId(root, 'check-revocation-button').click();
+    await settle();
+    expect(backend.commands()).toContain('check_revocation');
+    expect(rowOf(root, keptGood.sha256).dataset.status).toBe('revoked');
+    expect(byTestId(root, 'notice-banner').textContent).toContain('Révocation vérifiée');
+  });
+});

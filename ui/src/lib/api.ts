@@ -145,6 +145,14 @@ export function exportDashboard(format: ExportFormat, path: string): Promise<str
   return call<string>('export_dashboard', { format, path });
 }
 
+/**
+ * Asks every certificate's revocation status again now (OCSP, then the CRLs), and
+ * resolves to the new dashboard. Allowed on a read-only workstation (statuses).
+ */
+export function checkRevocation(): Promise<Dashboard> {
+  return call<Dashboard>('check_revocation');
+}
+
 /** Runs a Tauri call other than a command (a dialog, a listener) with the same failures. */
 async function bridged<T>(work: () => Promise<T>): Promise<T> {
   if (!hasBackend()) {

@@ -742,6 +742,10 @@ const fr = {
   'error.alerts.days_out_of_range': 'Jours d’alerte : des nombres entiers de 0 à 3650.',
   'error.alerts.duplicate_days': 'Jours d’alerte : une valeur figure deux fois.',
   'error.alerts.database': 'Les notifications déjà envoyées n’ont pas pu être lues ou enregistrées.',
+
+  'revocation.check': 'Vérifier la révocation',
+  'revocation.checking': 'Vérification de la révocation…',
+  'revocation.checkedAll': 'Révocation vérifiée auprès des autorités.',
 } as const;
 
 export type Key = keyof typeof fr;
@@ -1469,6 +1473,10 @@ const en: Dictionary = {
   'error.alerts.days_out_of_range': 'Alert days: whole numbers from 0 to 3650.',
   'error.alerts.duplicate_days': 'Alert days: a value is listed twice.',
   'error.alerts.database': 'The notifications already sent could not be read or recorded.',
+
+  'revocation.check': 'Check revocation',
+  'revocation.checking': 'Checking revocation…',
+  'revocation.checkedAll': 'Revocation checked with the authorities.',
 };
 
 export const dictionaries: Record<Lang, Dictionary> = { fr, en };
