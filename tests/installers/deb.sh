@@ -41,6 +41,7 @@ field() { dpkg-deb --field "$deb" "$1"; }
 check "Package: $package, Version: $version, Architecture: amd64" \
   test "$(field Package) $(field Version) $(field Architecture)" = "$package $version amd64"
 depends=$(field Depends)
+# libayatana-appindicator3-1 (the tray) is added by the bundler itself, as the webkit/gtk ones.
 for dep in libwebkit2gtk-4.1-0 libgtk-3-0 pcscd libpcsclite1 libayatana-appindicator3-1; do
   check "Depends names $dep" grep -qE "(^|, )$dep(,|$| )" <<<"$depends"
 done
