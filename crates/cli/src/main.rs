@@ -438,12 +438,10 @@ fn read_only(flag: bool) -> Result<bool, String> {
     if flag || certisante_core::dashboard::read_only_forced_by_env() {
         return Ok(true);
     }
-    let path = certisante_core::registry::default_data_dir().join(certisante_core::registry::REGISTRY_FILE);
-    if !path.is_file() {
+    if !registry_path().is_file() {
         return Ok(false);
     }
-    let registry = Registry::open(&path).map_err(|e| format!("{} ({})", e, e.code()))?;
-    Ok(registry.settings().map_err(|e| e.to_string())?.read_only)
+    Ok(open_existing_registry()?.settings().map_err(|e| e.to_string())?.read_only)
 }
 
 fn open_registry() -> Result<Registry, String> {
@@ -452,8 +450,12 @@ fn open_registry() -> Result<Registry, String> {
 
 /// The registry, only if it exists: reading the audit log must not create an empty one
 /// (and then call it intact).
+fn registry_path() -> PathBuf {
+    certisante_core::registry::default_data_dir().join(certisante_core::registry::REGISTRY_FILE)
+}
+
 fn open_existing_registry() -> Result<Registry, String> {
-    let path = certisante_core::registry::default_data_dir().join(certisante_core::registry::REGISTRY_FILE);
+    let path = registry_path();
     if !path.is_file() {
         return Err(format!("no registry at {}: nothing has been recorded yet", path.display()));
     }
