@@ -1,6 +1,6 @@
 //! Expiry alerts on the desktop. After each scan (the one at start, re-scans, watched
 //! paths added or removed: every `scan-finished`) and every hour, the alerts due are
-//! claimed in the registry (`certisante_core::alerts`: once per threshold per
+//! claimed through the API (once per threshold per
 //! certificate, even with two processes) and shown as OS notifications.
 //!
 //! Clicking a notification: on Linux (freedesktop) it is sent through notify-rust, the
@@ -14,7 +14,7 @@
 
 use std::time::Duration;
 
-use certisante_core::alerts::{self, Alert};
+use certisante_api::model::Alert;
 use chrono::Utc;
 use tauri::plugin::{Builder, TauriPlugin};
 use tauri::{AppHandle, Listener, Manager, Runtime};
@@ -48,14 +48,7 @@ pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
 /// Claims the alerts due and shows the ones this process won.
 async fn check<R: Runtime>(app: AppHandle<R>) {
     let Some(state) = app.try_state::<AppState>().map(|s| s.inner().clone()) else { return };
-    let claimed = state
-        .with_registry(|registry| {
-            let now = Utc::now();
-            let due = alerts::due(registry, now)?;
-            let language = registry.settings()?.language;
-            Ok((alerts::claim(registry, &due, now)?, language))
-        })
-        .await;
+    let claimed = state.run(|api| Ok((api.claim_alerts(Utc::now())?, api.settings()?.language))).await;
     match claimed {
         Ok((won, language)) => {
             // One line per check (the end-to-end test reads it): no certificate named.
@@ -72,7 +65,7 @@ async fn check<R: Runtime>(app: AppHandle<R>) {
 fn release(state: &AppState, alert: Alert) {
     let state = state.clone();
     tauri::async_runtime::spawn(async move {
-        if let Err(e) = state.with_registry(move |r| Ok(alerts::release(r, &[alert])?)).await {
+        if let Err(e) = state.run(move |api| api.release_alerts(&[alert])).await {
             eprintln!("certisante: an alert could not be released: {} ({})", e.message, e.code);
         }
     });

@@ -1,5 +1,5 @@
-//! The desktop shell: commands that translate between the UI and `certisante-core`,
-//! events, and start-up. No business rule lives here.
+//! The desktop shell: commands that translate between the UI and `certisante-api`,
+//! events, the tray and start-up. No business rule lives here.
 
 mod alerts;
 mod commands;
@@ -16,7 +16,7 @@ pub use state::AppState;
 struct Desktop;
 
 /// Keeps the card watcher alive for the app's lifetime.
-struct CardWatcherHandle(#[allow(dead_code)] std::sync::Mutex<Option<certisante_core::card::CardWatcher>>);
+struct CardWatcherHandle(#[allow(dead_code)] std::sync::Mutex<Option<certisante_api::model::CardWatcher>>);
 
 /// Registers every command, plugin and start-up task on a builder (shared by `run` and
 /// the IPC tests, which pass Tauri's mock builder).
@@ -57,17 +57,17 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             // Readers and cards, live: the watcher blocks in SCardGetStatusChange (no
             // polling) and each change goes to the UI as a `card-event`.
             let events = app.handle().clone();
-            match certisante_core::card::CardWatcher::start(move |event| {
+            match certisante_api::watch_cards(move |event| {
                 let _ = events.emit("card-event", event);
             }) {
                 Ok(watcher) => {
                     app.manage(CardWatcherHandle(std::sync::Mutex::new(Some(watcher))));
                 }
-                Err(e) => eprintln!("certisante: the card watcher could not start: {e}"),
+                Err(e) => eprintln!("certisante: {} ({})", e.message, e.code),
             }
             let state = app.state::<AppState>().inner().clone();
             if app.try_state::<Desktop>().is_some() {
-                let settings = tauri::async_runtime::block_on(state.with_registry(|r| Ok(r.settings()?))).unwrap_or_default();
+                let settings = tauri::async_runtime::block_on(state.run(|api| api.settings())).unwrap_or_default();
                 tray::install(app.handle(), &settings, |app| {
                     let app = app.clone();
                     tauri::async_runtime::spawn(async move { rescan_and_publish(&app).await });
@@ -87,7 +87,7 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
                 if desktop {
                     watch::start(handle.clone());
                 }
-                match commands::orders::resume_interrupted(&state).await {
+                match state.run(|api| api.resume_at_start()).await {
                     Ok(resumed) if !resumed.is_empty() => {
                         let _ = handle.emit("orders-updated", ());
                     }
@@ -103,7 +103,7 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
 async fn rescan_and_publish<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     let state = app.state::<AppState>().inner().clone();
     let scan_handle = app.clone();
-    if let Ok(dashboard) = state.with_registry(move |r| commands::dashboard::scan_with_events(&scan_handle, r)).await {
+    if let Ok(dashboard) = state.run(move |api| commands::dashboard::scan_with_events(&scan_handle, api)).await {
         let _ = app.emit("dashboard-updated", dashboard);
     }
 }

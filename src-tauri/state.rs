@@ -1,72 +1,63 @@
-//! The app state: the core's registry behind a mutex, opened once at start.
+//! The app state: the API session of the window's commands (one registry connection,
+//! opened at start), and the host it was opened for.
 
 use std::sync::{Arc, Mutex};
 
-use certisante_core::dashboard::ApiError;
-use certisante_core::registry::Registry;
+use certisante_api::model::ApiError;
+use certisante_api::policy::READ_ONLY_FLAG;
+use certisante_api::{Api, AppError, Host};
 
 #[derive(Clone)]
 pub struct AppState {
-    registry: Arc<Mutex<Result<Registry, ApiError>>>,
-    /// Read-only forced by the deployment (`--read-only` or CERTISANTE_READ_ONLY=1).
-    read_only_forced: bool,
+    session: Arc<Mutex<Result<Api, ApiError>>>,
+    host: Host,
 }
-
-/// The command-line flag of a secretary's workstation shortcut.
-pub const READ_ONLY_FLAG: &str = "--read-only";
 
 impl AppState {
     pub fn open() -> Self {
-        let registry = Registry::open_default().map_err(ApiError::from);
-        let read_only_forced = std::env::args().any(|a| a == READ_ONLY_FLAG) || certisante_core::dashboard::read_only_forced_by_env();
-        Self { registry: Arc::new(Mutex::new(registry)), read_only_forced }
+        let host = Host::os(std::env::args().any(|a| a == READ_ONLY_FLAG));
+        Self { session: Arc::new(Mutex::new(Api::open(host.clone()))), host }
     }
 
-    pub fn read_only_forced(&self) -> bool {
-        self.read_only_forced
+    pub fn host(&self) -> &Host {
+        &self.host
     }
 
-    /// Like `with_registry`, for key, card and order actions: refused with `app.read_only`
-    /// on a read-only workstation (the UI does not offer them there; this is the backstop).
-    pub async fn with_registry_writable<T, F>(&self, work: F) -> Result<T, ApiError>
+    /// Runs `work` with the window's session on a blocking thread, so that the window never
+    /// waits on disk or a long scan.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Registry) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut Api) -> Result<T, ApiError> + Send + 'static,
     {
-        let forced = self.read_only_forced;
-        self.with_registry(move |registry| {
-            let settings = registry.settings()?;
-            if certisante_core::dashboard::ReadOnly::new(&settings, forced).enabled {
-                return Err(read_only_refusal());
-            }
-            work(registry)
-        })
-        .await
-    }
-
-    /// Runs `work` with the registry on a blocking thread, so that the window never waits
-    /// on disk or a long scan.
-    pub async fn with_registry<T, F>(&self, work: F) -> Result<T, ApiError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Registry) -> Result<T, ApiError> + Send + 'static,
-    {
-        let registry = self.registry.clone();
-        tauri::async_runtime::spawn_blocking(move || {
-            let mut guard = registry.lock().unwrap_or_else(|e| e.into_inner());
+        let session = self.session.clone();
+        blocking(move || {
+            let mut guard = session.lock().unwrap_or_else(|e| e.into_inner());
             match guard.as_mut() {
-                Ok(registry) => work(registry),
+                Ok(api) => work(api),
                 Err(e) => Err(e.clone()),
             }
         })
         .await
-        .map_err(|e| ApiError { code: "app.internal".into(), message: e.to_string() })?
+    }
+
+    /// Runs `work` with a session of its own, for what may take long (the card, the
+    /// network): the window's commands do not wait for it.
+    pub async fn run_apart<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Api) -> Result<T, ApiError> + Send + 'static,
+    {
+        let host = self.host.clone();
+        blocking(move || work(&mut Api::open(host)?)).await
     }
 }
 
-pub fn read_only_refusal() -> ApiError {
-    ApiError {
-        code: "app.read_only".into(),
-        message: "read-only workstation: key, card and order actions are not available here".into(),
-    }
+/// `work` on a blocking thread; a thread that dies is an internal error, coded.
+pub async fn blocking<T, F>(work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(work).await.map_err(|e| ApiError::from(AppError::Internal(e.to_string())))?
 }

@@ -4,9 +4,8 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use certisante_core::dashboard::Dashboard;
-use certisante_core::registry::Settings;
-use certisante_core::view::{Severity, Status};
+use certisante_api::model::{ApiError, Dashboard, Settings, Severity, Status};
+use certisante_api::AppError;
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
@@ -94,10 +93,10 @@ pub fn apply_settings<R: Runtime>(app: &AppHandle<R>, settings: &Settings) {
 }
 
 /// Registers or removes the login item (the autostart plugin exists only in the real app).
-pub fn apply_login_item<R: Runtime>(app: &AppHandle<R>, start_at_login: bool) -> Result<(), certisante_core::dashboard::ApiError> {
+pub fn apply_login_item<R: Runtime>(app: &AppHandle<R>, start_at_login: bool) -> Result<(), ApiError> {
     let Some(login_item) = app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() else { return Ok(()) };
     let result = if start_at_login { login_item.enable() } else if login_item.is_enabled().unwrap_or(false) { login_item.disable() } else { Ok(()) };
-    result.map_err(|e| certisante_core::dashboard::ApiError { code: "app.login_item".into(), message: format!("the login item could not be changed: {e}") })
+    result.map_err(|e| AppError::LoginItem(e.to_string()).into())
 }
 
 /// Brings the main window back (tray click, second launch, notification click).

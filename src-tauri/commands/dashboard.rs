@@ -1,58 +1,39 @@
-//! The dashboard screen: its data, watched paths, scans and settings.
+//! The dashboard screen: its data, watched paths, scans, settings and exports.
 
 use std::path::PathBuf;
 
-use certisante_core::dashboard::{self, ApiError, Dashboard};
-use certisante_core::export::{self, ExportFormat};
-use certisante_core::registry::{Registry, Settings};
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use certisante_api::model::{ApiError, Dashboard, ExportFormat, ScanSummary, Settings};
+use certisante_api::Api;
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::state::AppState;
 
 #[tauri::command]
 pub async fn get_dashboard<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Dashboard, ApiError> {
-    let forced = state.read_only_forced();
-    let dashboard = state.with_registry(move |r| Ok(dashboard::dashboard(r, forced)?)).await?;
+    let dashboard = state.run(|api| api.dashboard()).await?;
     crate::tray::show_status(&app, &dashboard);
     Ok(dashboard)
 }
 
 #[tauri::command]
 pub async fn add_watched<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, paths: Vec<String>) -> Result<Dashboard, ApiError> {
-    state
-        .with_registry(move |r| {
-            for path in &paths {
-                r.add_watch(&PathBuf::from(path))?;
-            }
-            scan_with_events(&app, r)
-        })
-        .await
+    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
+    state.run(move |api| api.add_watched(&paths).and_then(|_| scan_with_events(&app, api))).await
 }
 
 #[tauri::command]
 pub async fn remove_watched<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, path: String) -> Result<Dashboard, ApiError> {
-    state
-        .with_registry(move |r| {
-            r.remove_watch(&PathBuf::from(path))?;
-            scan_with_events(&app, r)
-        })
-        .await
+    state.run(move |api| api.remove_watched(&PathBuf::from(path)).and_then(|()| scan_with_events(&app, api))).await
 }
 
 #[tauri::command]
 pub async fn rescan<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Dashboard, ApiError> {
-    state.with_registry(move |r| scan_with_events(&app, r)).await
+    state.run(move |api| scan_with_events(&app, api)).await
 }
 
 #[tauri::command]
 pub async fn save_settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, settings: Settings) -> Result<Dashboard, ApiError> {
-    let forced = state.read_only_forced();
-    let dashboard = state
-        .with_registry(move |r| {
-            r.save_settings(&settings)?;
-            Ok(dashboard::dashboard(r, forced)?)
-        })
-        .await?;
+    let dashboard = state.run(move |api| api.save_settings(&settings).and_then(|_| api.dashboard())).await?;
     crate::tray::apply_settings(&app, &dashboard.settings);
     crate::tray::apply_login_item(&app, dashboard.settings.start_at_login)?;
     crate::tray::show_status(&app, &dashboard);
@@ -60,33 +41,20 @@ pub async fn save_settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppSt
 }
 
 /// Scans the watched paths, telling the UI how far it got, then returns the new dashboard.
-pub fn scan_with_events<R: Runtime>(app: &AppHandle<R>, registry: &mut Registry) -> Result<Dashboard, ApiError> {
+pub fn scan_with_events<R: Runtime>(app: &AppHandle<R>, api: &mut Api) -> Result<Dashboard, ApiError> {
     let _ = app.emit("scan-started", ());
-    let result = registry.scan(&|progress| {
+    let scanned = api.rescan(&|progress| {
         let _ = app.emit("scan-progress", progress);
     });
-    match result {
-        Ok(summary) => {
-            let _ = app.emit("scan-finished", summary);
-            let dashboard = dashboard::dashboard(registry, app.state::<AppState>().read_only_forced())?;
-            crate::tray::show_status(app, &dashboard);
-            Ok(dashboard)
-        }
-        Err(e) => {
-            let _ = app.emit("scan-finished", certisante_core::registry::ScanSummary::default());
-            Err(e.into())
-        }
-    }
+    let _ = app.emit("scan-finished", scanned.as_ref().cloned().unwrap_or_else(|_| ScanSummary::default()));
+    scanned?;
+    let dashboard = api.dashboard()?;
+    crate::tray::show_status(app, &dashboard);
+    Ok(dashboard)
 }
 
-/// Writes the dashboard to `path`: an .ics of renewal reminders, CSV or JSON. Allowed on a
-/// read-only workstation (exports are what a secretary needs). Returns the path written.
+/// Writes the dashboard to `path` (.ics, CSV or JSON); returns the path written.
 #[tauri::command]
 pub async fn export_dashboard(state: State<'_, AppState>, format: ExportFormat, path: String) -> Result<String, ApiError> {
-    state
-        .with_registry(move |registry| {
-            export::export_registry(registry, format, std::path::Path::new(&path)).map_err(|e| ApiError { code: e.code().into(), message: e.to_string() })?;
-            Ok(path)
-        })
-        .await
+    state.run(move |api| api.export_dashboard(format, std::path::Path::new(&path)).map(|()| path)).await
 }

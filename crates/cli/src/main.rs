@@ -1,19 +1,21 @@
-//! `certisante`: the command line over the same core as the desktop app, for scripts
-//! and monitoring. Its JSON output and exit codes are a contract.
+//! `certisante`: the command line over CertiSanté's one API, for scripts and monitoring.
+//! It parses arguments, calls `certisante_api`, and prints; nothing else. Its JSON output
+//! and exit codes are a contract: 0 done, 1 refused (the message says why and ends with
+//! its code), 3 the environment is in the way (no keystore, no registry, an unreadable
+//! file); `status` and `doctor` have their own (Nagios).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use certisante_core::doctor::CheckOutcome;
-use certisante_core::export;
-use certisante_core::inventory::{self, ScanOptions, ScanReport};
-use certisante_core::registry::Registry;
-use certisante_core::revocation::{self, RefreshOptions, RevocationState};
-use certisante_core::view::{CertificateView, Severity, Status, Thresholds};
-use certisante_core::Sensitive;
+use certisante_api::messages::{describe, describe_violation};
+use certisante_api::model::*;
+use certisante_api::{Api, Host};
 use clap::{Args, Parser, Subcommand};
 
 mod orders;
+mod text;
+
+use text::Lang;
 
 #[derive(Parser)]
 #[command(name = "certisante", version, about = "CertiSanté: IGC-Santé software certificates, found, classified and watched")]
@@ -83,7 +85,8 @@ enum Command {
         #[command(subcommand)]
         action: CardAction,
     },
-    /// The audit log of actions on keys, certificates and orders (append-only, hash-chained).
+    /// The audit log of actions on keys, certificates, orders, watched paths and settings
+    /// (append-only, hash-chained).
     Audit {
         #[command(subcommand)]
         action: AuditCommand,
@@ -195,51 +198,95 @@ enum WatchAction {
     },
 }
 
+/// Exit code of a refusal: the input or the state does not allow it.
+const EXIT_REFUSED: u8 = 1;
 /// Exit code for usage and environment errors (matches Nagios UNKNOWN for `status`).
 const EXIT_TROUBLE: u8 = 3;
 
+/// How a command ended badly: what to print, and the exit code.
+pub struct Failure {
+    pub message: String,
+    pub exit: u8,
+}
+
+impl Failure {
+    /// An error of the API, in the user's language. Refusals (a rule, a state, a wrong
+    /// password, read-only) exit 1; what the environment is missing (keystore, registry,
+    /// an unreadable file) exits 3.
+    pub fn from_api(error: ApiError, lang: Lang, refusable: bool) -> Self {
+        let trouble = ["keystore.", "registry.", "app.io", "app.no_registry", "app.internal"].iter().any(|p| error.code.starts_with(p));
+        let exit = if error.code.starts_with("app.read_only") || (refusable && !trouble) { EXIT_REFUSED } else { EXIT_TROUBLE };
+        Self { message: describe(&error, lang), exit }
+    }
+
+    /// A broken order request, rule by rule.
+    pub fn invalid_request(error: ApiError, violations: &[RuleViolation], lang: Lang) -> Self {
+        let mut failure = Self::from_api(error, lang, true);
+        for violation in violations {
+            failure.message.push_str(&format!("\n  - {}", describe_violation(violation, lang)));
+        }
+        failure
+    }
+}
+
+type Outcome = Result<u8, Failure>;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let context = Context::new(cli.read_only);
+    match run(cli.command, &context) {
         Ok(code) => ExitCode::from(code),
-        Err(message) => {
-            eprintln!("certisante: {message}");
-            ExitCode::from(EXIT_TROUBLE)
+        Err(failure) => {
+            eprintln!("certisante: {}", failure.message);
+            ExitCode::from(failure.exit)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<u8, String> {
-    let acts_on_keys = matches!(
-        cli.command,
-        Command::Order { .. } | Command::Import { .. } | Command::Export(_) | Command::InstallP12(_) | Command::Secret { .. }
-    );
-    if acts_on_keys && read_only(cli.read_only)? {
-        eprintln!("certisante: read-only mode (app.read_only): this workstation only shows statuses and exports; key, certificate and order actions are refused");
-        return Ok(1);
-    }
-    let outcome = match cli.command {
-        Command::Order { action } => orders::order(action),
-        Command::Import { file, password_file, json } => orders::import(&file, password_file.as_deref(), json),
-        Command::Export(args) => orders::export(args),
-        Command::InstallP12(args) => orders::install_p12(args),
-        Command::Secret { action } => orders::secret(action),
-        other => return run_other(other),
-    };
-    Ok(outcome.unwrap_or_else(|failure| {
-        eprintln!("certisante: {}", failure.message);
-        failure.exit
-    }))
+/// What every command needs: the host, and the language to speak.
+pub struct Context {
+    host: Host,
+    pub lang: Lang,
 }
 
-fn run_other(command: Command) -> Result<u8, String> {
+impl Context {
+    fn new(read_only_flag: bool) -> Self {
+        let host = Host::os(read_only_flag);
+        // The language is the registry's setting; an absent or unreadable registry speaks French.
+        let lang = Api::open_existing(host.clone()).and_then(|api| api.settings()).map(|s| Lang::from_setting(&s.language)).unwrap_or(Lang::Fr);
+        Self { host, lang }
+    }
+
+    /// The registry (created when needed). `refusable`: a command whose errors are refusals.
+    pub fn api(&self, refusable: bool) -> Result<Api, Failure> {
+        Api::open(self.host.clone()).map_err(|e| self.fail(e, refusable))
+    }
+
+    /// The registry only if it exists (reading must not create one).
+    fn existing_api(&self) -> Result<Api, Failure> {
+        Api::open_existing(self.host.clone()).map_err(|e| self.fail(e, false))
+    }
+
+    pub fn fail(&self, error: ApiError, refusable: bool) -> Failure {
+        Failure::from_api(error, self.lang, refusable)
+    }
+}
+
+fn run(command: Command, context: &Context) -> Outcome {
+    let lang = context.lang;
+    let trouble = |e: ApiError| context.fail(e, false);
     match command {
+        Command::Order { action } => orders::order(action, context),
+        Command::Import { file, password_file, json } => orders::import(&file, password_file.as_deref(), json, context),
+        Command::Export(args) => orders::export(args, context),
+        Command::InstallP12(args) => orders::install_p12(args, context),
+        Command::Secret { action } => orders::secret(action, context),
         Command::List { json, csv, common, paths } => {
-            let report = report(&common, &paths)?;
+            let report = report(&common, &paths, context)?;
             if json {
                 print_json(&report)?;
             } else if csv {
-                print!("{}", export::csv(&report.certificates, "fr"));
+                print!("{}", certisante_api::csv(&report, "fr"));
             } else {
                 print_table(&report);
             }
@@ -247,44 +294,42 @@ fn run_other(command: Command) -> Result<u8, String> {
         }
         Command::ExportCalendar { file, lead_days, language, common, paths } => {
             if !matches!(language.as_str(), "fr" | "en") {
-                return Err(format!("unknown language {language:?} (fr or en)"));
+                return Err(Failure { message: format!("unknown language {language:?} (fr or en)"), exit: EXIT_TROUBLE });
             }
-            let report = report(&common, &paths)?;
-            let lead = lead_days.unwrap_or(certisante_core::igc::profiles().renewal.lead_days);
-            let text = export::calendar(&report.certificates, lead, &language, chrono::Utc::now());
-            export::write(&file, &text).map_err(|e| format!("{e} ({})", e.code()))?;
-            let events = text.matches("BEGIN:VEVENT").count();
-            println!("{events} renewal reminders written to {}", file.display());
+            let report = report(&common, &paths, context)?;
+            let lead = lead_days.unwrap_or_else(certisante_api::renewal_lead_days);
+            let events = certisante_api::export_calendar(&report, &file, lead, &language).map_err(trouble)?;
+            println!("{}", text::reminders_written(lang, events, &file));
             Ok(0)
         }
         Command::Status { common, paths } => {
-            let report = report(&common, &paths)?;
+            let report = report(&common, &paths, context)?;
             let (line, code) = status_line(&report, thresholds(&common, None));
             println!("{line}");
             Ok(code)
         }
         Command::Watch { action } => {
-            let registry = open_registry()?;
             match action {
                 WatchAction::Add { paths } => {
-                    for path in paths {
-                        let watched = registry.add_watch(&path).map_err(|e| format!("{} ({})", e, e.code()))?;
-                        println!("watching {}", watched.path);
+                    let mut api = context.api(false)?;
+                    for watched in api.add_watched(&paths).map_err(trouble)? {
+                        println!("{}", text::watching(lang, &watched.path));
                     }
                 }
                 WatchAction::Remove { paths } => {
+                    let mut api = context.api(false)?;
                     for path in paths {
-                        registry.remove_watch(&path).map_err(|e| format!("{} ({})", e, e.code()))?;
-                        println!("no longer watching {}", path.display());
+                        api.remove_watched(&path).map_err(trouble)?;
+                        println!("{}", text::no_longer_watching(lang, &path.display().to_string()));
                     }
                 }
                 WatchAction::List { json } => {
-                    let watched = registry.watched().map_err(|e| e.to_string())?;
+                    let watched = context.api(false)?.watched().map_err(trouble)?;
                     if json {
                         print_json(&watched)?;
                     } else {
                         for w in watched {
-                            println!("{}{}", w.path, if w.present { "" } else { "  (missing)" });
+                            println!("{}{}", w.path, if w.present { String::new() } else { text::missing(lang) });
                         }
                     }
                 }
@@ -292,7 +337,7 @@ fn run_other(command: Command) -> Result<u8, String> {
             Ok(0)
         }
         Command::Doctor { json, module } => {
-            let report = certisante_core::doctor::run(module.pkcs11_module.as_deref());
+            let report = certisante_api::doctor(module.pkcs11_module.as_deref());
             if json {
                 print_json(&report)?;
             } else {
@@ -310,11 +355,11 @@ fn run_other(command: Command) -> Result<u8, String> {
             })
         }
         Command::Card { action: CardAction::Readers { json } } => {
-            let readers = certisante_core::card::list_readers().map_err(|e| format!("{e} ({})", e.code()))?;
+            let readers = certisante_api::card_readers().map_err(trouble)?;
             if json {
                 print_json(&readers)?;
             } else if readers.is_empty() {
-                println!("no reader");
+                println!("{}", text::no_reader(lang));
             } else {
                 for r in readers {
                     let card = r.card.map(|c| c.label_en).unwrap_or_else(|| "-".into());
@@ -324,33 +369,32 @@ fn run_other(command: Command) -> Result<u8, String> {
             Ok(0)
         }
         Command::Card { action: CardAction::Info { json, module } } => {
-            let view = certisante_core::token::read_tokens(module.pkcs11_module.as_deref()).map_err(|e| format!("{e} ({})", e.code()))?;
+            let view = certisante_api::card_info(module.pkcs11_module.as_deref()).map_err(trouble)?;
             if json {
                 print_json(&view)?;
             } else {
                 println!("module: {}", view.module.path);
                 if view.tokens.is_empty() {
-                    println!("no card");
+                    println!("{}", text::no_card(lang));
                 }
                 for t in &view.tokens {
                     let holder = t.holder.as_ref();
                     println!(
                         "{} — {} ({})",
                         t.details.label.as_deref().unwrap_or("?"),
-                        holder.and_then(|h| h.name.as_deref()).unwrap_or("unknown holder"),
+                        holder.and_then(|h| h.name.clone()).unwrap_or_else(|| text::unknown_holder(lang)),
                         holder.map(|h| enum_text(&h.card_type)).unwrap_or_default()
                     );
                     for c in &t.certificates {
                         let until = c.not_after.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-                        println!("  {} {:<14} until {until}  {}", c.id, enum_text(&c.role), c.subject.as_deref().unwrap_or(""));
+                        println!("  {} {:<14} {}  {}", c.id, enum_text(&c.role), text::until(lang, &until), c.subject.as_deref().unwrap_or(""));
                     }
                 }
             }
             Ok(0)
         }
         Command::Audit { action: AuditCommand::List { json, limit } } => {
-            let registry = open_existing_registry()?;
-            let entries = registry.audit_entries(limit).map_err(|e| format!("{e} ({})", e.code()))?;
+            let entries = context.existing_api()?.audit_log(limit).map_err(trouble)?;
             if json {
                 print_json(&entries)?;
             } else {
@@ -370,96 +414,54 @@ fn run_other(command: Command) -> Result<u8, String> {
             Ok(0)
         }
         Command::Audit { action: AuditCommand::Verify { json } } => {
-            let registry = open_existing_registry()?;
-            let verdict = registry.audit_verify().map_err(|e| format!("{e} ({})", e.code()))?;
+            let verdict = context.existing_api()?.audit_verify().map_err(trouble)?;
             if json {
                 print_json(&verdict)?;
+            } else if verdict.ok {
+                println!("{}", text::audit_intact(lang, verdict.entries));
             } else {
-                if verdict.ok {
-                    println!("audit log intact: {} entries", verdict.entries);
-                } else {
-                    println!(
-                        "audit log BROKEN at entry {}: {} ({})",
-                        verdict.first_bad_seq.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
-                        verdict.problem.map_or("unknown problem", |p| p.describe()),
-                        verdict.problem.map(|p| enum_text(&p)).unwrap_or_default()
-                    );
-                }
+                let seq = verdict.first_bad_seq.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+                let problem = verdict.problem.map_or("unknown problem", |p| p.describe());
+                println!("{}", text::audit_broken(lang, &seq, problem, &verdict.problem.map(|p| enum_text(&p)).unwrap_or_default()));
             }
-            Ok(if verdict.ok { 0 } else { 1 })
+            Ok(if verdict.ok { 0 } else { EXIT_REFUSED })
         }
         Command::Scan { json } => {
-            let mut registry = open_registry()?;
-            let summary = registry.scan(&|_| {}).map_err(|e| format!("{} ({})", e, e.code()))?;
+            let summary = context.api(false)?.rescan(&|_| {}).map_err(trouble)?;
             if json {
                 print_json(&summary)?;
             } else {
-                println!(
-                    "{} files seen, {} parsed, {} unchanged, {} errors",
-                    summary.files_seen, summary.files_parsed, summary.files_unchanged, summary.errors
-                );
+                println!("{}", text::scan_summary(lang, summary.files_seen, summary.files_parsed, summary.files_unchanged, summary.errors));
             }
             Ok(0)
         }
         Command::Revocation { action: RevocationAction::Refresh { force, json } } => {
-            let registry = open_registry()?;
-            let options = RefreshOptions { force, ..RefreshOptions::default() };
-            let summary = revocation::refresh(&registry, &options, &|_| {}).map_err(|e| format!("{e} ({})", e.code()))?;
+            let now = chrono::Utc::now();
+            let summary = context.api(false)?.refresh_revocation(force, &|_| {}).map_err(trouble)?;
             if json {
                 print_json(&summary)?;
             } else {
                 for c in &summary.certificates {
                     let status = &c.status;
                     let source = status.source.map(|s| enum_text(&s)).unwrap_or_else(|| "-".into());
-                    let age = status.checked_at.map(|at| format!("{} ago", age(options.now - at))).unwrap_or_else(|| "never".into());
+                    let age = status.checked_at.map(|at| text::ago(lang, &age(now - at))).unwrap_or_else(|| text::never(lang));
                     let mut line = format!("{:<30} {:<8} {:<5} {age}", c.name, enum_text(&status.state), source);
                     if let (Some(at), Some(reason)) = (status.revoked_at, status.reason) {
-                        line.push_str(&format!("  revoked {} ({})", at.format("%Y-%m-%d %H:%M UTC"), enum_text(&reason)));
+                        line.push_str(&text::revoked_on(lang, &at.format("%Y-%m-%d %H:%M UTC").to_string(), &enum_text(&reason)));
                     }
                     if let Some(error) = &status.error {
                         line.push_str(&format!("  [{}: {}]", error.code, error.message));
                     }
                     if !c.checked {
-                        line.push_str("  (cached)");
+                        line.push_str(&text::cached(lang));
                     }
                     println!("{line}");
                 }
-                println!("{} checked, {} CRLs downloaded, {} failures", summary.checked, summary.crls_downloaded, summary.failures);
+                println!("{}", text::refresh_summary(lang, summary.checked, summary.crls_downloaded, summary.failures));
             }
             Ok(0)
         }
-        Command::Order { .. } | Command::Import { .. } | Command::Export(_) | Command::InstallP12(_) | Command::Secret { .. } => unreachable!("handled by run"),
     }
-}
-
-/// Read-only when asked by the flag, by CERTISANTE_READ_ONLY, or by the registry's setting
-/// (the secretary's workstation is set up once in the app).
-fn read_only(flag: bool) -> Result<bool, String> {
-    if flag || certisante_core::dashboard::read_only_forced_by_env() {
-        return Ok(true);
-    }
-    if !registry_path().is_file() {
-        return Ok(false);
-    }
-    Ok(open_existing_registry()?.settings().map_err(|e| e.to_string())?.read_only)
-}
-
-fn open_registry() -> Result<Registry, String> {
-    Registry::open_default().map_err(|e| format!("{} ({})", e, e.code()))
-}
-
-/// The registry, only if it exists: reading the audit log must not create an empty one
-/// (and then call it intact).
-fn registry_path() -> PathBuf {
-    certisante_core::registry::default_data_dir().join(certisante_core::registry::REGISTRY_FILE)
-}
-
-fn open_existing_registry() -> Result<Registry, String> {
-    let path = registry_path();
-    if !path.is_file() {
-        return Err(format!("no registry at {}: nothing has been recorded yet", path.display()));
-    }
-    Registry::open(&path).map_err(|e| format!("{} ({})", e, e.code()))
 }
 
 fn thresholds(common: &Common, saved: Option<Thresholds>) -> Thresholds {
@@ -468,19 +470,19 @@ fn thresholds(common: &Common, saved: Option<Thresholds>) -> Thresholds {
 }
 
 /// Scans PATHs, or reads the registry when none is given.
-fn report(common: &Common, paths: &[PathBuf]) -> Result<ScanReport, String> {
-    let password = match &common.p12_password_file {
-        Some(file) => Some(Sensitive::from_password_file(file).map_err(|e| format!("cannot read the password file {}: {e}", file.display()))?),
-        None => None,
-    };
+fn report(common: &Common, paths: &[PathBuf], context: &Context) -> Result<ScanReport, Failure> {
+    let password = common.p12_password_file.as_deref().map(read_secret_file).transpose()?;
     if paths.is_empty() {
-        let registry = open_registry()?;
-        let saved = registry.settings().map_err(|e| e.to_string())?.thresholds;
-        let options = ScanOptions { thresholds: thresholds(common, Some(saved)), ..ScanOptions::default() };
-        return registry.list(&options).map_err(|e| format!("{} ({})", e, e.code()));
+        let api = context.api(false)?;
+        let saved = api.settings().map_err(|e| context.fail(e, false))?.thresholds;
+        return api.list(Some(thresholds(common, Some(saved)))).map_err(|e| context.fail(e, false));
     }
-    let options = ScanOptions { thresholds: thresholds(common, None), pkcs12_password: password, ..ScanOptions::default() };
-    Ok(inventory::scan_paths(paths, &options, &|_| {}))
+    Ok(certisante_api::scan_paths(paths, Some(thresholds(common, None)), password))
+}
+
+/// Reads a password or secret from a file (never from the command line).
+pub fn read_secret_file(path: &Path) -> Result<Sensitive<String>, Failure> {
+    Sensitive::from_password_file(path).map_err(|e| Failure { message: format!("cannot read {}: {e}", path.display()), exit: EXIT_TROUBLE })
 }
 
 fn status_line(report: &ScanReport, thresholds: Thresholds) -> (String, u8) {
@@ -561,13 +563,15 @@ fn print_table(report: &ScanReport) {
 
 /// Pretty JSON and a newline on stdout, streamed (a `list` of thousands of certificates
 /// is tens of MB: never built in memory).
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| e.to_string())?;
-    out.write_all(b"\n").and_then(|()| out.flush()).map_err(|e| e.to_string())
+    serde_json::to_writer_pretty(&mut out, value)
+        .map_err(|e| e.to_string())
+        .and_then(|()| out.write_all(b"\n").and_then(|()| out.flush()).map_err(|e| e.to_string()))
+        .map_err(|message| Failure { message, exit: EXIT_TROUBLE })
 }
 
-fn enum_text<T: serde::Serialize>(value: &T) -> String {
+pub fn enum_text<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }

@@ -1,21 +1,15 @@
-//! `certisante order|import|export|secret`: the certificate lifecycle from the command line.
-//! Plain output is for people; `--json` is the contract for scripts. Exit codes: 0 done,
-//! 1 refused (an input or a state that does not allow it: the message says why and the
-//! code names it), 3 the environment is in the way (no keystore, no registry).
+//! `certisante order|import|export|install-p12|secret`: the certificate lifecycle from the
+//! command line. Plain output is for people; `--json` is the contract for scripts. Exit
+//! codes: 0 done, 1 refused (an input or a state that does not allow it: the message says
+//! why and the code names it), 3 the environment is in the way (no keystore, no registry).
 
 use std::path::{Path, PathBuf};
 
-use certisante_core::audit::Actor;
-use certisante_core::csr::OrderRequest;
-use certisante_core::igc::{Environment, Offer, Usage};
-use certisante_core::install::P12Encryption;
-use certisante_core::keys::{OsKeystore, SecretKind};
-use certisante_core::lifecycle::{self, CsrDestination, InstallTarget, LifecycleError, Order, RevocationReason};
-use certisante_core::registry::Registry;
-use certisante_core::Sensitive;
+use certisante_api::model::*;
+use certisante_api::Api;
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::{enum_text, open_registry, print_json};
+use crate::{enum_text, print_json, read_secret_file, text, Context, Failure};
 
 #[derive(Subcommand)]
 pub enum OrderAction {
@@ -210,41 +204,7 @@ pub enum SecretAction {
     },
 }
 
-const EXIT_REFUSED: u8 = 1;
-const EXIT_TROUBLE: u8 = 3;
-
-/// The error of a lifecycle command: its message, its code, the exit status.
-pub struct Failure {
-    pub message: String,
-    pub exit: u8,
-}
-
-impl From<LifecycleError> for Failure {
-    fn from(e: LifecycleError) -> Self {
-        let mut message = format!("{e} ({})", e.code());
-        if let LifecycleError::Invalid(violations) = &e {
-            for v in violations {
-                message.push_str(&format!("\n  - {}: {} ({})", v.field, v.message, v.code));
-            }
-        }
-        let exit = if e.code().starts_with("keystore.") || e.code().starts_with("registry.") { EXIT_TROUBLE } else { EXIT_REFUSED };
-        Self { message, exit }
-    }
-}
-
-impl From<String> for Failure {
-    fn from(message: String) -> Self {
-        Self { message, exit: EXIT_TROUBLE }
-    }
-}
-
 type Outcome = Result<u8, Failure>;
-
-fn context() -> Result<(Registry, OsKeystore, Actor), Failure> {
-    let registry = open_registry()?;
-    let actor = lifecycle::current_actor(None);
-    Ok((registry, OsKeystore::new(), actor))
-}
 
 fn request(args: &RequestArgs) -> OrderRequest {
     OrderRequest {
@@ -270,16 +230,16 @@ fn request(args: &RequestArgs) -> OrderRequest {
     }
 }
 
-fn print_order(order: &Order, json: bool) -> Result<(), Failure> {
+fn print_order(order: &Order, json: bool, context: &Context) -> Result<(), Failure> {
     if json {
-        return print_json(order).map_err(Failure::from);
+        return print_json(order);
     }
     let r = &order.request;
     println!("{}  {}", order.id, enum_text(&order.state));
     println!("  {} {} {}  CN={}  O={}  OU={}  ST={}", enum_text(&r.environment), enum_text(&r.offer), enum_text(&r.usage), r.common_name, r.organization, r.structure_id, r.department);
     if let Some(sha) = &order.certificate_sha256 {
         let until = order.not_after.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-        println!("  certificate {sha}  until {until}");
+        println!("{}", text::certificate_until(context.lang, sha, &until));
     }
     for change in &order.history {
         println!("  {}  {}", change.at.format("%Y-%m-%d %H:%M:%S"), enum_text(&change.state));
@@ -287,37 +247,46 @@ fn print_order(order: &Order, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-fn write_csr(registry: &Registry, actor: &Actor, id: &str, out: Option<&Path>, overwrite: bool) -> Result<(), Failure> {
-    match out {
-        Some(path) => {
-            lifecycle::export_csr(registry, actor, id, &CsrDestination::File { path: path.to_owned(), overwrite })?;
-            eprintln!("CSR written to {}", path.display());
-        }
-        None => {}
+fn write_csr(api: &Api, id: &str, out: Option<&Path>, overwrite: bool, context: &Context) -> Result<(), Failure> {
+    if let Some(path) = out {
+        api.export_csr(id, &CsrDestination::File { path: path.to_owned(), overwrite }).map_err(|e| context.fail(e, true))?;
+        eprintln!("{}", text::csr_written(context.lang, path));
     }
     Ok(())
 }
 
-pub fn order(action: OrderAction) -> Outcome {
+/// Every rule of the request, checked before anything is made, each broken one printed.
+fn checked_request(args: &RequestArgs, context: &Context) -> Result<OrderRequest, Failure> {
+    let request = request(args);
+    let violations = certisante_api::validate_order(&request);
+    if violations.is_empty() {
+        return Ok(request);
+    }
+    let summary = ApiError::new("lifecycle.invalid_request", format!("the request is incomplete or invalid ({} point(s) to correct)", violations.len()));
+    Err(Failure::invalid_request(summary, &violations, context.lang))
+}
+
+pub fn order(action: OrderAction, context: &Context) -> Outcome {
+    let refused = |e: ApiError| context.fail(e, true);
     match action {
         OrderAction::New { request: args, csr_out, json } => {
-            let (registry, keystore, actor) = context()?;
-            let order = lifecycle::create_order(&registry, &keystore, &actor, request(&args))?;
-            write_csr(&registry, &actor, &order.id, csr_out.as_deref(), false)?;
+            let request = checked_request(&args, context)?;
+            let api = context.api(true)?;
+            let order = api.create_order(request).map_err(refused)?;
+            write_csr(&api, &order.id, csr_out.as_deref(), false, context)?;
             if json {
-                print_order(&lifecycle::get_order(&registry, &order.id)?, true)?;
+                print_order(&api.find_order(&order.id).map_err(refused)?, true, context)?;
             } else {
                 println!("{}", order.id);
             }
             Ok(0)
         }
         OrderAction::List { json } => {
-            let registry = open_registry()?;
-            let orders = lifecycle::list_orders(&registry)?;
+            let orders = context.api(true)?.list_orders().map_err(refused)?;
             if json {
                 print_json(&orders)?;
             } else if orders.is_empty() {
-                println!("no order");
+                println!("{}", text::no_order(context.lang));
             } else {
                 for o in &orders {
                     let until = o.not_after.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "-".into());
@@ -327,34 +296,30 @@ pub fn order(action: OrderAction) -> Outcome {
             Ok(0)
         }
         OrderAction::Show { id, json } => {
-            let registry = open_registry()?;
-            print_order(&lifecycle::find_order(&registry, &id)?, json)?;
+            let order = context.api(true)?.find_order(&id).map_err(refused)?;
+            print_order(&order, json, context)?;
             Ok(0)
         }
         OrderAction::Csr { id, out, overwrite } => {
-            let (registry, _, actor) = context()?;
-            let order = lifecycle::find_order(&registry, &id)?;
+            let api = context.api(true)?;
             match out {
-                Some(path) => write_csr(&registry, &actor, &order.id, Some(&path), overwrite)?,
-                None => print!("{}", lifecycle::export_csr(&registry, &actor, &order.id, &CsrDestination::Stdout)?),
+                Some(path) => write_csr(&api, &id, Some(&path), overwrite, context)?,
+                None => print!("{}", api.export_csr(&id, &CsrDestination::Stdout).map_err(refused)?),
             }
             Ok(0)
         }
         OrderAction::Renew { id, csr_out, json } => {
-            let (registry, keystore, actor) = context()?;
-            let old = lifecycle::find_order(&registry, &id)?;
-            let order = lifecycle::renew(&registry, &keystore, &actor, &old.id)?;
-            write_csr(&registry, &actor, &order.id, csr_out.as_deref(), false)?;
+            let api = context.api(true)?;
+            let order = api.renew_order(&id).map_err(refused)?;
+            write_csr(&api, &order.id, csr_out.as_deref(), false, context)?;
             if json {
-                print_order(&lifecycle::get_order(&registry, &order.id)?, true)?;
+                print_order(&api.find_order(&order.id).map_err(refused)?, true, context)?;
             } else {
                 println!("{}", order.id);
             }
             Ok(0)
         }
         OrderAction::Revoke { id, reason, confirm_final } => {
-            let (registry, keystore, actor) = context()?;
-            let order = lifecycle::find_order(&registry, &id)?;
             let reason = match reason {
                 ReasonArg::KeyCompromise => RevocationReason::KeyCompromise,
                 ReasonArg::AffiliationChanged => RevocationReason::AffiliationChanged,
@@ -362,43 +327,32 @@ pub fn order(action: OrderAction) -> Outcome {
                 ReasonArg::CessationOfOperation => RevocationReason::CessationOfOperation,
                 ReasonArg::Unspecified => RevocationReason::Unspecified,
             };
-            let order = lifecycle::revoke(&registry, &keystore, &actor, &order.id, reason, confirm_final)?;
-            println!("{} revoked ({})", order.id, reason.label_fr());
+            let order = context.api(true)?.revoke_order(&id, reason, confirm_final).map_err(refused)?;
+            println!("{}", text::revoked(context.lang, &order.id, reason.label_fr()));
             Ok(0)
         }
         OrderAction::Cancel { id } => {
-            let (registry, keystore, actor) = context()?;
-            let order = lifecycle::cancel(&registry, &keystore, &actor, &id)?;
-            println!("{} cancelled", order.id);
+            let order = context.api(true)?.cancel_order(&id).map_err(refused)?;
+            println!("{}", text::cancelled(context.lang, &order.id));
             Ok(0)
         }
         OrderAction::Resume => {
-            let (registry, keystore, actor) = context()?;
-            for order in lifecycle::resume(&registry, &keystore, &actor)? {
+            for order in context.api(true)?.resume_orders().map_err(refused)? {
                 println!("{}  {}", order.id, enum_text(&order.state));
             }
             Ok(0)
         }
         OrderAction::Portal { env } => {
             let environment = if matches!(env, EnvArg::Test) { Environment::Test } else { Environment::Prod };
-            match lifecycle::portal(environment).url {
-                Some(url) => println!("{url}"),
-                None => return Err(Failure { message: "the test platform's address is not known (not public): ask ANS's support".into(), exit: EXIT_REFUSED }),
-            }
+            println!("{}", certisante_api::portal_url(environment).map_err(refused)?);
             Ok(0)
         }
     }
 }
 
-fn read_secret_file(path: &Path) -> Result<Sensitive<String>, Failure> {
-    Sensitive::from_password_file(path).map_err(|e| Failure { message: format!("cannot read {}: {e}", path.display()), exit: EXIT_TROUBLE })
-}
-
-pub fn import(file: &Path, password_file: Option<&Path>, json: bool) -> Outcome {
-    let bytes = std::fs::read(file).map_err(|e| Failure { message: format!("cannot read {}: {e}", file.display()), exit: EXIT_TROUBLE })?;
+pub fn import(file: &Path, password_file: Option<&Path>, json: bool, context: &Context) -> Outcome {
     let password = password_file.map(read_secret_file).transpose()?;
-    let (registry, keystore, actor) = context()?;
-    let outcome = lifecycle::import_file(&registry, &keystore, &actor, &bytes, &file.display().to_string(), password.as_ref())?;
+    let outcome = context.api(true)?.import_certificate(file, password.as_ref()).map_err(|e| context.fail(e, true))?;
     if json {
         print_json(&outcome)?;
     } else {
@@ -406,100 +360,67 @@ pub fn import(file: &Path, password_file: Option<&Path>, json: bool) -> Outcome 
             println!("{}  {}  {}", order.id, enum_text(&order.state), order.certificate_sha256.as_deref().unwrap_or(""));
         }
         for id in &outcome.already_imported {
-            println!("{id}  already imported");
+            println!("{}", text::already_imported(context.lang, id));
         }
     }
     Ok(0)
 }
 
-pub fn export(args: ExportArgs) -> Outcome {
-    let (registry, keystore, actor) = context()?;
-    let order = lifecycle::find_order(&registry, &args.id)?;
+pub fn export(args: ExportArgs, context: &Context) -> Outcome {
+    let bad = |message: &str| context.fail(ApiError::new("app.bad_request", message), true);
     let target = if let Some(path) = args.p12 {
-        let file = args.password_file.ok_or_else(|| Failure { message: "--p12 needs --password-file".into(), exit: EXIT_REFUSED })?;
+        let file = args.password_file.ok_or_else(|| bad("--p12 needs --password-file"))?;
         let encryption = if args.legacy { P12Encryption::Legacy } else { P12Encryption::Modern };
         InstallTarget::P12 { path, password: read_secret_file(&file)?, encryption, overwrite: args.overwrite }
     } else if let Some(dir) = args.pem {
         InstallTarget::PemFiles { dir, overwrite: args.overwrite }
     } else if let Some(db) = args.nss {
-        let db_dir = if db.as_os_str().is_empty() {
-            certisante_core::install::default_nss_db().ok_or_else(|| Failure { message: "no home folder for the default NSS database: give --nss DIR".into(), exit: EXIT_TROUBLE })?
-        } else {
-            db
-        };
-        InstallTarget::Nss { db_dir }
+        let request = InstallRequest::Nss { db_dir: db.display().to_string() };
+        InstallTarget::from_request(request, None).map_err(|e| context.fail(e.into(), true))?
     } else {
-        return Err(Failure { message: "say where: --p12 FILE, --pem DIR or --nss [DIR]".into(), exit: EXIT_REFUSED });
+        return Err(bad("say where: --p12 FILE, --pem DIR or --nss [DIR]"));
     };
-    for path in lifecycle::install(&registry, &keystore, &actor, &order.id, &target)? {
+    for path in context.api(true)?.install_order(&args.id, &target).map_err(|e| context.fail(e, true))? {
         println!("{}", path.display());
     }
     Ok(0)
 }
 
-pub fn install_p12(args: InstallP12Args) -> Outcome {
-    use certisante_core::install;
-    let bytes = std::fs::read(&args.file).map_err(|e| Failure { message: format!("cannot read {}: {e}", args.file.display()), exit: EXIT_TROUBLE })?;
-    let p12 = Sensitive::new(bytes);
+pub fn install_p12(args: InstallP12Args, context: &Context) -> Outcome {
     let password = read_secret_file(&args.password_file)?;
-    let refused = |e: install::InstallError| Failure { message: format!("{e} ({})", e.code()), exit: EXIT_REFUSED };
-    if let Some(db) = args.nss {
-        let db_dir = if db.as_os_str().is_empty() {
-            install::default_nss_db().ok_or_else(|| Failure { message: "no home folder for the default NSS database: give --nss DIR".into(), exit: EXIT_TROUBLE })?
-        } else {
-            db
-        };
+    let target = if let Some(db) = args.nss {
         let nickname = args.nickname.unwrap_or_else(|| args.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "CertiSanté".into()));
-        install::install_nss(&db_dir, &p12, &password, &nickname).map_err(refused)?;
-        println!("installed into sql:{}", db_dir.display());
-        return Ok(0);
-    }
-    if let Some(store) = args.windows_store {
-        #[cfg(windows)]
-        {
-            let location = match store {
-                StoreArg::User => install::WindowsStore::CurrentUser,
-                StoreArg::Machine => install::WindowsStore::LocalMachine,
-            };
-            install::install_windows(&p12, &password, location).map_err(refused)?;
-            println!("installed into the {} \"My\" store", if matches!(store, StoreArg::User) { "CurrentUser" } else { "LocalMachine" });
-            return Ok(0);
-        }
-        #[cfg(not(windows))]
-        {
-            let _ = store;
-            return Err(Failure { message: "--windows-store exists on Windows only".into(), exit: EXIT_REFUSED });
-        }
-    }
-    if args.macos_keychain {
-        #[cfg(target_os = "macos")]
-        {
-            install::install_macos(&p12, &password).map_err(refused)?;
-            println!("installed into the login keychain");
-            return Ok(0);
-        }
-        #[cfg(not(target_os = "macos"))]
-        return Err(Failure { message: "--macos-keychain exists on macOS only".into(), exit: EXIT_REFUSED });
-    }
-    Err(Failure { message: "say where: --nss [DIR], --windows-store user|machine or --macos-keychain".into(), exit: EXIT_REFUSED })
+        P12Store::Nss { db_dir: (!db.as_os_str().is_empty()).then_some(db), nickname }
+    } else if let Some(store) = args.windows_store {
+        P12Store::Windows(match store {
+            StoreArg::User => WindowsStore::CurrentUser,
+            StoreArg::Machine => WindowsStore::LocalMachine,
+        })
+    } else if args.macos_keychain {
+        P12Store::MacKeychain
+    } else {
+        return Err(context.fail(ApiError::new("app.bad_request", "say where: --nss [DIR], --windows-store user|machine or --macos-keychain"), true));
+    };
+    let store = context.api(true)?.install_p12(&args.file, &password, &target).map_err(|e| context.fail(e, true))?;
+    println!("{}", text::installed_into(context.lang, &store));
+    Ok(0)
 }
 
-pub fn secret(action: SecretAction) -> Outcome {
-    let (registry, keystore, actor) = context()?;
+pub fn secret(action: SecretAction, context: &Context) -> Outcome {
+    let refused = |e: ApiError| context.fail(e, true);
     let kind = |k: SecretArg| match k {
         SecretArg::RevocationCode => SecretKind::RevocationCode,
         SecretArg::P12Password => SecretKind::P12Password,
     };
+    let api = context.api(true)?;
     match action {
         SecretAction::Set { id, kind: k, value_file } => {
             let value = read_secret_file(&value_file)?;
-            let order = lifecycle::find_order(&registry, &id)?;
-            lifecycle::save_secret(&registry, &keystore, &order.id, kind(k), &value)?;
-            println!("kept in the OS keystore");
+            api.save_secret(&id, kind(k), &value).map_err(refused)?;
+            println!("{}", text::kept_in_keystore(context.lang));
         }
         SecretAction::Show { id, kind: k, yes } => {
-            let order = lifecycle::find_order(&registry, &id)?;
-            let value = lifecycle::show_secret(&registry, &keystore, &actor, &order.id, kind(k), yes)?;
+            let value = api.show_secret(&id, kind(k), yes).map_err(refused)?;
             println!("{}", value.expose());
         }
     }

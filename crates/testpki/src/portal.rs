@@ -33,7 +33,7 @@ const OCSP_URL: &str = "http://ocsp.esante.gouv.fr";
 const CA_ISSUERS_URL: &str = "http://igc-sante.esante.gouv.fr/AC%20TEST/ACI-EL-ORG-TEST.cer";
 const CRL_URL: &str = "http://igc-sante.esante.gouv.fr/CRL/ACI-EL-ORG-TEST.crl";
 const LDAP_CA: &str = "ldap://annuaire-igc.esante.gouv.fr/cn=TEST%20AC%20IGC-SANTE%20ELEMENTAIRE%20ORGANISATIONS,ou=TEST%20AC%20RACINE%20IGC-SANTE%20ELEMENTAIRE,ou=IGC-SANTE%20TEST,ou=0002%20187512751,o=ASIP-SANTE,c=FR";
-const PROFILES: &str = include_str!("../../core/assets/profiles.json");
+const PROFILES: &str = include_str!("../../pki/assets/profiles.json");
 
 /// Why the portal refused: a stable code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]

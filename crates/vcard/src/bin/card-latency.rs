@@ -35,7 +35,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use certisante_core::card::{CardEvent, CardWatcher};
+use certisante_devices::card::{CardEvent, CardWatcher};
 use certisante_vcard::{atr, parse_hex, Script, VirtualCard, VPCD_PORT_0};
 
 const EVENT_WAIT: Duration = Duration::from_secs(10);

@@ -1,0 +1,56 @@
+//! What the dashboard shows in one call, and the checks a front end makes on one file.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use certisante_pki::certs::{read_container, CertsError, ContainerFormat, Integrity};
+use certisante_pki::Sensitive;
+use certisante_store::inventory::{ScanError, ScanOptions, ScanReport};
+use certisante_store::registry::{Registry, RegistryError, Settings, WatchedPath};
+
+use crate::model::CertificateView;
+use crate::policy::ReadOnly;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Dashboard {
+    pub certificates: Vec<CertificateView>,
+    pub errors: Vec<ScanError>,
+    pub watched: Vec<WatchedPath>,
+    pub settings: Settings,
+    /// Read-only view (a secretary's workstation): statuses and exports only.
+    pub read_only: ReadOnly,
+}
+
+/// Result of checking a PKCS#12 file with its password.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Pkcs12Check {
+    pub integrity: Integrity,
+    pub certificates: u32,
+    pub has_private_key: bool,
+}
+
+/// The registry's certificates as the settings show them (thresholds), the one read path of
+/// the dashboard, the exports and `list`.
+pub(crate) fn registry_report(registry: &Registry, settings: &Settings) -> Result<ScanReport, RegistryError> {
+    registry.list(&ScanOptions { thresholds: settings.thresholds, ..ScanOptions::default() })
+}
+
+pub(crate) fn dashboard(registry: &Registry, read_only_forced: bool) -> Result<Dashboard, RegistryError> {
+    let settings = registry.settings()?;
+    let report = registry_report(registry, &settings)?;
+    let read_only = ReadOnly::new(&settings, read_only_forced);
+    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings, read_only })
+}
+
+/// Verifies a PKCS#12 file's MAC with its password and looks for its private key.
+pub(crate) fn check_pkcs12(bytes: &[u8], password: &Sensitive<String>) -> Result<Pkcs12Check, CertsError> {
+    let container = read_container(bytes, Some(password))?;
+    if container.format != ContainerFormat::Pkcs12 {
+        return Err(CertsError::NotPkcs12);
+    }
+    Ok(Pkcs12Check {
+        integrity: container.integrity,
+        certificates: container.certificates.len() as u32,
+        has_private_key: container.certificates.iter().any(|c| c.has_private_key),
+    })
+}

@@ -1,0 +1,29 @@
+//! The types front ends see: requests they build and answers they show. Only types: every
+//! action is a function of [`crate::Api`], so that no front end bypasses its policy.
+
+pub use certisante_pki::certs::{ChainStatus, ChainVerdict, ContainerFormat, Environment, Integrity};
+pub use certisante_pki::csr::{OrderRequest, RuleViolation, SubjectFields};
+pub use certisante_pki::igc::{IdentifierCheck, Offer, StructureKind, Usage};
+pub use certisante_pki::keys::KeyKind;
+pub use certisante_pki::revocation::{CrlReason, RevocationFailure, RevocationSource, RevocationState, RevocationStatus};
+pub use certisante_pki::view::{CertificateView, Place, PlaceKind, Severity, Status, Thresholds, Warning};
+pub use certisante_pki::{ApiError, CodedError, Sensitive};
+
+pub use certisante_devices::card::{CardEvent, CardWatcher, ReaderStatus, ReaderView};
+pub use certisante_devices::card_access::{CardCheck, CardStatus};
+pub use certisante_devices::doctor::{CheckOutcome, DoctorCheck, DoctorReport};
+pub use certisante_devices::install::{P12Encryption, WindowsStore};
+pub use certisante_devices::keys::SecretKind;
+pub use certisante_devices::token::TokensView;
+
+pub use certisante_store::alerts::Alert;
+pub use certisante_store::audit::{Actor, ActorKind, AuditAction, AuditEntry, AuditProblem, AuditVerdict};
+pub use certisante_store::export::ExportFormat;
+pub use certisante_store::inventory::{ScanError, ScanProgress, ScanReport};
+pub use certisante_store::lifecycle::{CsrDestination, ImportOutcome, InstallRequest, InstallTarget, KeyOrigin, Order, OrderOptions, OrderState, Portal, RevocationReason, StateChange};
+pub use certisante_store::registry::{ScanSummary, Settings, WatchKind, WatchedPath};
+pub use certisante_store::revocation::{RefreshSummary, RefreshedCertificate, RevocationProgress};
+
+pub use crate::dashboard::{Dashboard, Pkcs12Check};
+pub use crate::policy::ReadOnly;
+pub use crate::P12Store;

@@ -1,0 +1,128 @@
+//! The one read-only policy. Every action of the API declares what it touches; a
+//! secretary's workstation (read-only) refuses every change, for every front end.
+//!
+//! - `Read`: statuses, lists, exports, revocation checks, the audit log. Always allowed.
+//! - `Change`: keys, the card and its PIN, orders, imports, installs, kept secrets.
+//!   Refused on a read-only workstation.
+//! - `Admin`: what decides what the workstation does: watched paths, the PKCS#11 module (a
+//!   native library the app loads), the OS stores, leaving read-only mode. Refused on a
+//!   read-only workstation, except turning read-only off when only the setting (not the
+//!   deployment) made it so.
+//!
+//! A deployment forces read-only with `--read-only`, `CERTISANTE_READ_ONLY=1` or the
+//! machine policy; then nothing can turn it off from the application.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::AppError;
+use crate::model::Settings;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Change,
+    Admin,
+}
+
+/// Whether this workstation is read-only, and whether the deployment forced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+pub struct ReadOnly {
+    /// No key, card or order action is offered.
+    pub enabled: bool,
+    /// Set by the deployment (`--read-only`, CERTISANTE_READ_ONLY=1, machine policy): the
+    /// setting cannot turn it off.
+    pub forced: bool,
+}
+
+impl ReadOnly {
+    pub fn new(settings: &Settings, forced: bool) -> Self {
+        Self { enabled: forced || settings.read_only, forced }
+    }
+
+    /// Refuses `access` when this workstation does not allow it.
+    pub fn allow(self, access: Access) -> Result<(), AppError> {
+        match access {
+            Access::Read => Ok(()),
+            Access::Change | Access::Admin if self.enabled => Err(AppError::ReadOnly),
+            Access::Change | Access::Admin => Ok(()),
+        }
+    }
+
+    /// Checks a settings change: preferences (language, thresholds, display) are always
+    /// allowed; on a read-only workstation the only other change allowed is turning
+    /// read-only off, and only when the deployment did not force it.
+    pub fn allow_settings(self, before: &Settings, after: &Settings) -> Result<(), AppError> {
+        let admin_changed = admin_fields(before) != admin_fields(after);
+        if !self.enabled || (!admin_changed && before.read_only == after.read_only) {
+            return Ok(());
+        }
+        if self.forced {
+            return if admin_changed || before.read_only != after.read_only { Err(AppError::ReadOnlyForced("settings")) } else { Ok(()) };
+        }
+        // Read-only by the setting only: leaving it is the one admin change allowed, alone.
+        if after.read_only || admin_changed {
+            return Err(AppError::ReadOnly);
+        }
+        Ok(())
+    }
+}
+
+/// The settings that decide what the workstation does (see the module's documentation).
+fn admin_fields(settings: &Settings) -> (&Option<String>, bool) {
+    (&settings.pkcs11_module, settings.include_os_stores)
+}
+
+/// Environment variable that forces the read-only view (a deployment's shortcut or policy).
+pub const READ_ONLY_ENV: &str = "CERTISANTE_READ_ONLY";
+
+/// The command-line flag of a secretary's workstation shortcut (app and CLI).
+pub const READ_ONLY_FLAG: &str = "--read-only";
+
+pub fn read_only_forced_by_env() -> bool {
+    std::env::var(READ_ONLY_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(read_only: bool) -> Settings {
+        Settings { read_only, ..Settings::default() }
+    }
+
+    #[test]
+    fn changes_are_refused_on_a_read_only_workstation() {
+        let off = ReadOnly::new(&settings(false), false);
+        assert!(off.allow(Access::Change).is_ok() && off.allow(Access::Admin).is_ok());
+        let on = ReadOnly::new(&settings(true), false);
+        assert!(on.allow(Access::Read).is_ok());
+        assert_eq!(on.allow(Access::Change).unwrap_err().code(), "app.read_only");
+        assert_eq!(on.allow(Access::Admin).unwrap_err().code(), "app.read_only");
+        assert!(ReadOnly::new(&settings(false), true).enabled);
+    }
+
+    #[test]
+    fn settings_changes_follow_the_policy() {
+        let on = settings(true);
+        let by_setting = ReadOnly::new(&on, false);
+        let forced = ReadOnly::new(&on, true);
+        let mut language = on.clone();
+        language.language = "en".into();
+        assert!(by_setting.allow_settings(&on, &language).is_ok(), "a preference");
+        assert!(forced.allow_settings(&on, &language).is_ok(), "a preference, even forced");
+        let off = settings(false);
+        assert!(by_setting.allow_settings(&on, &off).is_ok(), "leaving a read-only setting");
+        assert_eq!(forced.allow_settings(&on, &off).unwrap_err().code(), "app.read_only_forced");
+        let mut module = on.clone();
+        module.pkcs11_module = Some("/tmp/evil.so".into());
+        assert_eq!(by_setting.allow_settings(&on, &module).unwrap_err().code(), "app.read_only");
+        assert_eq!(forced.allow_settings(&on, &module).unwrap_err().code(), "app.read_only_forced");
+        let mut leave_and_load = off.clone();
+        leave_and_load.pkcs11_module = Some("/tmp/evil.so".into());
+        assert_eq!(by_setting.allow_settings(&on, &leave_and_load).unwrap_err().code(), "app.read_only", "leaving is a change of its own");
+        let writable = ReadOnly::new(&off, false);
+        assert!(writable.allow_settings(&off, &leave_and_load).is_ok());
+        assert!(writable.allow_settings(&off, &on).is_ok(), "turning read-only on");
+    }
+}

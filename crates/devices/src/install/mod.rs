@@ -1,0 +1,215 @@
+//! Install targets for a private key and its certificate chain: a .p12 file, PEM files,
+//! the user's NSS database, the Windows certificate store and the macOS login keychain.
+//!
+//! Keys arrive as PKCS#8 DER in a [`Sensitive`] and leave only encrypted (a .p12), in a
+//! file created private (PEM key, mode 0600), or handed to the OS store. No password ever
+//! goes on a command line: tools read it from a 0600 file in a private temporary folder.
+
+mod files;
+#[cfg(any(target_os = "macos", test))]
+mod macos;
+mod nss;
+mod p12;
+#[cfg(windows)]
+mod windows;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::Sensitive;
+
+pub use files::{write_file_atomically, write_pem_files, PemFiles};
+#[cfg(target_os = "macos")]
+pub use macos::install_macos;
+pub use nss::{default_nss_db, install_nss};
+pub use p12::{export_p12, LEGACY_ITERATIONS, MODERN_ITERATIONS};
+#[cfg(windows)]
+pub use windows::install_windows;
+
+/// How an exported .p12 is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum P12Encryption {
+    /// PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) for the key and the certificates, SHA-256
+    /// MAC, [`MODERN_ITERATIONS`] iterations: what OpenSSL 3, Java 12+ and Windows 10+ read.
+    #[default]
+    Modern,
+    /// pbeWithSHA1And3-KeyTripleDES-CBC for the key and the certificates, SHA-1 MAC,
+    /// [`LEGACY_ITERATIONS`] iterations: for older Java and Windows clients (and the
+    /// portal's own files).
+    Legacy,
+}
+
+/// Which Windows certificate store `install_windows` writes to (defined on every platform
+/// so that settings and commands can name it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowsStore {
+    /// The user's own stores and key set.
+    #[default]
+    CurrentUser,
+    /// The machine's, for services (needs administrator rights).
+    LocalMachine,
+}
+
+/// Why an install failed. Codes are stable: the UI and scripts match them, never the
+/// message. No message ever contains a password or key material.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    #[error("the private key is not a PKCS#8 key this application can use: {0}")]
+    KeyInvalid(&'static str),
+    #[error("the private key does not belong to the certificate ({subject})")]
+    KeyMismatch { subject: String },
+    #[error("the certificate chain cannot be used: {0}")]
+    ChainInvalid(String),
+    #[error("this password cannot protect a PKCS#12 file: {0}")]
+    PasswordInvalid(&'static str),
+    #[error("invalid name {name:?}: {reason}")]
+    InvalidName { name: String, reason: &'static str },
+    #[error("wrong password for this PKCS#12 file")]
+    P12BadPassword,
+    #[error("the PKCS#12 file cannot be used: {0}")]
+    P12Failed(String),
+    #[error("{} already exists; choose to replace it or another name", .0.display())]
+    Exists(PathBuf),
+    #[error("the disk is full: {} was not written (nothing was left behind)", .0.display())]
+    DiskFull(PathBuf),
+    #[error("no permission to write {} (read-only folder or disk?); nothing was written", .0.display())]
+    PermissionDenied(PathBuf),
+    #[error("cannot write {}: {reason}", .path.display())]
+    Io { path: PathBuf, reason: String },
+    #[error("{tool} was not found: install the NSS tools (Debian/Ubuntu: apt install libnss3-tools; Fedora: dnf install nss-tools)")]
+    NssToolMissing { tool: &'static str },
+    #[error("the NSS database {db} refused the import ({step}): {detail}")]
+    NssFailed { db: String, step: &'static str, detail: String },
+    #[error("the Windows certificate store refused the import ({step}, error 0x{code:08X})")]
+    WindowsStore { step: &'static str, code: u32 },
+    #[error("the macOS keychain refused the import: {0}")]
+    MacosKeychain(String),
+}
+
+certisante_pki::error_codes!(InstallError {
+    Self::KeyInvalid(_) => "install.key_invalid",
+    Self::KeyMismatch { .. } => "install.key_mismatch",
+    Self::ChainInvalid(_) => "install.chain_invalid",
+    Self::PasswordInvalid(_) => "install.password_invalid",
+    Self::InvalidName { .. } => "install.invalid_name",
+    Self::P12BadPassword => "install.p12_bad_password",
+    Self::P12Failed(_) => "install.p12_failed",
+    Self::Exists(_) => "install.exists",
+    Self::DiskFull(_) => "install.disk_full",
+    Self::PermissionDenied(_) => "install.permission_denied",
+    Self::Io { .. } => "install.io",
+    Self::NssToolMissing { .. } => "install.nss_tool_missing",
+    Self::NssFailed { .. } => "install.nss_failed",
+    Self::WindowsStore { .. } => "install.windows_store",
+    Self::MacosKeychain(_) => "install.macos_keychain",
+});
+
+impl InstallError {
+    /// An I/O failure on `path`, by what the user can do about it.
+    pub(crate) fn io(path: &Path, error: &std::io::Error) -> Self {
+        use std::io::ErrorKind;
+        match error.kind() {
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => Self::DiskFull(path.to_path_buf()),
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => Self::PermissionDenied(path.to_path_buf()),
+            ErrorKind::AlreadyExists => Self::Exists(path.to_path_buf()),
+            _ => Self::Io { path: path.to_path_buf(), reason: error.to_string() },
+        }
+    }
+}
+
+/// A key and its chain taken out of a .p12 (to re-wrap it for a tool that needs it so).
+pub(crate) struct Identity {
+    pub pkcs8: Sensitive<Vec<u8>>,
+    /// Leaf first.
+    pub chain: Vec<Vec<u8>>,
+}
+
+/// Opens a .p12 with its password (verifying its MAC) and returns its one key with the
+/// certificate that matches it first, then the others.
+pub(crate) fn open_p12(p12: &Sensitive<Vec<u8>>, password: &Sensitive<String>) -> Result<Identity, InstallError> {
+    use p12_keystore::error::Error as P12Error;
+    let archive = p12_keystore::Pkcs12Archive::from_pkcs12(p12.expose(), password.expose()).map_err(|e| match e {
+        P12Error::MacError(_) | P12Error::UnpadError => InstallError::P12BadPassword,
+        other => InstallError::P12Failed(other.to_string()),
+    })?;
+    let [key] = &archive.keys[..] else {
+        return Err(InstallError::P12Failed(format!("{} private keys in the file (one expected)", archive.keys.len())));
+    };
+    let pkcs8 = Sensitive::new(key.key.as_der().to_vec());
+    let key_id = crate::certs::pkcs8_public_id(pkcs8.expose());
+    let mut certs: Vec<Vec<u8>> = archive.certs.iter().map(|c| c.cert.as_der().to_vec()).collect();
+    let leaf = key_id
+        .as_ref()
+        .and_then(|id| certs.iter().position(|c| crate::certs::public_key_id(c).as_ref() == Some(id)))
+        .or_else(|| {
+            let wanted = key.local_key_id.as_ref()?;
+            archive.certs.iter().position(|c| c.local_key_id.as_deref() == Some(wanted.as_ref()))
+        })
+        .ok_or_else(|| InstallError::P12Failed("no certificate of the file matches its private key".into()))?;
+    let leaf = certs.remove(leaf);
+    certs.insert(0, leaf);
+    Ok(Identity { pkcs8, chain: certs })
+}
+
+/// A temporary folder only the user can open (0700 on unix: tempfile's default follows
+/// the umask), removed with everything in it when dropped.
+pub(crate) fn private_temp_dir() -> Result<tempfile::TempDir, InstallError> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("certisante-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir().map_err(|e| InstallError::io(&std::env::temp_dir(), &e))
+}
+
+/// A name used inside a file name: no folder separators, no leading dot, nothing empty.
+pub(crate) fn check_file_name(name: &str) -> Result<(), InstallError> {
+    let reason = if name.trim().is_empty() {
+        Some("empty")
+    } else if name.contains(['/', '\\', '\0']) {
+        Some("no folder separators")
+    } else if name.starts_with('.') {
+        Some("must not start with a dot")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(InstallError::InvalidName { name: name.to_string(), reason }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn io_errors_map_to_what_the_user_can_do() {
+        let path = Path::new("/x/y.p12");
+        let code = |raw: i32| InstallError::io(path, &std::io::Error::from_raw_os_error(raw)).code();
+        // errno values of Linux: ENOSPC, EDQUOT, EACCES, EROFS, EEXIST, EIO.
+        assert_eq!(code(28), "install.disk_full");
+        assert_eq!(code(122), "install.disk_full");
+        assert_eq!(code(13), "install.permission_denied");
+        assert_eq!(code(30), "install.permission_denied");
+        assert_eq!(code(17), "install.exists");
+        assert_eq!(code(5), "install.io");
+        let full = InstallError::io(path, &std::io::Error::from_raw_os_error(28));
+        assert!(full.to_string().contains("/x/y.p12"), "{full}");
+    }
+
+    #[test]
+    fn file_names_stay_in_their_folder() {
+        assert!(check_file_name("dmp-2026").is_ok());
+        for bad in ["", " ", "../x", "a/b", "a\\b", ".hidden"] {
+            assert_eq!(check_file_name(bad).unwrap_err().code(), "install.invalid_name", "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Where secrets wait between the request and the certificate: the `Keystore` trait, the
+//! names of what it holds, its errors, and the private-key helpers on top of it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use zeroize::Zeroize;
+
+use super::PrivateKey;
+use crate::Sensitive;
+
+/// The largest secret any supported OS store takes: Windows Credential Manager's
+/// `CRED_MAX_CREDENTIAL_BLOB_SIZE` (5 × 512 bytes). Checked on every platform, so a secret
+/// that fits on Linux cannot fail later on Windows. An RSA-2048 PKCS#8 is about 1,220 bytes.
+pub const MAX_SECRET_LEN: usize = 2560;
+
+/// What a secret in the OS keystore is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SecretKind {
+    PrivateKey,
+    RevocationCode,
+    P12Password,
+}
+
+impl SecretKind {
+    /// The prefix of the account name in the OS store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretKind::PrivateKey => "private-key",
+            SecretKind::RevocationCode => "revocation-code",
+            SecretKind::P12Password => "p12-password",
+        }
+    }
+}
+
+/// One secret's name: its kind and the order it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SecretName {
+    pub kind: SecretKind,
+    /// An order id (uuid-like text): ASCII letters, digits, `-`, `_` and `.`, at most 128.
+    pub id: String,
+}
+
+impl SecretName {
+    pub fn new(kind: SecretKind, id: impl Into<String>) -> SecretName {
+        SecretName { kind, id: id.into() }
+    }
+
+    /// The account (user) name in the OS store: `<kind>/<id>`, e.g. `private-key/ord-…`.
+    pub fn account(&self) -> String {
+        format!("{}/{}", self.kind.as_str(), self.id)
+    }
+
+    /// Refuses ids that could collide with another name or upset a store (`/`, spaces,
+    /// control characters, empty or very long ids).
+    pub fn validate(&self) -> Result<(), KeystoreError> {
+        let ok = !self.id.is_empty()
+            && self.id.len() <= 128
+            && self.id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if ok {
+            Ok(())
+        } else {
+            Err(KeystoreError::InvalidName { id: self.id.clone() })
+        }
+    }
+}
+
+impl fmt::Display for SecretName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.account())
+    }
+}
+
+/// A store of small secrets (private keys, revocation codes, .p12 passwords) kept by the
+/// OS for the user. Implementations never log or print a secret.
+pub trait Keystore: Send + Sync {
+    /// Checks the store can be used now (present, unlocked) without touching any secret.
+    fn check(&self) -> Result<(), KeystoreError>;
+    /// Saves `value` under `name`, replacing what was there.
+    fn put(&self, name: &SecretName, value: &Sensitive<Vec<u8>>) -> Result<(), KeystoreError>;
+    /// The secret saved under `name`, or `None` if there is none.
+    fn get(&self, name: &SecretName) -> Result<Option<Sensitive<Vec<u8>>>, KeystoreError>;
+    /// Removes the secret; `false` if there was none.
+    fn delete(&self, name: &SecretName) -> Result<bool, KeystoreError>;
+}
+
+/// Why the OS keystore could not be used. Codes are stable: the UI and scripts match them,
+/// never the message. No message ever contains a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeystoreError {
+    #[error("{} ({detail})", unavailable_hint())]
+    Unavailable { detail: String },
+    #[error("{} ({detail})", locked_hint())]
+    Locked { detail: String },
+    #[error("le secret {name} fait {len} octets : le trousseau du système n'en accepte pas plus de {max} (limite du Gestionnaire d'identification Windows, appliquée partout)")]
+    TooLarge { name: String, len: usize, max: usize },
+    #[error("le secret {name} lu dans le trousseau du système est inutilisable : {detail}")]
+    Corrupt { name: String, detail: String },
+    #[error("identifiant de secret invalide {id:?} : lettres ASCII, chiffres, « - », « _ » et « . » seulement, 128 caractères au plus")]
+    InvalidName { id: String },
+    #[error("le trousseau du système a échoué : {detail}")]
+    Failed { detail: String },
+}
+
+certisante_pki::error_codes!(KeystoreError {
+    Self::Unavailable { .. } => "keystore.unavailable",
+    Self::Locked { .. } => "keystore.locked",
+    Self::TooLarge { .. } => "keystore.too_large",
+    Self::Corrupt { .. } => "keystore.corrupt",
+    Self::InvalidName { .. } => "keystore.invalid_name",
+    Self::Failed { .. } => "keystore.failed",
+});
+
+/// What to install or start when there is no store, in this platform's words.
+fn unavailable_hint() -> &'static str {
+    by_platform(
+        "Le Gestionnaire d'identification Windows est inaccessible : ouvrez une session Windows interactive (le service « Gestionnaire d'informations d'identification » doit être démarré), puis recommencez",
+        "Le trousseau macOS est inaccessible : ouvrez une session utilisateur macOS et vérifiez le trousseau « session » dans Trousseaux d'accès, puis recommencez",
+        "Aucun trousseau du système (Secret Service) n'est joignable : installez et démarrez gnome-keyring (paquet « gnome-keyring », lancé avec une session de bureau ; ou KeePassXC avec l'intégration Secret Service activée) et vérifiez que le bus D-Bus de session tourne (variable DBUS_SESSION_BUS_ADDRESS ; sans bureau : « dbus-run-session »), puis recommencez",
+    )
+}
+
+/// How to unlock the store, in this platform's words.
+fn locked_hint() -> &'static str {
+    by_platform(
+        "Le Gestionnaire d'identification Windows refuse l'accès : rouvrez votre session Windows, puis recommencez",
+        "Le trousseau macOS est verrouillé : ouvrez Trousseaux d'accès, déverrouillez le trousseau « session » avec le mot de passe de votre session, puis recommencez",
+        "Le trousseau du système est verrouillé : déverrouillez le trousseau « Connexion » (Login) dans « Mots de passe et clés » (Seahorse) avec le mot de passe de votre session, ou fermez puis rouvrez votre session, puis recommencez",
+    )
+}
+
+fn by_platform(windows: &'static str, macos: &'static str, secret_service: &'static str) -> &'static str {
+    if cfg!(windows) {
+        windows
+    } else if cfg!(target_os = "macos") {
+        macos
+    } else {
+        secret_service
+    }
+}
+
+/// Refuses a secret larger than [`MAX_SECRET_LEN`] before any store is touched.
+pub fn check_size(name: &SecretName, value: &Sensitive<Vec<u8>>) -> Result<(), KeystoreError> {
+    let len = value.expose().len();
+    if len > MAX_SECRET_LEN {
+        return Err(KeystoreError::TooLarge { name: name.to_string(), len, max: MAX_SECRET_LEN });
+    }
+    Ok(())
+}
+
+/// Saves a private key under `private-key/<id>`, then reads it back and compares, so that
+/// a key is never believed saved when it is not (a store that accepted the write but kept
+/// nothing, or something else).
+pub fn store_private_key(ks: &dyn Keystore, id: &str, key: &PrivateKey) -> Result<(), KeystoreError> {
+    let name = SecretName::new(SecretKind::PrivateKey, id);
+    name.validate()?;
+    ks.put(&name, key.pkcs8())?;
+    match ks.get(&name)? {
+        Some(back) if back.expose() == key.pkcs8().expose() => Ok(()),
+        Some(_) => Err(KeystoreError::Failed {
+            detail: format!("la clé privée {name} relue après l'enregistrement diffère de celle écrite"),
+        }),
+        None => Err(KeystoreError::Failed {
+            detail: format!("la clé privée {name} est introuvable juste après son enregistrement"),
+        }),
+    }
+}
+
+/// The private key saved under `private-key/<id>`, or `None`. Bytes that are not a key of a
+/// kind this application uses are `keystore.corrupt`.
+pub fn load_private_key(ks: &dyn Keystore, id: &str) -> Result<Option<PrivateKey>, KeystoreError> {
+    let name = SecretName::new(SecretKind::PrivateKey, id);
+    name.validate()?;
+    match ks.get(&name)? {
+        None => Ok(None),
+        Some(bytes) => PrivateKey::from_pkcs8(bytes)
+            .map(Some)
+            .map_err(|e| KeystoreError::Corrupt { name: name.to_string(), detail: format!("{} ({})", e, e.code()) }),
+    }
+}
+
+/// Zeroizes bytes a store handed back inside an error before they are dropped.
+pub(super) fn scrub(mut bytes: Vec<u8>) {
+    bytes.zeroize();
+}

@@ -1,0 +1,291 @@
+//! Expiry alerts: which certificates crossed one of their alert thresholds (days before
+//! expiry, per establishment) without having been notified for it. What was notified is
+//! kept in `alerts_sent`, so that each threshold is notified once per certificate, across
+//! restarts and across processes (the app and a second instance, or the CLI).
+//!
+//! Rules:
+//! - a certificate is alerted when its whole days left (`view::days_left`) reach a
+//!   threshold: 90 days left crosses 90, an expired certificate crosses 0;
+//! - several thresholds crossed at once (a certificate first seen 5 days before its
+//!   expiry) give ONE notification, for the most urgent of them, and all are recorded;
+//! - CA certificates are never alerted; only certificates in the registry are considered;
+//! - a certificate first seen more than `STALE_EXPIRY_DAYS` after its expiry is never
+//!   alerted: an old file in a watched folder is history, not news. One that expired while
+//!   the app was not running is still alerted once at the next start.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Local, Utc};
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::inventory::ScanOptions;
+use crate::registry::{Registry, RegistryError, Settings};
+use crate::view::{self, CertificateView};
+
+/// The `alerts_sent` table, the registry's migration number 5.
+pub const ALERTS_MIGRATION: &str = "CREATE TABLE alerts_sent (
+        sha256 TEXT NOT NULL,
+        threshold_days INTEGER NOT NULL,
+        sent_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, threshold_days)
+    );";
+
+/// The most distant alert threshold accepted, in days (ten years).
+pub const MAX_ALERT_DAYS: i64 = 3650;
+
+/// An expired certificate first seen more than this many days after its expiry is not
+/// alerted.
+pub const STALE_EXPIRY_DAYS: i64 = 30;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AlertsError {
+    #[error("alert days must be between 0 (the expiry day) and {MAX_ALERT_DAYS}: {0}")]
+    DaysOutOfRange(i64),
+    #[error("alert days listed twice: {0}")]
+    DuplicateDays(i64),
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error("the alerts table cannot be used: {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+certisante_pki::error_codes!(AlertsError {
+    Self::DaysOutOfRange(_) => "alerts.days_out_of_range",
+    Self::DuplicateDays(_) => "alerts.duplicate_days",
+    Self::Database(_) => "alerts.database",
+} wraps {
+    Registry(RegistryError),
+});
+
+type Result<T> = std::result::Result<T, AlertsError>;
+
+/// The shipped default thresholds (`thresholds.alert_days` in profiles.json).
+pub fn default_days() -> Vec<i64> {
+    crate::igc::profiles().thresholds.alert_days.clone()
+}
+
+/// Checks one list of alert days: each within 0..=MAX_ALERT_DAYS, none twice.
+pub fn check_days(days: &[i64]) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    for &day in days {
+        if !(0..=MAX_ALERT_DAYS).contains(&day) {
+            return Err(AlertsError::DaysOutOfRange(day));
+        }
+        if !seen.insert(day) {
+            return Err(AlertsError::DuplicateDays(day));
+        }
+    }
+    Ok(())
+}
+
+/// Most distant first, as stored.
+pub fn sort_days(days: &mut Vec<i64>) {
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+}
+
+/// One notification to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Alert {
+    pub sha256: String,
+    /// The most urgent threshold crossed: the one the notification is about.
+    pub threshold_days: i64,
+    /// Every threshold this notification stands for (recorded as sent together).
+    pub covers: Vec<i64>,
+    pub days_left: i64,
+    pub not_after: DateTime<Utc>,
+    pub expired: bool,
+    /// The common name, or the subject when there is none.
+    pub cn: String,
+}
+
+impl Alert {
+    /// The notification's title in "fr" (default) or "en".
+    pub fn title(&self, language: &str) -> String {
+        match (english(language), self.expired) {
+            (false, false) => "Certificat à renouveler",
+            (false, true) => "Certificat expiré",
+            (true, false) => "Certificate to renew",
+            (true, true) => "Certificate expired",
+        }
+        .to_string()
+    }
+
+    /// The notification's text in "fr" (default) or "en", dates in local time.
+    pub fn body(&self, language: &str) -> String {
+        let local = self.not_after.with_timezone(&Local);
+        let date = local.format("%d/%m/%Y");
+        let cn = &self.cn;
+        let days = self.days_left;
+        let plural = if days > 1 { "s" } else { "" };
+        match (english(language), self.expired, days) {
+            (false, true, _) => format!("{cn} a expiré le {date}."),
+            (false, false, 0) => format!("{cn} expire dans moins d'un jour (le {date} à {}).", local.format("%H:%M")),
+            (false, false, _) => format!("{cn} expire dans {days} jour{plural} (le {date})."),
+            (true, true, _) => format!("{cn} expired on {date}."),
+            (true, false, 0) => format!("{cn} expires in less than a day ({date} at {}).", local.format("%H:%M")),
+            (true, false, _) => format!("{cn} expires in {days} day{plural} ({date})."),
+        }
+    }
+}
+
+fn english(language: &str) -> bool {
+    language == "en"
+}
+
+/// The alert days that apply to a certificate: its establishment's, or the general ones.
+pub fn days_for<'a>(settings: &'a Settings, structure_id: Option<&str>) -> &'a [i64] {
+    structure_id.and_then(|id| settings.alert_days_by_structure.get(id)).unwrap_or(&settings.alert_days)
+}
+
+/// The alerts due now for the registry's certificates. Pure: nothing is recorded (see
+/// `claim`).
+pub fn due(registry: &Registry, now: DateTime<Utc>) -> Result<Vec<Alert>> {
+    let settings = registry.settings()?;
+    let report = registry.list(&ScanOptions { thresholds: settings.thresholds, now, ..ScanOptions::default() })?;
+    Ok(due_among(&report.certificates, &settings, &sent(registry)?, now))
+}
+
+/// The thresholds already notified, by certificate.
+fn sent(registry: &Registry) -> Result<HashMap<String, BTreeSet<i64>>> {
+    let mut stmt = registry.connection().prepare("SELECT sha256, threshold_days FROM alerts_sent")?;
+    let mut out: HashMap<String, BTreeSet<i64>> = HashMap::new();
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (sha256, days) = row?;
+        out.entry(sha256).or_default().insert(days);
+    }
+    Ok(out)
+}
+
+/// The rules, on listed certificates and what was already sent.
+pub fn due_among(certificates: &[CertificateView], settings: &Settings, sent: &HashMap<String, BTreeSet<i64>>, now: DateTime<Utc>) -> Vec<Alert> {
+    let nothing = BTreeSet::new();
+    let mut alerts = Vec::new();
+    for cert in certificates.iter().filter(|c| !c.is_ca) {
+        // TODO(revocation): once CertificateView carries its revocation status, a newly
+        // revoked certificate gets one alert of its own here (a reserved threshold key).
+        let expired = now > cert.not_after;
+        let first_seen = cert.first_seen.unwrap_or(now);
+        if expired && (first_seen - cert.not_after).num_days() > STALE_EXPIRY_DAYS {
+            continue;
+        }
+        let days_left = view::days_left(cert.not_after, now);
+        let already = sent.get(&cert.sha256).unwrap_or(&nothing);
+        let mut covers: Vec<i64> =
+            days_for(settings, cert.structure_id.as_deref()).iter().copied().filter(|&t| days_left <= t && !already.contains(&t)).collect();
+        sort_days(&mut covers);
+        let Some(&threshold_days) = covers.last() else { continue };
+        alerts.push(Alert {
+            sha256: cert.sha256.clone(),
+            threshold_days,
+            covers,
+            days_left,
+            not_after: cert.not_after,
+            expired,
+            cn: cert.cn.clone().unwrap_or_else(|| cert.subject.clone()),
+        });
+    }
+    alerts.sort_by(|a, b| a.days_left.cmp(&b.days_left).then_with(|| a.sha256.cmp(&b.sha256)));
+    alerts
+}
+
+/// Records the alerts as sent, in one write transaction, and returns those this process
+/// won: an alert another process (or an earlier call) already recorded is left out, so
+/// that two processes never both notify. Show the returned ones; `release` those that
+/// could not be shown.
+pub fn claim(registry: &Registry, alerts: &[Alert], now: DateTime<Utc>) -> Result<Vec<Alert>> {
+    // IMMEDIATE: the write lock is taken before the first insert, so the check and the
+    // record cannot interleave with another process's.
+    let tx = rusqlite::Transaction::new_unchecked(registry.connection(), rusqlite::TransactionBehavior::Immediate)?;
+    let mut won = Vec::new();
+    let sent_at = now.to_rfc3339();
+    for alert in alerts {
+        let insert = |days: i64| {
+            tx.execute(
+                "INSERT INTO alerts_sent (sha256, threshold_days, sent_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                params![alert.sha256, days, sent_at],
+            )
+        };
+        if insert(alert.threshold_days)? == 0 {
+            continue;
+        }
+        for &days in alert.covers.iter().filter(|&&d| d != alert.threshold_days) {
+            insert(days)?;
+        }
+        won.push(alert.clone());
+    }
+    tx.commit()?;
+    Ok(won)
+}
+
+/// Forgets claimed alerts that could not be shown (no notification service), so that the
+/// next check tries them again.
+pub fn release(registry: &Registry, alerts: &[Alert]) -> Result<()> {
+    let tx = rusqlite::Transaction::new_unchecked(registry.connection(), rusqlite::TransactionBehavior::Immediate)?;
+    for alert in alerts {
+        for &days in &alert.covers {
+            tx.execute("DELETE FROM alerts_sent WHERE sha256 = ?1 AND threshold_days = ?2", params![alert.sha256, days])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn days_are_checked_and_sorted() {
+        assert!(check_days(&[90, 30, 7, 0]).is_ok());
+        assert!(check_days(&[]).is_ok());
+        assert_eq!(check_days(&[30, 30]).unwrap_err().code(), "alerts.duplicate_days");
+        assert_eq!(check_days(&[-1]).unwrap_err().code(), "alerts.days_out_of_range");
+        assert_eq!(check_days(&[MAX_ALERT_DAYS + 1]).unwrap_err().code(), "alerts.days_out_of_range");
+        let mut days = vec![7, 90, 0, 30];
+        sort_days(&mut days);
+        assert_eq!(days, [90, 30, 7, 0]);
+        assert_eq!(default_days(), [90, 30, 7, 0]);
+    }
+
+    fn alert(days_left: i64, expired: bool) -> Alert {
+        let not_after = Utc.with_ymd_and_hms(2026, 12, 28, 12, 0, 0).unwrap();
+        Alert { sha256: "ab".into(), threshold_days: 30, covers: vec![30], days_left, not_after, expired, cn: "DMP".into() }
+    }
+
+    #[test]
+    fn texts_say_when_in_both_languages() {
+        let soon = alert(25, false);
+        assert_eq!(soon.title("fr"), "Certificat à renouveler");
+        assert!(soon.body("fr").starts_with("DMP expire dans 25 jours (le "), "{}", soon.body("fr"));
+        assert!(soon.body("en").starts_with("DMP expires in 25 days ("), "{}", soon.body("en"));
+        assert!(alert(1, false).body("fr").contains("dans 1 jour (le"));
+        assert!(alert(0, false).body("fr").contains("moins d'un jour"));
+        let gone = alert(-3, true);
+        assert_eq!((gone.title("fr").as_str(), gone.title("en").as_str()), ("Certificat expiré", "Certificate expired"));
+        assert!(gone.body("fr").starts_with("DMP a expiré le "));
+    }
+
+    #[test]
+    fn structures_have_their_own_days() {
+        let mut settings = Settings::default();
+        settings.alert_days_by_structure.insert("10B0123456".into(), vec![60]);
+        assert_eq!(days_for(&settings, Some("10B0123456")), [60]);
+        assert_eq!(days_for(&settings, Some("other")), [90, 30, 7, 0]);
+        assert_eq!(days_for(&settings, None), [90, 30, 7, 0]);
+        let mut invalid = settings.clone();
+        invalid.alert_days_by_structure.insert("10B0123456".into(), vec![7, 7]);
+        assert_eq!(invalid.validate().unwrap_err().code(), "registry.invalid_setting");
+        assert!(settings.validate().is_ok());
+    }
+
+    #[test]
+    fn old_settings_get_the_default_days() {
+        let old = r#"{"language":"fr","thresholds":{"warn_days":30,"crit_days":7},"hide_expired_after_days":null,"include_os_stores":true}"#;
+        let settings: Settings = serde_json::from_str(old).unwrap();
+        assert_eq!(settings.alert_days, [90, 30, 7, 0]);
+        assert!(settings.alert_days_by_structure.is_empty());
+    }
+}

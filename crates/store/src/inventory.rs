@@ -1,0 +1,297 @@
+//! Finding certificates: walking files and folders, reading each container, and
+//! assembling one view per certificate (deduplicated by SHA-256, with every place).
+
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::certs::{self, CertificateFacts, CertsError, ChainVerifier, ContainerFormat, FoundCertificate, Integrity};
+use crate::Sensitive;
+use crate::stores::{self, StoreContent};
+use crate::view::{build_view, CertificateView, Place, PlaceKind, Thresholds};
+
+/// A file or store that could not be read (the scan goes on without it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ScanError {
+    pub path: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl ScanError {
+    pub fn new(path: impl Into<String>, error: &CertsError) -> Self {
+        Self { path: path.into(), code: error.code().into(), message: error.to_string() }
+    }
+}
+
+/// What `list` prints and the dashboard shows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ScanReport {
+    pub certificates: Vec<CertificateView>,
+    pub errors: Vec<ScanError>,
+}
+
+/// Progress of a long scan, sent to the UI as events.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ScanProgress {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+    pub current: String,
+}
+
+/// File extensions that announce a certificate container: their read errors are
+/// reported. Other files met in folders are read silently and kept only if they parse.
+const CERTIFICATE_EXTENSIONS: &[&str] = &["pem", "crt", "cer", "der", "cert", "p7b", "p7c", "p7", "p12", "pfx", "ca-bundle"];
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// Named by the user (errors always reported) rather than met inside a folder.
+    pub explicit: bool,
+}
+
+impl Candidate {
+    fn reports_errors(&self) -> bool {
+        self.explicit || has_certificate_extension(&self.path)
+    }
+}
+
+pub fn has_certificate_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| CERTIFICATE_EXTENSIONS.iter().any(|known| known.eq_ignore_ascii_case(e)))
+}
+
+/// Expands files and folders (recursively, following links, never twice the same file).
+pub fn collect_candidates(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<ScanError>) {
+    let mut candidates = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Err(e) => errors.push(ScanError::new(path.display().to_string(), &CertsError::Io(e.to_string()))),
+            Ok(meta) if meta.is_file() => candidates.push(Candidate { path: path.clone(), explicit: true }),
+            Ok(_) => {
+                for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() => candidates.push(Candidate { path: e.into_path(), explicit: false }),
+                        Ok(_) => {}
+                        Err(e) => {
+                            let at = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| path.display().to_string());
+                            errors.push(ScanError::new(at, &CertsError::Io(e.to_string())));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    candidates.sort_by(|a, b| a.path.cmp(&b.path));
+    candidates.dedup_by(|a, b| a.path == b.path);
+    (candidates, errors)
+}
+
+/// One container read from a file or a store.
+#[derive(Debug)]
+pub struct SourceRead {
+    pub path: String,
+    pub kind: PlaceKind,
+    pub format: ContainerFormat,
+    pub integrity: Integrity,
+    pub certificates: Vec<FoundCertificate>,
+}
+
+impl SourceRead {
+    pub fn places(&self) -> impl Iterator<Item = (&FoundCertificate, Place)> + '_ {
+        self.certificates.iter().map(|found| {
+            (
+                found,
+                Place {
+                    path: self.path.clone(),
+                    kind: self.kind,
+                    format: self.format,
+                    position: found.position,
+                    has_private_key: found.has_private_key,
+                    integrity: self.integrity,
+                },
+            )
+        })
+    }
+}
+
+impl SourceRead {
+    /// `places`, giving up the certificates' DER instead of copying it.
+    pub fn into_places(self) -> impl Iterator<Item = (Vec<u8>, Place)> {
+        let Self { path, kind, format, integrity, certificates } = self;
+        certificates.into_iter().map(move |found| {
+            let place = Place { path: path.clone(), kind, format, position: found.position, has_private_key: found.has_private_key, integrity };
+            (found.der, place)
+        })
+    }
+}
+
+impl From<StoreContent> for SourceRead {
+    fn from(store: StoreContent) -> Self {
+        Self { path: store.source, kind: store.kind, format: ContainerFormat::Store, integrity: Integrity::NotApplicable, certificates: store.certificates }
+    }
+}
+
+/// Outcome of reading one candidate file.
+pub enum FileOutcome {
+    Read(SourceRead, Vec<ScanError>),
+    /// A file met in a folder that is not a certificate container: not an error.
+    Skipped,
+    Failed(ScanError),
+}
+
+pub fn read_file(candidate: &Candidate, password: Option<&Sensitive<String>>) -> FileOutcome {
+    let path = candidate.path.display().to_string();
+    let fail = |e: CertsError| if candidate.reports_errors() { FileOutcome::Failed(ScanError::new(path.clone(), &e)) } else { FileOutcome::Skipped };
+    let size = match std::fs::metadata(&candidate.path) {
+        Ok(m) => m.len(),
+        Err(e) => return fail(CertsError::Io(e.to_string())),
+    };
+    if size > certs::MAX_FILE_SIZE {
+        return fail(CertsError::TooLarge(size));
+    }
+    let bytes = match std::fs::read(&candidate.path) {
+        Ok(b) => b,
+        Err(e) => return fail(CertsError::Io(e.to_string())),
+    };
+    match certs::read_container(&bytes, password) {
+        Ok(container) => {
+            let problems = container.problems.iter().map(|p| ScanError::new(path.clone(), p)).collect();
+            let read = SourceRead { path, kind: PlaceKind::File, format: container.format, integrity: container.integrity, certificates: container.certificates };
+            FileOutcome::Read(read, problems)
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub struct ScanOptions {
+    pub thresholds: Thresholds,
+    pub now: DateTime<Utc>,
+    pub extra_anchors: Option<PathBuf>,
+    /// The password for PKCS#12 files (verifies their MAC and decrypts encrypted bags).
+    pub pkcs12_password: Option<Sensitive<String>>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self { thresholds: Thresholds::default(), now: Utc::now(), extra_anchors: crate::trust::extra_anchors_from_env(), pkcs12_password: None }
+    }
+}
+
+/// Reads files in parallel, reporting progress as each one is done.
+pub fn read_candidates(
+    candidates: &[Candidate],
+    password: Option<&Sensitive<String>>,
+    progress: &(dyn Fn(ScanProgress) + Sync),
+) -> (Vec<SourceRead>, Vec<ScanError>) {
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let total = candidates.len() as u64;
+    let outcomes: Vec<FileOutcome> = candidates
+        .par_iter()
+        .map(|candidate| {
+            let outcome = read_file(candidate, password);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n == total || n % 64 == 0 {
+                progress(ScanProgress { done: n, total, current: candidate.path.display().to_string() });
+            }
+            outcome
+        })
+        .collect();
+    let mut reads = Vec::new();
+    let mut errors = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            FileOutcome::Read(read, problems) => {
+                reads.push(read);
+                errors.extend(problems);
+            }
+            FileOutcome::Skipped => {}
+            FileOutcome::Failed(e) => errors.push(e),
+        }
+    }
+    (reads, errors)
+}
+
+/// Scans the given files and folders without touching the registry.
+pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions, progress: &(dyn Fn(ScanProgress) + Sync)) -> ScanReport {
+    let (candidates, mut errors) = collect_candidates(paths);
+    let (reads, read_errors) = read_candidates(&candidates, options.pkcs12_password.as_ref(), progress);
+    errors.extend(read_errors);
+    let observations = reads.into_iter().flat_map(SourceRead::into_places);
+    ScanReport { certificates: assemble(observations, options), errors }
+}
+
+/// Reads the OS stores (NSS, Windows, macOS) as sources.
+pub fn read_stores() -> (Vec<SourceRead>, Vec<ScanError>) {
+    let mut reads = Vec::new();
+    let mut errors = Vec::new();
+    for store in stores::read_os_stores() {
+        match store {
+            Ok(content) => reads.push(content.into()),
+            Err(e) => errors.push(ScanError { path: e.store().to_string(), code: e.code().into(), message: e.to_string() }),
+        }
+    }
+    (reads, errors)
+}
+
+/// Builds one view per distinct certificate, soonest expiry first.
+pub fn assemble(observations: impl IntoIterator<Item = (Vec<u8>, Place)>, options: &ScanOptions) -> Vec<CertificateView> {
+    use sha2::Digest;
+    let observations: Vec<(Vec<u8>, Place)> = observations.into_iter().collect();
+    let hashes: Vec<[u8; 32]> = observations.par_iter().map(|(der, _)| sha2::Sha256::digest(der).into()).collect();
+
+    // Distinct certificates in order of first sight (DER moved, not copied), each with
+    // its places in order and without repeats.
+    let mut index: HashMap<[u8; 32], usize> = HashMap::with_capacity(observations.len());
+    let mut unique: Vec<([u8; 32], Vec<u8>)> = Vec::new();
+    let mut places: Vec<Vec<Place>> = Vec::new();
+    // (certificate, position, hash of the path) of every place kept: a place equal to one
+    // already kept has the same triple, so only a triple seen before needs a comparison.
+    let path_hasher = std::collections::hash_map::RandomState::new();
+    let mut seen: HashSet<(usize, u32, u64)> = HashSet::with_capacity(observations.len());
+    for ((der, place), hash) in observations.into_iter().zip(hashes) {
+        let i = *index.entry(hash).or_insert_with(|| {
+            unique.push((hash, der));
+            places.push(Vec::new());
+            unique.len() - 1
+        });
+        if !seen.insert((i, place.position, path_hasher.hash_one(&place.path))) && places[i].contains(&place) {
+            continue;
+        }
+        places[i].push(place);
+    }
+
+    // One parse per distinct certificate: its facts and what its chain verification needs.
+    let parsed: Vec<_> = unique.par_iter().map(|(hash, der)| CertificateFacts::with_chain_input(der, *hash)).collect();
+    let mut verifier: ChainVerifier = crate::trust::chain_verifier(options.extra_anchors.as_deref());
+    for ((_, der), parsed) in unique.iter().zip(&parsed) {
+        if parsed.as_ref().is_some_and(|(facts, _)| facts.is_ca) {
+            verifier.add_to_pool(der);
+        }
+    }
+    let mut views: Vec<CertificateView> = parsed
+        .into_par_iter()
+        .zip(places)
+        .filter_map(|(parsed, places)| {
+            let (facts, input) = parsed?;
+            let chain = verifier.verify_input(&input, Some((&facts.subject, &facts.issuer)));
+            Some(build_view(&facts, chain, places, options.now, options.thresholds))
+        })
+        .collect();
+    sort_for_dashboard(&mut views);
+    views
+}
+
+/// Soonest expiry first; ties by name, then fingerprint, for a stable order.
+pub fn sort_for_dashboard(views: &mut [CertificateView]) {
+    views.sort_by(|a, b| a.not_after.cmp(&b.not_after).then_with(|| a.cn.cmp(&b.cn)).then_with(|| a.sha256.cmp(&b.sha256)));
+}
