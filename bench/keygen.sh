@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RSA-2048 key + CSR generation: CertiSanté's code (crates/core/examples/keygen.rs) beside
+# RSA-2048 key + CSR generation: CertiSanté's code (crates/pki/examples/keygen.rs) beside
 # `openssl req -newkey rsa:2048`, in the same run. Prints median, min and max of N rounds.
 #
 #   bench/keygen.sh [N]      N rounds of each row (default 20)
@@ -14,7 +14,7 @@ target=${CARGO_TARGET_DIR:-target}
 command -v openssl >/dev/null || { echo "keygen.sh: openssl is missing (Debian package openssl)" >&2; exit 1; }
 # The dev profile, as the tests: dependencies (aws-lc included) are built with opt-level 2
 # (root Cargo.toml), and this program's own code only calls them.
-cargo build -q -p certisante-core --example keygen
+cargo build -q -p certisante-pki --example keygen
 bin=$target/debug/examples/keygen
 
 # median min max of the numbers on stdin, one a line

@@ -62,7 +62,7 @@ if [ $windows_target = yes ] && command -v wine >/dev/null; then
   step wine bash tests/installers/wine.sh
 elif [ $windows_target = yes ]; then
   skip wine "wine is not installed (apt-get install wine wine64)"
-  step windows-check cargo check -p certisante-core -p certisante-cli --target x86_64-pc-windows-gnu
+  step windows-check cargo check -p certisante-api -p certisante-cli --target x86_64-pc-windows-gnu
 else
   skip wine "the x86_64-pc-windows-gnu target or mingw-w64 is missing"
 fi

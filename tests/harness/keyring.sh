@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # gnome-keyring (Secret Service) on a private D-Bus session bus, for
-# crates/core/tests/keystore.rs and manual tries with secret-tool.
+# crates/devices/tests/it/keystore.rs and manual tries with secret-tool.
 #
 #   tests/harness/keyring.sh start  <dir>   start a bus and an unlocked keyring under <dir>
 #   tests/harness/keyring.sh stop   <dir>   stop what `start` started there, nothing else

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A private pcscd with vsmartcard-vpcd's virtual readers, for crates/core/tests/card.rs
+# A private pcscd with vsmartcard-vpcd's virtual readers, for crates/devices/tests/it/card.rs
 # and manual demos with certisante-vcard.
 #
 #   tests/harness/pcscd.sh start    start it (no-op if already running) and wait for the readers

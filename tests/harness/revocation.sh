@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The revocation servers of a lab written by `certisante-testpki revocation <dir>`
-# (crates/testpki/src/revocation.rs), for crates/core/tests/revocation.rs, the CLI test
+# (crates/testpki/src/revocation.rs), for crates/store/tests/it/revocation.rs, the CLI test
 # and manual tries:
 #
 #   tests/harness/revocation.sh start <dir>    start them in the background, wait until they listen

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # TLS servers that require a client certificate (openssl s_server -Verify), for
-# crates/core/tests/net.rs and manual tries of card-authenticated HTTPS.
+# crates/devices/tests/net.rs and manual tries of card-authenticated HTTPS.
 #
 #   tests/harness/tls-server.sh pki   <dir>                                  test PKI (once; kept if present)
 #   tests/harness/tls-server.sh serve <dir> <port> <version> [client-ca.pem]  run s_server in the foreground

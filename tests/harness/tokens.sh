@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PKCS#11 tokens standing for a CPS card, for crates/core/tests/token.rs.
+# PKCS#11 tokens standing for a CPS card, for crates/devices/tests/token.rs.
 #
 #   tests/harness/tokens.sh softhsm      <dir>   SoftHSM2 tokens in a private SOFTHSM2_CONF under <dir>
 #   tests/harness/tokens.sh opencryptoki <dir>   opencryptoki's soft token (slot 3, system-wide, re-initialised)
@@ -10,7 +10,7 @@
 # and rebuilds its tokens, so every run starts from the same state.
 #
 # The certificates imitate a CPS card's (the real layout is unconfirmed; see
-# crates/core/assets/cps-cards.json): issued by a harness CA (never an IGC-Santé name),
+# crates/devices/assets/cps-cards.json): issued by a harness CA (never an IGC-Santé name),
 #   C=FR, O=CENTRE HOSPITALIER DE TEST, OU=110B0073160 (structure: "1" + FINESS),
 #   title=<card type>, SN=<surname>, GN=<given name>, CN=<national id>/<GIVEN NAME SURNAME>
 # (or the national id in serialNumber and CN=<name>). Tokens:

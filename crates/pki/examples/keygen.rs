@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use certisante_core::keys::{KeyKind, PrivateKey};
+use certisante_pki::keys::{KeyKind, PrivateKey};
 use rcgen::{CertificateParams, DnType};
 
 fn main() {

@@ -1,7 +1,7 @@
 //! A stand-in for the IGC-Santé platform: a TEST-like CA kept in a folder, which signs
 //! requests in the real profiles and delivers platform-generated keys as portal-style
 //! .p12 files. Profiles (usages, validity) come from the product's own data
-//! (`crates/core/assets/profiles.json`); what a TEST certificate carries besides (policy
+//! (`crates/pki/assets/profiles.json`); what a TEST certificate carries besides (policy
 //! with its CPS URI, AIA, CRL and delta-CRL locations, the private extension) follows the
 //! real public TEST certificate.
 //!

@@ -64,7 +64,7 @@ fn verify_passes_on_an_intact_log() {
     assert_eq!(code, 0);
     assert_eq!(verdict, serde_json::json!({"entries": 5, "ok": true, "first_bad_seq": null, "problem": null}));
     let out = certisante(&["audit", "verify"], data.path());
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "audit log intact: 5 entries");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "journal d'audit intact : 5 entrées");
 }
 
 #[test]

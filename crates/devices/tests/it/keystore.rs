@@ -294,7 +294,9 @@ fn keyring_script(args: &[&str], dir: &Path) {
 /// address, and fails with the child's output if the child failed or did not run it.
 fn run_child(name: &str, bus: &OsString, dir: Option<&Path>) {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([name, "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+    // The test binary holds every module of the crate's tests: name this one in full.
+    let full_name = format!("{}::{name}", module_path!().split_once("::").map_or(module_path!(), |(_, module)| module));
+    cmd.args([full_name.as_str(), "--exact", "--ignored", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, name)
         .env("DBUS_SESSION_BUS_ADDRESS", bus)
         .env_remove(HARNESS_ENV);

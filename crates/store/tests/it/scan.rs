@@ -140,7 +140,7 @@ fn forged_igc_issuer_is_other_with_a_warning() {
 #[test]
 fn real_public_igc_certificates_are_classified() {
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/igc");
-    let ca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/ca");
+    let ca = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../pki/assets/ca");
     let report = scan(&[&shared, &ca], &ScanOptions { extra_anchors: None, ..ScanOptions::default() });
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let leaf = by_cn(&report, "EMA");
