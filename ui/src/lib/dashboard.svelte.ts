@@ -13,10 +13,12 @@ import {
   countByStatus,
   countLongExpired,
   DEFAULT_SORT,
-  filterCertificates,
+  indexCertificates,
+  isLongExpired,
+  matchIndex,
   nextSort,
   NO_FILTERS,
-  sortCertificates,
+  orderedMatches,
   type Filters,
   type Sort,
   type SortKey,
@@ -64,12 +66,18 @@ export class DashboardState {
   readonly certificates = $derived<readonly CertificateView[]>(this.dashboard?.certificates ?? []);
   readonly hideDays = $derived(this.settings.hide_expired_after_days);
   readonly effectiveFilters = $derived<Filters>({ ...this.filters, hideExpiredAfterDays: this.hideExpired ? this.hideDays : null });
-  readonly visible = $derived(
-    sortCertificates(filterCertificates(this.certificates, this.effectiveFilters), this.sort, localeOf(locale.lang)),
-  );
+  // Each step is recomputed only when what it reads changes: the index with the dashboard,
+  // the matches with the filters, the order with the matches or the sort.
+  readonly #index = $derived(indexCertificates(this.certificates));
+  readonly #matches = $derived(matchIndex(this.#index, this.effectiveFilters));
+  /** The table's rows: the certificates passing the filters, in the chosen order. */
+  readonly visible = $derived(orderedMatches(this.#index, this.#matches, this.sort, localeOf(locale.lang)));
   readonly hiddenCount = $derived(this.hideExpired ? countLongExpired(this.certificates, this.hideDays) : 0);
   readonly counts = $derived(countByStatus(this.certificates));
-  readonly selected = $derived(this.certificates.find((cert) => cert.sha256 === this.selectedSha) ?? null);
+  readonly selected = $derived.by(() => {
+    const position = this.selectedSha === null ? undefined : this.#index.positions.get(this.selectedSha);
+    return position === undefined ? null : this.certificates[position];
+  });
   /** A secretary's workstation: dashboard, statuses and exports only. */
   readonly readOnly = $derived(this.dashboard?.read_only.enabled ?? false);
 
@@ -234,22 +242,17 @@ export class DashboardState {
    */
   openCertificate(sha256: string) {
     this.#shell.view = 'dashboard';
-    const cert = this.certificates.find((c) => c.sha256 === sha256);
-    if (cert === undefined) {
+    const position = this.#index.positions.get(sha256);
+    if (position === undefined) {
       // Not listed yet (the start-up scan is running): opened when it is.
       this.#openRequested = sha256;
       return;
     }
-    if (!this.visible.some((c) => c.sha256 === sha256)) {
+    if (this.#matches.mask[position] !== 1) {
       this.filters = noFilters();
-      if (!this.#showsWithoutFilters(cert)) this.hideExpired = false;
+      if (isLongExpired(this.certificates[position], this.hideExpired ? this.hideDays : null)) this.hideExpired = false;
     }
     this.selectedSha = sha256;
     this.revealRequest += 1;
-  }
-
-  /** True when the certificate shows with no filter but the "hide long expired" one. */
-  #showsWithoutFilters(cert: CertificateView): boolean {
-    return filterCertificates([cert], { ...NO_FILTERS, hideExpiredAfterDays: this.hideExpired ? this.hideDays : null }).length > 0;
   }
 }
