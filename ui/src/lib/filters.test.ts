@@ -291,7 +291,7 @@ describe('the index (group scale)', () => {
     }
   });
 
-  it('computes each order once per dashboard, key, direction and locale', () => {
+  it('computes each order once per dashboard, key, direction and locale, and the haystacks on the first search', () => {
     const fresh = indexCertificates(certs);
     const all = matchIndex(fresh, NO_FILTERS);
     orderedMatches(fresh, all, { key: 'cn', direction: 'asc' });
@@ -301,6 +301,12 @@ describe('the index (group scale)', () => {
     orderedMatches(fresh, all, { key: 'cn', direction: 'desc' }, 'en-GB');
     expect(fresh.orders.size).toBe(3);
     expect(fresh.positions.get(certs[1234].sha256)).toBe(1234);
+    // The haystacks wait for the first text search.
+    const unsearched = indexCertificates(certs);
+    orderedMatches(unsearched, matchIndex(unsearched, filters({ status: 'expired' })), { key: 'cn', direction: 'asc' });
+    expect(unsearched.searchable).toBeNull();
+    matchIndex(unsearched, filters({ text: 'lyon' }));
+    expect(unsearched.searchable).toHaveLength(certs.length);
   });
 });
 

@@ -1,10 +1,10 @@
 // Search, filters and optional sorting of the dashboard's certificates. Pure functions:
 // the back end already sorts by soonest expiry, and the default keeps that order.
 //
-// Built for 20,000 certificates: indexCertificates() prepares, once per dashboard, what
-// the search reads (a normalised haystack per certificate); matchIndex() then answers a
-// filter in one pass, and orderedMatches() a sort with orders computed once per key,
-// direction and locale (the collator runs once per dashboard, not on every keystroke).
+// Built for 20,000 certificates: an index per dashboard keeps what the search reads (a
+// normalised haystack per certificate, made on the first search); matchIndex() then
+// answers a filter in one pass, and orderedMatches() a sort with orders computed once per
+// key, direction and locale (the collator runs once per dashboard, not on every keystroke).
 
 import type { CertificateView } from './bindings/CertificateView';
 import type { Environment } from './bindings/Environment';
@@ -39,10 +39,9 @@ export const NO_FILTERS: Filters = {
 
 /** Lower case, without accents, so "Hopital" finds "Hôpital". */
 export function normalize(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
+  // Most fields are plain ASCII: only the others need the (slow) decomposition.
+  const plain = /[^\u0000-\u007f]/.test(text) ? text.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : text;
+  return plain.toLowerCase();
 }
 
 function hexOnly(text: string): string {
@@ -134,9 +133,10 @@ export function matches(cert: CertificateView, filters: Filters): boolean {
 /** The certificates of one dashboard, prepared for search and sorting. */
 export interface CertificateIndex {
   readonly certificates: readonly CertificateView[];
-  readonly searchable: readonly Searchable[];
   /** A certificate's position by its SHA-256. */
   readonly positions: ReadonlyMap<string, number>;
+  /** The haystacks, made on the first text search (a dashboard nobody searches costs none). */
+  searchable: readonly Searchable[] | null;
   /** Sort orders (positions) computed so far, by key, direction and locale. */
   readonly orders: Map<string, Int32Array>;
 }
@@ -144,8 +144,8 @@ export interface CertificateIndex {
 export function indexCertificates(certs: readonly CertificateView[]): CertificateIndex {
   return {
     certificates: certs,
-    searchable: certs.map(searchable),
     positions: new Map(certs.map((cert, position) => [cert.sha256, position])),
+    searchable: null,
     orders: new Map(),
   };
 }
@@ -158,11 +158,12 @@ export interface IndexMatch {
 
 export function matchIndex(index: CertificateIndex, filters: Filters): IndexMatch {
   const words = parseQuery(filters.text);
-  const { certificates, searchable } = index;
+  const certificates = index.certificates;
+  const haystacks = words.length === 0 ? [] : (index.searchable ??= certificates.map(searchable));
   const mask = new Uint8Array(certificates.length);
   let count = 0;
   for (let position = 0; position < certificates.length; position++) {
-    if (passesChoices(certificates[position], filters) && (words.length === 0 || matchesWords(searchable[position], words))) {
+    if (passesChoices(certificates[position], filters) && (words.length === 0 || matchesWords(haystacks[position], words))) {
       mask[position] = 1;
       count += 1;
     }
