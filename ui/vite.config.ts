@@ -8,7 +8,7 @@ export default defineConfig(({ mode }) => ({
   base: './',
   clearScreen: false,
   // Component tests mount Svelte's client build, not its server build.
-  resolve: mode === 'test' ? { conditions: ['browser'] } : undefined,
+  resolve: mode === 'test' || mode === 'benchmark' ? { conditions: ['browser'] } : undefined,
   server: {
     port: 5173,
     strictPort: true,
@@ -22,5 +22,7 @@ export default defineConfig(({ mode }) => ({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // `npm run bench` only; `npm test` runs none of them.
+    benchmark: { include: ['bench/**/*.bench.ts'] },
   },
 }));

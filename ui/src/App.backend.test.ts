@@ -4,12 +4,11 @@
 // Only tests may use @tauri-apps/api/mocks; the application talks through lib/api.ts.
 
 import { emit } from '@tauri-apps/api/event';
-import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import App from './App.svelte';
 import type { Dashboard } from './lib/bindings/Dashboard';
+import { certRows as rows, mockBackend, mountApp as render, resetApp, settle, unexpected, type Backend, type IpcHandler } from './lib/ipc.test-support';
 import { emptyReader, makeCert } from './lib/test-fixtures';
 
 const expiredLongAgo = makeCert({
@@ -64,13 +63,10 @@ function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
   };
 }
 
-type Call = { cmd: string; args: Record<string, unknown> | undefined };
-let calls: Call[] = [];
-let handler: (cmd: string, args: Record<string, unknown> | undefined) => unknown;
-let app: Record<string, unknown> | null = null;
+let backend: Backend;
+let handler: IpcHandler;
 
 beforeEach(() => {
-  calls = [];
   handler = (cmd) => {
     if (['get_dashboard', 'rescan', 'add_watched', 'remove_watched', 'save_settings'].includes(cmd)) {
       return dashboard();
@@ -78,52 +74,17 @@ beforeEach(() => {
     if (cmd === 'card_status') {
       return emptyReader();
     }
-    throw { code: 'test.unexpected', message: cmd };
+    return unexpected(cmd);
   };
-  mockWindows('main');
-  mockIPC(
-    (cmd, args) => {
-      calls.push({ cmd, args: args as Record<string, unknown> | undefined });
-      return handler(cmd, args as Record<string, unknown> | undefined);
-    },
-    { shouldMockEvents: true },
-  );
+  backend = mockBackend(() => handler);
 });
 
-afterEach(() => {
-  if (app) unmount(app);
-  app = null;
-  document.body.innerHTML = '';
-  clearMocks();
-});
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    flushSync();
-  }
-}
-
-async function render(): Promise<HTMLElement> {
-  const target = document.createElement('div');
-  document.body.appendChild(target);
-  app = mount(App, { target });
-  await settle();
-  return target;
-}
-
-function rows(root: HTMLElement): HTMLElement[] {
-  return [...root.querySelectorAll<HTMLElement>('[data-testid="cert-row"]')];
-}
-
-function commands(): string[] {
-  return calls.map((call) => call.cmd).filter((cmd) => !cmd.startsWith('plugin:event|'));
-}
+afterEach(() => resetApp());
 
 describe('App with the back end', () => {
   it('lists the certificates in the back end order, hiding long-expired ones', async () => {
     const root = await render();
-    expect(commands().sort()).toEqual(['card_status', 'get_dashboard']);
+    expect(backend.commands().sort()).toEqual(['card_status', 'get_dashboard']);
     expect(root.querySelector('[data-testid="empty-state"]')).toBeNull();
     expect(rows(root).map((row) => row.dataset.sha256)).toEqual([expiring.sha256, testCert.sha256]);
     expect(rows(root).map((row) => row.dataset.status)).toEqual(['expiring', 'valid']);
@@ -172,7 +133,7 @@ describe('App with the back end', () => {
 
     watched[1].querySelector<HTMLButtonElement>('[data-testid="watched-remove"]')!.click();
     await settle();
-    expect(calls.at(-1)).toEqual({ cmd: 'remove_watched', args: { path: '/media/usb/certs' } });
+    expect(backend.calls.at(-1)).toEqual({ cmd: 'remove_watched', args: { path: '/media/usb/certs' } });
   });
 
   it('shows the details and checks a PKCS#12 password without keeping it', async () => {
@@ -197,7 +158,7 @@ describe('App with the back end', () => {
     input.dispatchEvent(new Event('input', { bubbles: true }));
     pane.querySelector<HTMLButtonElement>('[data-testid="pkcs12-submit"]')!.click();
     await settle();
-    expect(calls.at(-1)).toEqual({
+    expect(backend.calls.at(-1)).toEqual({
       cmd: 'check_pkcs12',
       args: { path: '/home/user/Documents/certs/teleservice.p12', password: 'wrong' },
     });
@@ -249,7 +210,7 @@ describe('App with the back end', () => {
     await render();
     await emit('tauri://drag-drop', { paths: ['/tmp/a.pem', '/tmp/certs'], position: { x: 1, y: 1 } });
     await settle();
-    expect(calls.at(-1)).toEqual({ cmd: 'add_watched', args: { paths: ['/tmp/a.pem', '/tmp/certs'] } });
+    expect(backend.calls.at(-1)).toEqual({ cmd: 'add_watched', args: { paths: ['/tmp/a.pem', '/tmp/certs'] } });
   });
 
   it('saves settings with plain numbers and the current language', async () => {
@@ -264,7 +225,7 @@ describe('App with the back end', () => {
     expect(module.placeholder).toContain('libcps3_pkcs11');
     root.querySelector<HTMLButtonElement>('[data-testid="settings-save"]')!.click();
     await settle();
-    expect(calls.at(-1)).toEqual({
+    expect(backend.calls.at(-1)).toEqual({
       cmd: 'save_settings',
       args: {
         settings: {
@@ -291,8 +252,8 @@ describe('App with the back end', () => {
     again.dispatchEvent(new Event('input', { bubbles: true }));
     root.querySelector<HTMLButtonElement>('[data-testid="settings-save"]')!.click();
     await settle();
-    expect(calls.at(-1)?.cmd).toBe('save_settings');
-    expect((calls.at(-1)?.args?.settings as { pkcs11_module: string | null }).pkcs11_module).toBe(
+    expect(backend.calls.at(-1)?.cmd).toBe('save_settings');
+    expect((backend.calls.at(-1)?.args?.settings as { pkcs11_module: string | null }).pkcs11_module).toBe(
       '/opt/cryptolib/libcps3_pkcs11_lux.so',
     );
   });

@@ -4,15 +4,13 @@
 // per submit with the typed PIN, and the token's own PIN warnings.
 
 import { emit } from '@tauri-apps/api/event';
-import { clearMocks, mockIPC, mockWindows } from '@tauri-apps/api/mocks';
-import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import App from './App.svelte';
 import type { CardCheck } from './lib/bindings/CardCheck';
 import type { CardStatus } from './lib/bindings/CardStatus';
 import type { Dashboard } from './lib/bindings/Dashboard';
 import type { PinStatus } from './lib/bindings/PinStatus';
+import { mockBackend, mountApp as render, resetApp, settle, sleep, textOf as text, typeInto, unexpected, type Backend } from './lib/ipc.test-support';
 import { cardInReader, CPS3_ATR, cps3, emptyDashboard, emptyReader, makeReader, makeToken, READER } from './lib/test-fixtures';
 
 const dashboard: Dashboard = emptyDashboard();
@@ -24,65 +22,29 @@ const checked: CardCheck = {
   mechanism: 'rsa_pkcs1_sha256',
 };
 
-type Call = { cmd: string; args: Record<string, unknown> | undefined };
-let calls: Call[] = [];
+let backend: Backend;
 let card: CardStatus;
 let checkCard: (args: Record<string, unknown> | undefined) => unknown;
-let app: Record<string, unknown> | null = null;
 
 beforeEach(() => {
-  calls = [];
   card = emptyReader();
   checkCard = () => checked;
-  mockWindows('main');
-  mockIPC(
-    (cmd, args) => {
-      const a = args as Record<string, unknown> | undefined;
-      calls.push({ cmd, args: a });
-      if (cmd === 'get_dashboard') return dashboard;
-      if (cmd === 'card_status') return card;
-      if (cmd === 'check_card') return checkCard(a);
-      if (cmd.startsWith('plugin:event|')) return undefined;
-      throw { code: 'test.unexpected', message: cmd };
-    },
-    { shouldMockEvents: true },
-  );
+  backend = mockBackend(() => (cmd, args) => {
+    if (cmd === 'get_dashboard') return dashboard;
+    if (cmd === 'card_status') return card;
+    if (cmd === 'check_card') return checkCard(args);
+    return unexpected(cmd);
+  });
 });
 
-afterEach(() => {
-  if (app) unmount(app);
-  app = null;
-  document.body.innerHTML = '';
-  clearMocks();
-});
-
-async function settle() {
-  for (let i = 0; i < 5; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    flushSync();
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function render(): Promise<HTMLElement> {
-  const target = document.createElement('div');
-  document.body.appendChild(target);
-  app = mount(App, { target });
-  await settle();
-  return target;
-}
+afterEach(() => resetApp());
 
 function count(cmd: string): number {
-  return calls.filter((call) => call.cmd === cmd).length;
+  return backend.callsOf(cmd).length;
 }
 
 function indicator(root: HTMLElement): HTMLElement {
   return root.querySelector<HTMLElement>('[data-testid="card-indicator"]')!;
-}
-
-function text(root: ParentNode, testid: string): string | undefined {
-  return root.querySelector(`[data-testid="${testid}"]`)?.textContent?.replace(/\s+/g, ' ').trim();
 }
 
 function checkButton(root: HTMLElement): HTMLButtonElement {
@@ -101,10 +63,7 @@ async function openDialog(pin: Partial<PinStatus> = {}): Promise<{ root: HTMLEle
 }
 
 function type(dialog: HTMLElement, value: string) {
-  const input = dialog.querySelector<HTMLInputElement>('[data-testid="pin-input"]')!;
-  input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
-  flushSync();
+  typeInto(dialog.querySelector<HTMLInputElement>('[data-testid="pin-input"]')!, value);
 }
 
 function submit(dialog: HTMLElement) {
@@ -291,7 +250,7 @@ describe('PIN dialog', () => {
     expect(dialog.querySelector('[data-testid="pin-input"]')).toBeNull();
     submit(dialog);
     await settle();
-    expect(calls.filter((call) => call.cmd === 'check_card')).toEqual([{ cmd: 'check_card', args: { slotId: 1, pin: null } }]);
+    expect(backend.callsOf('check_card')).toEqual([{ cmd: 'check_card', args: { slotId: 1, pin: null } }]);
     expect(root.querySelector('[data-testid="pin-dialog"]')).toBeNull();
     expect(text(root, 'card-check-result')).toBe('Carte vérifiée : Jean DUPONT');
   });
@@ -315,7 +274,7 @@ describe('PIN dialog', () => {
     expect(input.value).toBe('');
     submit(dialog);
     await settle();
-    expect(calls.filter((call) => call.cmd === 'check_card')).toEqual([{ cmd: 'check_card', args: { slotId: 1, pin: '1234' } }]);
+    expect(backend.callsOf('check_card')).toEqual([{ cmd: 'check_card', args: { slotId: 1, pin: '1234' } }]);
 
     // The card refuses it: its flags now say a wrong PIN was entered.
     card = cardInReader(makeToken({ count_low: true }));
@@ -338,7 +297,7 @@ describe('PIN dialog', () => {
     submit(dialog);
     await settle();
     expect(input.value).toBe('');
-    expect(calls.filter((call) => call.cmd === 'check_card').map((call) => call.args)).toEqual([
+    expect(backend.callsOf('check_card').map((call) => call.args)).toEqual([
       { slotId: 1, pin: '1234' },
       { slotId: 1, pin: '5678' },
     ]);

@@ -2,28 +2,13 @@
 // Renders the whole screen outside Tauri: the product must show its empty state and
 // the "no back end" banner, never mock data.
 
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import App from './App.svelte';
+import { mountApp as render, resetApp } from './lib/ipc.test-support';
 
-let app: Record<string, unknown> | null = null;
-
-async function render(): Promise<HTMLElement> {
-  const target = document.createElement('div');
-  document.body.appendChild(target);
-  app = mount(App, { target });
-  // Let the failing get_dashboard call settle.
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  flushSync();
-  return target;
-}
-
-afterEach(() => {
-  if (app) unmount(app);
-  app = null;
-  document.body.innerHTML = '';
-});
+// No mockBackend(): every call fails with app.no_backend, as in a plain browser.
+afterEach(() => resetApp());
 
 describe('App without a back end', () => {
   it('shows the title, the empty state and the no-back-end banner in French', async () => {

@@ -21,4 +21,19 @@ describe('architecture', () => {
       .map(([path]) => path);
     expect(offenders).toEqual([]);
   });
+
+  it('leaves failures to runApi: no component catches one itself', () => {
+    const offenders = Object.entries(sources)
+      .filter(([path, text]) => path.endsWith('.svelte') && /\bcatch\s*\(|\.catch\(/.test(text))
+      .map(([path]) => path);
+    expect(offenders).toEqual([]);
+  });
+
+  it('matches errors by their code, never by their message', () => {
+    const byMessage = /(?<!typeof\s+[\w.]*)\.message\s*[!=]==?\s*['"`]|\.message\.(?:includes|startsWith|endsWith|match|indexOf|search)\(/;
+    const offenders = Object.entries(sources)
+      .filter(([, text]) => byMessage.test(text))
+      .map(([path]) => path);
+    expect(offenders).toEqual([]);
+  });
 });

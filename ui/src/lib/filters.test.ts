@@ -5,18 +5,24 @@ import {
   countLongExpired,
   DEFAULT_SORT,
   filterCertificates,
+  indexCertificates,
   isFiltering,
+  matches,
+  matchIndex,
   matchesText,
   nextSort,
   NO_FILTERS,
   normalize,
+  orderedMatches,
   parseEnvironmentFilter,
   parseStatusFilter,
   parseUsageFilter,
   sortCertificates,
   type Filters,
+  type Sort,
 } from './filters';
-import { makeCert } from './test-fixtures';
+import type { CertificateView } from './bindings/CertificateView';
+import { makeCert, syntheticCertificates } from './test-fixtures';
 
 const hospital = makeCert({
   sha256: '0a1b2c3d'.repeat(8),
@@ -226,3 +232,81 @@ describe('parsing form values', () => {
     expect(parseEnvironmentFilter('test')).toBe('all');
   });
 });
+
+/** The sort as first written (a comparator on the certificates): the index must agree. */
+function referenceSort(certs: readonly CertificateView[], sort: Sort, locale: string): CertificateView[] {
+  const list = [...certs];
+  if (sort.key === 'default') return sort.direction === 'asc' ? list : list.reverse();
+  const collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  const missing = (value: string | null) => value === null || value === '';
+  const byText = (a: string | null, b: string | null): number => {
+    if (missing(a) && missing(b)) return 0;
+    if (missing(a)) return 1;
+    if (missing(b)) return -1;
+    return sign * collator.compare(a!, b!);
+  };
+  const time = (cert: CertificateView) => Date.parse(cert.not_after);
+  return list.sort((a, b) => {
+    switch (sort.key) {
+      case 'cn':
+        return byText(a.cn, b.cn);
+      case 'structure':
+        return byText(a.organization, b.organization) || byText(a.structure_id, b.structure_id);
+      default:
+        return sign * (time(a) - time(b));
+    }
+  });
+}
+
+describe('the index (group scale)', () => {
+  const certs = syntheticCertificates(3000);
+  const index = indexCertificates(certs);
+  const sorts: Sort[] = (['default', 'cn', 'structure', 'expiry'] as const).flatMap((key) =>
+    (['asc', 'desc'] as const).map((direction) => ({ key, direction })),
+  );
+  const cases: Filters[] = [
+    NO_FILTERS,
+    filters({ text: 'saint etienne' }),
+    filters({ text: 'HOPITAL insi' }),
+    filters({ text: '0000 0b' }),
+    filters({ status: 'expired', hideExpiredAfterDays: 30 }),
+    filters({ usage: 'none', environment: 'TEST' }),
+  ];
+
+  it('filters as the plain functions do', () => {
+    for (const f of cases) {
+      const match = matchIndex(index, f);
+      const kept = certs.filter((_, position) => match.mask[position] === 1);
+      expect(kept, f.text).toEqual(certs.filter((cert) => matches(cert, f)));
+      expect(match.count).toBe(kept.length);
+    }
+  });
+
+  it('sorts as a comparator on the certificates would, stable, missing values last', () => {
+    const match = matchIndex(index, filters({ text: 'de' }));
+    const kept = certs.filter((_, position) => match.mask[position] === 1);
+    for (const sort of sorts) {
+      expect(orderedMatches(index, match, sort, 'fr-FR'), `${sort.key} ${sort.direction}`).toEqual(referenceSort(kept, sort, 'fr-FR'));
+    }
+  });
+
+  it('computes each order once per dashboard, key, direction and locale, and the haystacks on the first search', () => {
+    const fresh = indexCertificates(certs);
+    const all = matchIndex(fresh, NO_FILTERS);
+    orderedMatches(fresh, all, { key: 'cn', direction: 'asc' });
+    orderedMatches(fresh, matchIndex(fresh, filters({ text: 'lyon' })), { key: 'cn', direction: 'asc' });
+    expect(fresh.orders.size).toBe(1);
+    orderedMatches(fresh, all, { key: 'cn', direction: 'desc' });
+    orderedMatches(fresh, all, { key: 'cn', direction: 'desc' }, 'en-GB');
+    expect(fresh.orders.size).toBe(3);
+    expect(fresh.positions.get(certs[1234].sha256)).toBe(1234);
+    // The haystacks wait for the first text search.
+    const unsearched = indexCertificates(certs);
+    orderedMatches(unsearched, matchIndex(unsearched, filters({ status: 'expired' })), { key: 'cn', direction: 'asc' });
+    expect(unsearched.searchable).toBeNull();
+    matchIndex(unsearched, filters({ text: 'lyon' }));
+    expect(unsearched.searchable).toHaveLength(certs.length);
+  });
+});
+

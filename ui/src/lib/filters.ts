@@ -1,5 +1,10 @@
 // Search, filters and optional sorting of the dashboard's certificates. Pure functions:
 // the back end already sorts by soonest expiry, and the default keeps that order.
+//
+// Built for 20,000 certificates: an index per dashboard keeps what the search reads (a
+// normalised haystack per certificate, made on the first search); matchIndex() then
+// answers a filter in one pass, and orderedMatches() a sort with orders computed once per
+// key, direction and locale (the collator runs once per dashboard, not on every keystroke).
 
 import type { CertificateView } from './bindings/CertificateView';
 import type { Environment } from './bindings/Environment';
@@ -34,10 +39,9 @@ export const NO_FILTERS: Filters = {
 
 /** Lower case, without accents, so "Hopital" finds "Hôpital". */
 export function normalize(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase();
+  // Most fields are plain ASCII: only the others need the (slow) decomposition.
+  const plain = /[^\u0000-\u007f]/.test(text) ? text.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : text;
+  return plain.toLowerCase();
 }
 
 function hexOnly(text: string): string {
@@ -51,7 +55,15 @@ export function tokenize(query: string): string[] {
     .filter((word) => word !== '');
 }
 
-function searchableText(cert: CertificateView): string {
+/** What the search reads of one certificate. */
+interface Searchable {
+  /** The searched fields, normalised, one per line. */
+  haystack: string;
+  /** The SHA-256 as bare lower-case hex. */
+  hex: string;
+}
+
+function searchable(cert: CertificateView): Searchable {
   const fields = [
     cert.cn,
     cert.organization,
@@ -61,27 +73,36 @@ function searchableText(cert: CertificateView): string {
     ...cert.paths,
     ...cert.places.map((place) => place.path),
   ];
-  return normalize(fields.filter((field): field is string => field !== null && field !== '').join('\n'));
+  return {
+    haystack: normalize(fields.filter((field): field is string => field !== null && field !== '').join('\n')),
+    hex: hexOnly(cert.sha256),
+  };
 }
 
-/** A fingerprint query matches the start of the SHA-256 (colons and spaces ignored). */
-function matchesFingerprint(cert: CertificateView, word: string): boolean {
-  // Only words written entirely in hex (with optional ':' separators) count as a
-  // fingerprint, and at least 4 hex digits, so "ca" does not match a quarter of all rows.
-  if (!/^[0-9a-f:]+$/.test(word)) {
-    return false;
-  }
-  const prefix = hexOnly(word);
-  return prefix.length >= 4 && hexOnly(cert.sha256).startsWith(prefix);
+/** One word of a query: found in the haystack, or as the start of the SHA-256. */
+interface QueryWord {
+  text: string;
+  /** Only words written entirely in hex (':' allowed), at least 4 digits, count as a fingerprint. */
+  fingerprint: string | null;
+}
+
+function parseQuery(query: string): QueryWord[] {
+  return tokenize(query).map((text) => {
+    const prefix = /^[0-9a-f:]+$/.test(text) ? hexOnly(text) : '';
+    // At least 4 hex digits, so "ca" does not match a quarter of all rows.
+    return { text, fingerprint: prefix.length >= 4 ? prefix : null };
+  });
+}
+
+function matchesWords(item: Searchable, words: readonly QueryWord[]): boolean {
+  return words.every(
+    (word) => item.haystack.includes(word.text) || (word.fingerprint !== null && item.hex.startsWith(word.fingerprint)),
+  );
 }
 
 export function matchesText(cert: CertificateView, query: string): boolean {
-  const words = tokenize(query);
-  if (words.length === 0) {
-    return true;
-  }
-  const haystack = searchableText(cert);
-  return words.every((word) => haystack.includes(word) || matchesFingerprint(cert, word));
+  const words = parseQuery(query);
+  return words.length === 0 || matchesWords(searchable(cert), words);
 }
 
 /** True for a certificate that expired more than `days` days ago. */
@@ -89,7 +110,7 @@ export function isLongExpired(cert: CertificateView, days: number | null): boole
   return days !== null && cert.status === 'expired' && -cert.days_left > days;
 }
 
-export function matches(cert: CertificateView, filters: Filters): boolean {
+function passesChoices(cert: CertificateView, filters: Filters): boolean {
   if (filters.status !== 'all' && cert.status !== filters.status) {
     return false;
   }
@@ -102,15 +123,58 @@ export function matches(cert: CertificateView, filters: Filters): boolean {
   if (filters.environment !== 'all' && cert.environment !== filters.environment) {
     return false;
   }
-  if (isLongExpired(cert, filters.hideExpiredAfterDays)) {
-    return false;
+  return !isLongExpired(cert, filters.hideExpiredAfterDays);
+}
+
+export function matches(cert: CertificateView, filters: Filters): boolean {
+  return passesChoices(cert, filters) && matchesText(cert, filters.text);
+}
+
+/** The certificates of one dashboard, prepared for search and sorting. */
+export interface CertificateIndex {
+  readonly certificates: readonly CertificateView[];
+  /** A certificate's position by its SHA-256. */
+  readonly positions: ReadonlyMap<string, number>;
+  /** The haystacks, made on the first text search (a dashboard nobody searches costs none). */
+  searchable: readonly Searchable[] | null;
+  /** Sort orders (positions) computed so far, by key, direction and locale. */
+  readonly orders: Map<string, Int32Array>;
+}
+
+export function indexCertificates(certs: readonly CertificateView[]): CertificateIndex {
+  return {
+    certificates: certs,
+    positions: new Map(certs.map((cert, position) => [cert.sha256, position])),
+    searchable: null,
+    orders: new Map(),
+  };
+}
+
+/** The certificates that pass the filters, as a mask over the index's positions. */
+export interface IndexMatch {
+  readonly mask: Uint8Array;
+  readonly count: number;
+}
+
+export function matchIndex(index: CertificateIndex, filters: Filters): IndexMatch {
+  const words = parseQuery(filters.text);
+  const certificates = index.certificates;
+  const haystacks = words.length === 0 ? [] : (index.searchable ??= certificates.map(searchable));
+  const mask = new Uint8Array(certificates.length);
+  let count = 0;
+  for (let position = 0; position < certificates.length; position++) {
+    if (passesChoices(certificates[position], filters) && (words.length === 0 || matchesWords(haystacks[position], words))) {
+      mask[position] = 1;
+      count += 1;
+    }
   }
-  return matchesText(cert, filters.text);
+  return { mask, count };
 }
 
 /** The certificates that pass every filter, in their original order. */
 export function filterCertificates(certs: readonly CertificateView[], filters: Filters): CertificateView[] {
-  return certs.filter((cert) => matches(cert, filters));
+  const { mask } = matchIndex(indexCertificates(certs), filters);
+  return certs.filter((_, position) => mask[position] === 1);
 }
 
 /** How many certificates the "hide long expired" option alone hides. */
@@ -159,34 +223,97 @@ function expiryTime(cert: CertificateView): number {
 }
 
 /**
+ * Each certificate's rank for one text field in the collator's order: equal ranks for
+ * values the collator finds equal, -1 for a missing value.
+ */
+function textRanks(certs: readonly CertificateView[], field: (cert: CertificateView) => string | null, collator: Intl.Collator): Int32Array {
+  const ranks = new Int32Array(certs.length).fill(-1);
+  const present: number[] = [];
+  certs.forEach((cert, position) => {
+    const value = field(cert);
+    if (value !== null && value !== '') present.push(position);
+  });
+  present.sort((a, b) => collator.compare(field(certs[a])!, field(certs[b])!));
+  let rank = -1;
+  let previous: string | null = null;
+  for (const position of present) {
+    const value = field(certs[position])!;
+    if (previous === null || collator.compare(previous, value) !== 0) rank += 1;
+    ranks[position] = rank;
+    previous = value;
+  }
+  return ranks;
+}
+
+/**
+ * All positions in the order of `sort`: stable (ties keep the back end's order), missing
+ * names and organisations last in both directions.
+ */
+function computeOrder(certs: readonly CertificateView[], sort: Sort, locale: string): Int32Array {
+  const positions = Int32Array.from(certs.keys());
+  if (sort.key === 'default') {
+    return sort.direction === 'asc' ? positions : positions.reverse();
+  }
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  const byRank = (ranks: Int32Array, a: number, b: number): number => {
+    const ra = ranks[a];
+    const rb = ranks[b];
+    if (ra === rb) return 0;
+    if (ra < 0) return 1;
+    if (rb < 0) return -1;
+    return sign * (ra - rb);
+  };
+  const collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+  let compare: (a: number, b: number) => number;
+  switch (sort.key) {
+    case 'cn': {
+      const cn = textRanks(certs, (cert) => cert.cn, collator);
+      compare = (a, b) => byRank(cn, a, b);
+      break;
+    }
+    case 'structure': {
+      const organization = textRanks(certs, (cert) => cert.organization, collator);
+      const structureId = textRanks(certs, (cert) => cert.structure_id, collator);
+      compare = (a, b) => byRank(organization, a, b) || byRank(structureId, a, b);
+      break;
+    }
+    case 'expiry': {
+      const times = Float64Array.from(certs, expiryTime);
+      compare = (a, b) => sign * (times[a] - times[b]);
+      break;
+    }
+  }
+  return positions.sort((a, b) => compare(a, b) || a - b);
+}
+
+function sortOrder(index: CertificateIndex, sort: Sort, locale: string): Int32Array {
+  const key = `${sort.key}:${sort.direction}:${locale}`;
+  let order = index.orders.get(key);
+  if (order === undefined) {
+    order = computeOrder(index.certificates, sort, locale);
+    index.orders.set(key, order);
+  }
+  return order;
+}
+
+/** The certificates of `match`, in the order of `sort` (a new array). */
+export function orderedMatches(index: CertificateIndex, match: IndexMatch, sort: Sort, locale = 'fr'): CertificateView[] {
+  const order = sortOrder(index, sort, locale);
+  const out = new Array<CertificateView>(match.count);
+  let next = 0;
+  for (const position of order) {
+    if (match.mask[position] === 1) out[next++] = index.certificates[position];
+  }
+  return out;
+}
+
+/**
  * The certificates in the chosen order (a new array; stable, so ties keep the back
  * end's order). Missing names and organisations sort last in both directions.
  */
 export function sortCertificates(certs: readonly CertificateView[], sort: Sort, locale = 'fr'): CertificateView[] {
-  const list = [...certs];
-  if (sort.key === 'default') {
-    return sort.direction === 'asc' ? list : list.reverse();
-  }
-  const collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
-  const sign = sort.direction === 'asc' ? 1 : -1;
-  const byText = (a: string | null, b: string | null): number => {
-    if (a === b) return 0;
-    if (a === null || a === '') return 1;
-    if (b === null || b === '') return -1;
-    return sign * collator.compare(a, b);
-  };
-  const key = sort.key;
-  const compare = (a: CertificateView, b: CertificateView): number => {
-    switch (key) {
-      case 'cn':
-        return byText(a.cn, b.cn);
-      case 'structure':
-        return byText(a.organization, b.organization) || byText(a.structure_id, b.structure_id);
-      case 'expiry':
-        return sign * (expiryTime(a) - expiryTime(b));
-    }
-  };
-  return list.sort(compare);
+  const index = indexCertificates(certs);
+  return orderedMatches(index, { mask: new Uint8Array(certs.length).fill(1), count: certs.length }, sort, locale);
 }
 
 /** Reads a status filter from a form value ('all' for anything unknown). */

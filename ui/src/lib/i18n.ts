@@ -1495,8 +1495,22 @@ export function translate(lang: Lang, key: Key, params?: Params): string {
   });
 }
 
+// Building an Intl formatter costs far more than using one, and every table row formats
+// a date, a date and time and a number: one formatter per language and kind.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(kind: string, lang: Lang, make: (locale: string) => T): T {
+  const key = `${kind}:${lang}`;
+  let found = formatters.get(key) as T | undefined;
+  if (found === undefined) {
+    found = make(localeOf(lang));
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 function formatParam(lang: Lang, value: string | number): string {
-  return typeof value === 'number' ? new Intl.NumberFormat(localeOf(lang)).format(value) : value;
+  return typeof value === 'number' ? formatter('number', lang, (locale) => new Intl.NumberFormat(locale)).format(value) : value;
 }
 
 function isKey(key: string): key is Key {
@@ -1550,8 +1564,18 @@ export function formatDate(lang: Lang, iso: string): string {
   if (!date) {
     return iso;
   }
-  return new Intl.DateTimeFormat(localeOf(lang), { day: 'numeric', month: 'short', year: 'numeric' }).format(date);
+  const format = formatter('date', lang, (locale) => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' }));
+  return format.format(date);
 }
+
+const DATE_TIME: Intl.DateTimeFormatOptions = {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
 
 /** A date and time such as "3 avr. 2028, 14:05" in the local time zone. */
 export function formatDateTime(lang: Lang, iso: string): string {
@@ -1559,14 +1583,7 @@ export function formatDateTime(lang: Lang, iso: string): string {
   if (!date) {
     return iso;
   }
-  return new Intl.DateTimeFormat(localeOf(lang), {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(date);
+  return formatter('dateTime', lang, (locale) => new Intl.DateTimeFormat(locale, DATE_TIME)).format(date);
 }
 
 /** "dans 12 j" / "expiré depuis 3 j" from the back end's days_left and status. */

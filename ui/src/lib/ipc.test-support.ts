@@ -66,6 +66,21 @@ export function resetApp() {
   clearMocks();
 }
 
+/** What a fake back end answers to a command a test did not expect. */
+export function unexpected(cmd: string): never {
+  throw { code: 'test.unexpected', message: cmd };
+}
+
+/** The dashboard's table rows in the DOM (the ones rendered: the table is windowed). */
+export function certRows(root: ParentNode): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>('[data-testid="cert-row"]')];
+}
+
+/** The text of the first element with this test id, blanks collapsed; undefined when absent. */
+export function textOf(root: ParentNode, testid: string): string | undefined {
+  return root.querySelector(`[data-testid="${testid}"]`)?.textContent?.replace(/\s+/g, ' ').trim();
+}
+
 export function byTestId<T extends HTMLElement = HTMLElement>(root: ParentNode, id: string): T {
   const found = root.querySelector<T>(`[data-testid="${id}"]`);
   if (found === null) throw new Error(`no [data-testid="${id}"]`);

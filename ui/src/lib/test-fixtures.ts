@@ -221,3 +221,46 @@ export function makeOrderOptions(): OrderOptions {
     ],
   };
 }
+
+const STATUS_CYCLE = ['valid', 'valid', 'valid', 'expiring', 'expired', 'not_yet_valid', 'revoked'] as const;
+const USAGE_CYCLE = ['AUTH_CLI', 'SIGN', 'CONF', 'SSL_SERV', 'SMIME', null] as const;
+const ENVIRONMENT_CYCLE = ['PROD', 'PROD', 'TEST', 'OTHER'] as const;
+const TOWNS = ['Lyon', 'Besançon', 'Saint-Étienne', 'Nîmes', 'Orléans', 'Évry', 'Brest', 'Caen', 'Rouen', 'Pau'];
+const KINDS = ['CENTRE HOSPITALIER', 'Clinique', 'EHPAD', 'Hôpital', 'Laboratoire', 'Pharmacie'];
+const SERVICES = ['INSI-AUTO', 'INSI-MANU', 'DMP', 'MSSANTE SIGNATURE', 'portail', 'ROC', 'Téléservice'];
+
+/**
+ * `count` distinct certificates for the group-scale tests and the benchmark: every status,
+ * usage and environment, accents, missing names and organisations, in the back end's
+ * order (soonest expiry first). Deterministic: the same count gives the same list.
+ */
+export function syntheticCertificates(count: number): CertificateView[] {
+  const day = 86_400_000;
+  const start = Date.UTC(2026, 0, 1);
+  return Array.from({ length: count }, (_, i) => {
+    const daysLeft = Math.floor((i * 1100) / Math.max(1, count)) - 200;
+    const status = daysLeft < 0 ? 'expired' : STATUS_CYCLE[i % STATUS_CYCLE.length];
+    const town = TOWNS[(i * 7) % TOWNS.length];
+    const organization = i % 53 === 0 ? null : `${KINDS[i % KINDS.length]} de ${town} ${Math.floor(i / 60)}`;
+    const structureId = organization === null ? null : `1${String(100_000_000 + ((i * 7919) % 900_000_000)).padStart(9, '0')}`;
+    const cn = i % 97 === 0 ? null : `${SERVICES[i % SERVICES.length]}-${String(i).padStart(5, '0')}`;
+    const path = `/srv/etablissements/${town.toLowerCase()}/${i}/certificat-${i}.p12`;
+    return makeCert({
+      sha256: i.toString(16).padStart(8, '0').repeat(8),
+      sha1: i.toString(16).padStart(8, '0').repeat(5),
+      cn,
+      organization,
+      structure_id: structureId,
+      structure_number: structureId?.slice(1) ?? null,
+      usage: USAGE_CYCLE[i % USAGE_CYCLE.length],
+      environment: ENVIRONMENT_CYCLE[i % ENVIRONMENT_CYCLE.length],
+      status,
+      severity: status === 'expired' || status === 'revoked' ? 'critical' : status === 'expiring' ? 'warning' : 'ok',
+      days_left: daysLeft,
+      not_after: new Date(start + daysLeft * day).toISOString(),
+      paths: [path],
+      places: [{ path, kind: 'file', format: 'pkcs12', position: 0, has_private_key: true, integrity: 'unverified' }],
+      has_private_key: i % 3 !== 0,
+    });
+  });
+}

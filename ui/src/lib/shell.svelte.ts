@@ -1,0 +1,36 @@
+// The frame around the views: which view shows, the settings panel, files dragged over
+// the window, and the app's banner with the notices of the dashboard's actions.
+
+import { NO_BACKEND } from './api';
+import { allowedView, type View } from './navigation';
+import { NoticeSlot, type CodeHandlers } from './notices.svelte';
+
+export class AppShell {
+  view = $state<View>('dashboard');
+  settingsOpen = $state(false);
+  /** Files are dragged over the window (not on the audit log, which takes none). */
+  dragging = $state(false);
+  /** The page runs outside Tauri: a call failed with app.no_backend. */
+  noBackend = $state(false);
+  /** What the last action did, or why it failed. */
+  readonly banner = new NoticeSlot();
+  /** Codes the banner does not show: a missing back end has its own banner. */
+  readonly codes: CodeHandlers = {
+    [NO_BACKEND]: () => {
+      this.noBackend = true;
+    },
+  };
+
+  /** The view to show on a workstation that may have turned read-only. */
+  restrictTo(readOnly: boolean) {
+    this.view = allowedView(this.view, readOnly);
+  }
+
+  toggleSettings() {
+    this.settingsOpen = !this.settingsOpen;
+  }
+
+  dragHover(hovering: boolean) {
+    this.dragging = hovering && this.view !== 'audit';
+  }
+}
