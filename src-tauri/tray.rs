@@ -95,7 +95,13 @@ pub fn apply_settings<R: Runtime>(app: &AppHandle<R>, settings: &Settings) {
 /// Registers or removes the login item (the autostart plugin exists only in the real app).
 pub fn apply_login_item<R: Runtime>(app: &AppHandle<R>, start_at_login: bool) -> Result<(), ApiError> {
     let Some(login_item) = app.try_state::<tauri_plugin_autostart::AutoLaunchManager>() else { return Ok(()) };
-    let result = if start_at_login { login_item.enable() } else if login_item.is_enabled().unwrap_or(false) { login_item.disable() } else { Ok(()) };
+    let result = if start_at_login {
+        login_item.enable()
+    } else if login_item.is_enabled().unwrap_or(false) {
+        login_item.disable()
+    } else {
+        Ok(())
+    };
     result.map_err(|e| AppError::LoginItem(e.to_string()).into())
 }
 

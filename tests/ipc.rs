@@ -18,8 +18,15 @@ fn invoke(webview: &tauri::WebviewWindow<tauri::test::MockRuntime>, cmd: &str, b
     get_ipc_response(webview, request).map(|r| r.deserialize::<serde_json::Value>().unwrap())
 }
 
+/// The tests set process-wide environment variables (the data folder, read-only): one at a time.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 #[test]
 fn dashboard_commands_round_trip() {
+    let _serial = one_at_a_time();
     let data = tempfile::tempdir().unwrap();
     std::env::set_var("CERTISANTE_DATA_DIR", data.path());
     let certs = tempfile::tempdir().unwrap();
@@ -96,7 +103,83 @@ fn dashboard_commands_round_trip() {
     }
     let path = out.path().join("read-only.ics");
     invoke(&webview, "export_dashboard", serde_json::json!({ "format": "ics", "path": path })).unwrap();
+    // What decides what the workstation does is refused there too: watched paths, the card
+    // (it loads a native library), the PKCS#11 module, even together with leaving read-only.
+    for (command, body) in [
+        ("add_watched", serde_json::json!({ "paths": [certs.path()] })),
+        ("remove_watched", serde_json::json!({ "path": certs.path() })),
+        ("card_status", serde_json::json!({})),
+    ] {
+        let refused = invoke(&webview, command, body).unwrap_err();
+        assert_eq!(refused["code"], "app.read_only", "{command}");
+    }
+    let mut module = settings.clone();
+    module["pkcs11_module"] = "/tmp/not-a-module.so".into();
+    assert_eq!(invoke(&webview, "save_settings", serde_json::json!({ "settings": module })).unwrap_err()["code"], "app.read_only");
+    module["read_only"] = false.into();
+    assert_eq!(invoke(&webview, "save_settings", serde_json::json!({ "settings": module })).unwrap_err()["code"], "app.read_only");
     settings["read_only"] = false.into();
     let writable = invoke(&webview, "save_settings", serde_json::json!({ "settings": settings })).unwrap();
     assert_eq!(writable["read_only"]["enabled"], false);
+    // Every settings change is audited, field by field.
+    let audit = invoke(&webview, "audit_log", serde_json::json!({ "limit": null })).unwrap();
+    let changes: Vec<&serde_json::Value> = audit.as_array().unwrap().iter().filter(|e| e["action"] == "settings_changed").map(|e| &e["details"]).collect();
+    assert!(changes.iter().any(|d| d["read_only"] == serde_json::json!({ "from": false, "to": true })), "{changes:?}");
+    assert!(changes.iter().any(|d| d["language"] == serde_json::json!({ "from": "fr", "to": "en" })), "{changes:?}");
+
+    // Forced by the deployment: nothing in the app turns it off or changes the module.
+    std::env::set_var("CERTISANTE_READ_ONLY", "1");
+    let forced_app = certisante_app::configure(mock_builder()).build(tauri::generate_context!()).unwrap();
+    std::env::remove_var("CERTISANTE_READ_ONLY");
+    let forced = tauri::WebviewWindowBuilder::new(&forced_app, "main", Default::default()).build().unwrap();
+    assert_eq!(invoke(&forced, "get_dashboard", serde_json::json!({})).unwrap()["read_only"], serde_json::json!({ "enabled": true, "forced": true }));
+    let mut module = settings.clone();
+    module["pkcs11_module"] = "/tmp/not-a-module.so".into();
+    assert_eq!(invoke(&forced, "save_settings", serde_json::json!({ "settings": module })).unwrap_err()["code"], "app.read_only_forced");
+    let mut preference = settings.clone();
+    preference["language"] = "fr".into();
+    assert!(
+        invoke(&forced, "save_settings", serde_json::json!({ "settings": preference })).is_ok(),
+        "a preference is not a change of what the workstation does"
+    );
+    assert_eq!(invoke(&forced, "list_orders", serde_json::json!({})).unwrap_err()["code"], "app.read_only");
+}
+
+/// The command table the UI is typed against (generated from `certisante_api::commands`)
+/// and the commands the shell serves are the same list.
+#[test]
+fn the_shell_serves_exactly_the_commands_of_the_api_table() {
+    let _serial = one_at_a_time();
+    let data = tempfile::tempdir().unwrap();
+    std::env::set_var("CERTISANTE_DATA_DIR", data.path());
+    let app = certisante_app::configure(mock_builder()).build(tauri::generate_context!()).unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let not_served = |name: &str| format!("Command {name} not found");
+    let unknown = invoke(&webview, "no_such_command", serde_json::json!({})).unwrap_err().to_string();
+    assert!(unknown.contains(&not_served("no_such_command")), "{unknown}");
+    // Arguments of the wrong shape, so that nothing runs: a served command says so.
+    for name in certisante_api::commands::NAMES {
+        let answer = invoke(&webview, name, serde_json::json!({ "__wrong_shape": true }));
+        if let Err(error) = answer {
+            assert!(!error.to_string().contains(&not_served(name)), "{name} is in the table but the shell does not serve it: {error}");
+        }
+    }
+    let sources =
+        ["src-tauri/commands/dashboard.rs", "src-tauri/commands/files.rs", "src-tauri/commands/card.rs", "src-tauri/commands/orders.rs", "src-tauri/watch.rs"];
+    let mut served = Vec::new();
+    for file in sources {
+        let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            if line.trim() == "#[tauri::command]" {
+                let signature = lines.next().unwrap();
+                let name = signature.split("fn ").nth(1).unwrap().split(['<', '(']).next().unwrap();
+                served.push(name.to_owned());
+            }
+        }
+    }
+    served.sort();
+    let mut table: Vec<String> = certisante_api::commands::NAMES.iter().map(|n| n.to_string()).collect();
+    table.sort();
+    assert_eq!(served, table, "the shell's commands and crates/api/src/commands.rs differ");
 }

@@ -55,7 +55,12 @@ pub async fn import_certificate(state: State<'_, AppState>, path: String, passwo
 }
 
 #[tauri::command]
-pub async fn install_order(state: State<'_, AppState>, id: String, request: InstallRequest, password: Option<Sensitive<String>>) -> Result<Vec<String>, ApiError> {
+pub async fn install_order(
+    state: State<'_, AppState>,
+    id: String,
+    request: InstallRequest,
+    password: Option<Sensitive<String>>,
+) -> Result<Vec<String>, ApiError> {
     state
         .run(move |api| {
             let target = InstallTarget::from_request(request, password)?;

@@ -30,7 +30,7 @@ macro_rules! ui_commands {
                 for line in docs {
                     body.push_str(&format!("  //{line}\n"));
                 }
-                let args: Vec<String> = vec![$(format!("{}: {}", camel_case(stringify!($arg)), imports.type_of::<$ty>())),*];
+                let args: Vec<String> = vec![$(argument(stringify!($arg), imports.type_of::<$ty>())),*];
                 let args = if args.is_empty() { "Record<string, never>".to_string() } else { format!("{{ {} }}", args.join("; ")) };
                 body.push_str(&format!("  {}: {{ args: {}; result: {} }};\n", stringify!($name), args, imports.type_of::<$result>()));
             )*
@@ -104,6 +104,13 @@ impl TypeVisitor for Imports {
     }
 }
 
+/// `name: type`, optional (`name?:`) when the type admits null: Tauri reads a missing
+/// argument as `None`.
+fn argument(name: &str, ts_type: String) -> String {
+    let optional = if ts_type.ends_with(" | null") { "?" } else { "" };
+    format!("{}{optional}: {ts_type}", camel_case(name))
+}
+
 fn camel_case(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
     let mut upper = false;
@@ -128,7 +135,7 @@ mod tests {
     fn commands_are_typed_with_their_imports() {
         let ts = typescript();
         assert!(ts.contains("import type { Dashboard } from './Dashboard';"), "{ts}");
-        assert!(ts.contains("  check_card: { args: { slotId: number | null; pin: string | null }; result: CardCheck };"), "{ts}");
+        assert!(ts.contains("  check_card: { args: { slotId?: number | null; pin?: string | null }; result: CardCheck };"), "{ts}");
         assert!(ts.contains("  rescan: { args: Record<string, never>; result: Dashboard };"), "{ts}");
         assert!(ts.contains("  list_orders: { args: Record<string, never>; result: Array<Order> };"), "{ts}");
         assert!(ts.contains("  save_secret: { args: { id: string; kind: SecretKind; value: string }; result: null };"), "{ts}");

@@ -78,4 +78,3 @@ pub fn all_codes() -> Vec<String> {
     codes.dedup();
     codes
 }
-

@@ -31,8 +31,8 @@ use certisante_store::registry::{self, Registry};
 use certisante_store::{alerts, export, revocation};
 
 pub use error::AppError;
-pub use model::{ApiError, CodedError, Sensitive};
 use model::*;
+pub use model::{ApiError, CodedError, Sensitive};
 use policy::{Access, ReadOnly};
 
 /// Results of the API: every failure is a coded `ApiError`.
@@ -317,7 +317,9 @@ impl Api {
             P12Store::Nss { db_dir, nickname } => {
                 let db_dir = match db_dir {
                     Some(dir) => dir.clone(),
-                    None => install::default_nss_db().ok_or_else(|| AppError::BadRequest("no home folder for the default NSS database: give its folder".into()))?,
+                    None => {
+                        install::default_nss_db().ok_or_else(|| AppError::BadRequest("no home folder for the default NSS database: give its folder".into()))?
+                    }
                 };
                 install::install_nss(&db_dir, &p12, password, nickname)?;
                 Ok(format!("sql:{}", db_dir.display()))

@@ -18,7 +18,11 @@ pub enum Lang {
 impl Lang {
     /// "en" is English; anything else is French, the default.
     pub fn from_setting(language: &str) -> Self {
-        if language == "en" { Self::En } else { Self::Fr }
+        if language == "en" {
+            Self::En
+        } else {
+            Self::Fr
+        }
     }
 }
 
@@ -92,7 +96,8 @@ mod tests {
     #[test]
     fn every_code_has_a_french_and_an_english_text_and_every_text_a_code() {
         let codes = crate::error::all_codes();
-        let missing: Vec<&String> = codes.iter().filter(|c| text(c, Lang::Fr).is_none_or(str::is_empty) || text(c, Lang::En).is_none_or(str::is_empty)).collect();
+        let missing: Vec<&String> =
+            codes.iter().filter(|c| text(c, Lang::Fr).is_none_or(str::is_empty) || text(c, Lang::En).is_none_or(str::is_empty)).collect();
         assert!(missing.is_empty(), "codes without a text in assets/messages.json: {missing:?}");
         let stale: Vec<&str> = catalog_codes().into_iter().filter(|c| !codes.iter().any(|k| k == c)).collect();
         assert!(stale.is_empty(), "texts of codes no error gives: {stale:?}");

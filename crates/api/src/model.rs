@@ -20,7 +20,9 @@ pub use certisante_store::alerts::Alert;
 pub use certisante_store::audit::{Actor, ActorKind, AuditAction, AuditEntry, AuditProblem, AuditVerdict};
 pub use certisante_store::export::ExportFormat;
 pub use certisante_store::inventory::{ScanError, ScanProgress, ScanReport};
-pub use certisante_store::lifecycle::{CsrDestination, ImportOutcome, InstallRequest, InstallTarget, KeyOrigin, Order, OrderOptions, OrderState, Portal, RevocationReason, StateChange};
+pub use certisante_store::lifecycle::{
+    CsrDestination, ImportOutcome, InstallRequest, InstallTarget, KeyOrigin, Order, OrderOptions, OrderState, Portal, RevocationReason, StateChange,
+};
 pub use certisante_store::registry::{ScanSummary, Settings, WatchKind, WatchedPath};
 pub use certisante_store::revocation::{RefreshSummary, RefreshedCertificate, RevocationProgress};
 

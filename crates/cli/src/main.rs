@@ -190,8 +190,12 @@ struct Common {
 
 #[derive(Subcommand)]
 enum WatchAction {
-    Add { paths: Vec<PathBuf> },
-    Remove { paths: Vec<PathBuf> },
+    Add {
+        paths: Vec<PathBuf>,
+    },
+    Remove {
+        paths: Vec<PathBuf>,
+    },
     List {
         #[arg(long)]
         json: bool,

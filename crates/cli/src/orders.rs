@@ -236,7 +236,16 @@ fn print_order(order: &Order, json: bool, context: &Context) -> Result<(), Failu
     }
     let r = &order.request;
     println!("{}  {}", order.id, enum_text(&order.state));
-    println!("  {} {} {}  CN={}  O={}  OU={}  ST={}", enum_text(&r.environment), enum_text(&r.offer), enum_text(&r.usage), r.common_name, r.organization, r.structure_id, r.department);
+    println!(
+        "  {} {} {}  CN={}  O={}  OU={}  ST={}",
+        enum_text(&r.environment),
+        enum_text(&r.offer),
+        enum_text(&r.usage),
+        r.common_name,
+        r.organization,
+        r.structure_id,
+        r.department
+    );
     if let Some(sha) = &order.certificate_sha256 {
         let until = order.not_after.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
         println!("{}", text::certificate_until(context.lang, sha, &until));
@@ -290,7 +299,14 @@ pub fn order(action: OrderAction, context: &Context) -> Outcome {
             } else {
                 for o in &orders {
                     let until = o.not_after.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "-".into());
-                    println!("{}  {:<21} {} {:<8} {:<24} {until}", o.id, enum_text(&o.state), enum_text(&o.request.offer), enum_text(&o.request.usage), o.request.common_name);
+                    println!(
+                        "{}  {:<21} {} {:<8} {:<24} {until}",
+                        o.id,
+                        enum_text(&o.state),
+                        enum_text(&o.request.offer),
+                        enum_text(&o.request.usage),
+                        o.request.common_name
+                    );
                 }
             }
             Ok(0)

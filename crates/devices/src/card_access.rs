@@ -8,9 +8,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::card::{self, ReaderView};
-use certisante_pki::ApiError;
 use crate::token::{self, KeyAlgorithm, SignMechanism, TokenError, TokensView};
 use crate::Sensitive;
+use certisante_pki::ApiError;
 
 /// The card as the header shows it. Each half may fail on its own: readers without a
 /// middleware are still shown, and the other way round.

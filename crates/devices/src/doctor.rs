@@ -128,7 +128,13 @@ fn token_checks(checks: &mut Vec<DoctorCheck>, module_setting: Option<&Path>) {
         Ok(views) => match views.into_iter().find(|v| v.details.initialized != Some(false)) {
             Some(view) => view,
             None => {
-                checks.push(check("token", CheckOutcome::Failed, "the middleware sees no card", Some("insert the card; if it is inserted, restart the middleware"), Some("token.no_token")));
+                checks.push(check(
+                    "token",
+                    CheckOutcome::Failed,
+                    "the middleware sees no card",
+                    Some("insert the card; if it is inserted, restart the middleware"),
+                    Some("token.no_token"),
+                ));
                 checks.push(skipped("holder_certificate"));
                 return;
             }
@@ -156,7 +162,13 @@ fn token_checks(checks: &mut Vec<DoctorCheck>, module_setting: Option<&Path>) {
     let holder = view.holder.as_ref().and_then(|h| h.name.clone()).unwrap_or_else(|| "unknown holder".into());
     let auth = view.certificates.iter().find(|c| c.role == KeyRole::Authentication).or(view.certificates.first());
     match auth {
-        None => checks.push(check("holder_certificate", CheckOutcome::Failed, "the card holds no certificate", Some("the card may be blank or damaged: contact ANS"), Some("token.no_certificate"))),
+        None => checks.push(check(
+            "holder_certificate",
+            CheckOutcome::Failed,
+            "the card holds no certificate",
+            Some("the card may be blank or damaged: contact ANS"),
+            Some("token.no_certificate"),
+        )),
         Some(cert) => {
             let until = cert.not_after.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "?".into());
             let (outcome, fix) = match cert.status {

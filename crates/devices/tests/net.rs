@@ -16,11 +16,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{self, EcdsaKeyPair, RsaKeyPair};
 use certisante_devices::net::{card_client, card_client_with, CardClientOptions, ClientKey, KeyError, NetError, SignScheme, TokenClientKey};
 use certisante_devices::token::{Module, Token};
 use certisante_pki::Sensitive;
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{self, EcdsaKeyPair, RsaKeyPair};
 
 /// Bound on any request of these tests: a failure must come back, not hang.
 const REQUEST_BOUND: Duration = Duration::from_secs(20);
@@ -62,12 +62,7 @@ fn pki() -> &'static Pki {
 
 fn pem_to_der(pem: &str) -> Vec<u8> {
     use base64::Engine;
-    let body: String = pem
-        .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN CERTIFICATE"))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
+    let body: String = pem.lines().skip_while(|l| !l.starts_with("-----BEGIN CERTIFICATE")).skip(1).take_while(|l| !l.starts_with("-----END")).collect();
     base64::engine::general_purpose::STANDARD.decode(body).expect("PEM body")
 }
 
@@ -160,8 +155,7 @@ impl SoftCard {
 
     fn ec() -> Arc<SoftCard> {
         let pki = pki();
-        let key = EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, &pki.bytes("client-ec.pk8"))
-            .expect("EC PKCS#8");
+        let key = EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, &pki.bytes("client-ec.pk8")).expect("EC PKCS#8");
         Self::new(pki.der("client-ec.pem"), &[SignScheme::EcdsaSha256], SoftPrivate::Ec(key))
     }
 
@@ -435,15 +429,13 @@ fn token_harness() -> &'static TokenHarness {
             )
         });
         let path = dir.join("softhsm.env");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!("{}: {e}. The token harness did not run: run `tests/harness/tokens.sh softhsm <dir>` first", path.display())
-        });
-        let env: HashMap<String, String> =
-            text.lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}. The token harness did not run: run `tests/harness/tokens.sh softhsm <dir>` first", path.display()));
+        let env: HashMap<String, String> = text.lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
         // Before the module is loaded: SoftHSM reads it at C_Initialize.
         std::env::set_var("SOFTHSM2_CONF", &env["SOFTHSM2_CONF"]);
-        let module = Module::open(Some(Path::new(&env["SOFTHSM_MODULE"])))
-            .unwrap_or_else(|e| panic!("cannot load {}: {e} [{}]", env["SOFTHSM_MODULE"], e.code()));
+        let module =
+            Module::open(Some(Path::new(&env["SOFTHSM_MODULE"]))).unwrap_or_else(|e| panic!("cannot load {}: {e} [{}]", env["SOFTHSM_MODULE"], e.code()));
         TokenHarness { env, module }
     })
 }
@@ -518,13 +510,7 @@ fn token_key(label: &str) -> Arc<Counted> {
     let session = token.login(Some(&pin)).unwrap_or_else(|e| panic!("login on {label}: {e} [{}]", e.code()));
     let key = TokenClientKey::authentication(&token, session).unwrap_or_else(|e| panic!("{label}: {e} [{}]", e.code()));
     assert!(key.key_id().ends_with(&[0x20]), "not the authentication key: {}", hex::encode(key.key_id()));
-    Arc::new(Counted {
-        inner: key,
-        slot_id: token.slot_id(),
-        signs: AtomicUsize::new(0),
-        pull: AtomicBool::new(false),
-        schemes_used: Mutex::new(Vec::new()),
-    })
+    Arc::new(Counted { inner: key, slot_id: token.slot_id(), signs: AtomicUsize::new(0), pull: AtomicBool::new(false), schemes_used: Mutex::new(Vec::new()) })
 }
 
 // Each #[tokio::test] has its own runtime and thread: holding a std lock across awaits

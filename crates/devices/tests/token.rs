@@ -14,9 +14,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
+use aws_lc_rs::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
 use certisante_devices::token::{read_tokens, CardType, InfoSource, KeyAlgorithm, KeyRole, Module, ModuleSource, SignMechanism, Token};
 use certisante_pki::Sensitive;
-use aws_lc_rs::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
 
 const HARNESS_ENV: &str = "CERTISANTE_TOKEN_HARNESS";
 
@@ -32,9 +32,8 @@ struct Harness {
 }
 
 fn read_env(path: &Path) -> HashMap<String, String> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("{}: {e}. The token harness did not run (completely): run `tests/harness/tokens.sh all <dir>` first", path.display())
-    });
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}. The token harness did not run (completely): run `tests/harness/tokens.sh all <dir>` first", path.display()));
     text.lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect()
 }
 
@@ -57,8 +56,7 @@ fn harness() -> &'static Harness {
             let _ = std::fs::remove_file(&log);
             std::env::set_var("PKCS11SPY", &env[real]);
             std::env::set_var("PKCS11SPY_OUTPUT", &log);
-            let module = Module::open(Some(Path::new(&env[spy])))
-                .unwrap_or_else(|e| panic!("cannot load {} through the spy: {e} [{}]", env[real], e.code()));
+            let module = Module::open(Some(Path::new(&env[spy]))).unwrap_or_else(|e| panic!("cannot load {} through the spy: {e} [{}]", env[real], e.code()));
             Side { env: env.clone(), module, spy_log: log }
         };
         let softhsm = load(&softhsm, "SOFTHSM_MODULE", "SOFTHSM_SPY", "softhsm");
@@ -178,10 +176,7 @@ fn certificates_and_holder_are_read_without_the_pin() {
 
     let cpe = token(&h.softhsm, "CPE-TEST").view().unwrap();
     let holder = cpe.holder.expect("holder");
-    assert_eq!(
-        (holder.card_type, holder.identifier.as_deref(), holder.name.as_deref()),
-        (CardType::Cpe, Some("310B0073160/CPET00001"), Some("MARIE MARTIN"))
-    );
+    assert_eq!((holder.card_type, holder.identifier.as_deref(), holder.name.as_deref()), (CardType::Cpe, Some("310B0073160/CPET00001"), Some("MARIE MARTIN")));
 
     // The module-level read skips SoftHSM's blank spare slot.
     let all = read_tokens(Some(h.softhsm.module.path())).unwrap();

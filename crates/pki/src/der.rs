@@ -199,10 +199,7 @@ pub mod write {
     /// UTF-16BE bytes of `text`; `None` if it has characters outside the BMP, which a
     /// BMPString cannot hold.
     pub fn bmp_bytes(text: &str) -> Option<Vec<u8>> {
-        text.chars()
-            .map(|c| u16::try_from(u32::from(c)).ok())
-            .collect::<Option<Vec<u16>>>()
-            .map(|units| units.iter().flat_map(|u| u.to_be_bytes()).collect())
+        text.chars().map(|c| u16::try_from(u32::from(c)).ok()).collect::<Option<Vec<u16>>>().map(|units| units.iter().flat_map(|u| u.to_be_bytes()).collect())
     }
 }
 

@@ -337,7 +337,11 @@ pub fn decode_structure(ou: Option<&str>) -> Structure {
 }
 
 fn luhn_check(digits: &str) -> IdentifierCheck {
-    if luhn_valid(digits) { IdentifierCheck::Valid } else { IdentifierCheck::Invalid }
+    if luhn_valid(digits) {
+        IdentifierCheck::Valid
+    } else {
+        IdentifierCheck::Invalid
+    }
 }
 
 /// Luhn check over decimal digits (FINESS key, SIREN and SIRET).
@@ -422,8 +426,7 @@ mod tests {
     }
 
     fn facts_with(ku: &[&str], eku: &[&str], policies: &[&str]) -> CertificateFacts {
-        let leaf = certisante_testpki::Hierarchy::new()
-            .issue(&certisante_testpki::LeafSpec::new(certisante_testpki::Usage::AuthCli, "DMP", 100));
+        let leaf = certisante_testpki::Hierarchy::new().issue(&certisante_testpki::LeafSpec::new(certisante_testpki::Usage::AuthCli, "DMP", 100));
         let mut facts = CertificateFacts::from_der(&leaf.cert_der).unwrap();
         let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         (facts.key_usage, facts.extended_key_usage, facts.policies) = (strings(ku), strings(eku), strings(policies));

@@ -153,10 +153,9 @@ pub fn build_view(facts: &CertificateFacts, chain: ChainVerdict, places: Vec<Pla
     let mut warnings = Vec::new();
     if chain.environment == Environment::Other && igc::claims_igc_issuer(&facts.issuer) {
         let (code, message) = match chain.status {
-            ChainStatus::SignatureInvalid => (
-                "igc.forged_issuer",
-                "claims an IGC-Santé issuer, but the signature does not verify with that CA's key: not an IGC-Santé certificate",
-            ),
+            ChainStatus::SignatureInvalid => {
+                ("igc.forged_issuer", "claims an IGC-Santé issuer, but the signature does not verify with that CA's key: not an IGC-Santé certificate")
+            }
             _ => ("igc.unverified_issuer", "claims an IGC-Santé issuer, but no chain to the IGC-Santé roots could be verified"),
         };
         warnings.push(Warning { code: code.into(), message: message.into() });

@@ -90,7 +90,11 @@ fn revocation_text(view: &CertificateView, en: bool) -> String {
         }
         RevocationState::Unknown => {
             let why = r.error.as_ref().map(|e| format!(" ({})", e.code)).unwrap_or_default();
-            if en { format!("Revocation: unknown{why}") } else { format!("Révocation : inconnue{why}") }
+            if en {
+                format!("Revocation: unknown{why}")
+            } else {
+                format!("Révocation : inconnue{why}")
+            }
         }
     }
 }
@@ -139,11 +143,16 @@ pub fn calendar(views: &[CertificateView], lead_days: i64, language: &str, now: 
             description.push("Order its renewal on the IGC-Santé platform with the card, then import and install it with CertiSanté.".to_string());
         } else {
             description.push(format!("Le certificat {name} expire le {expiry} (UTC {}).", view.not_after.format("%Y-%m-%d %H:%M")));
-            description.push("Commandez son renouvellement sur la plateforme IGC-Santé avec la carte, puis importez-le et installez-le avec CertiSanté.".to_string());
+            description
+                .push("Commandez son renouvellement sur la plateforme IGC-Santé avec la carte, puis importez-le et installez-le avec CertiSanté.".to_string());
         }
         description.push(revocation_text(view, en));
         if let Some(org) = &view.organization {
-            description.push(format!("{}{org}{}", if en { "Organisation: " } else { "Structure : " }, view.structure_id.as_deref().map(|s| format!(" ({s})")).unwrap_or_default()));
+            description.push(format!(
+                "{}{org}{}",
+                if en { "Organisation: " } else { "Structure : " },
+                view.structure_id.as_deref().map(|s| format!(" ({s})")).unwrap_or_default()
+            ));
         }
         if !view.paths.is_empty() {
             description.push(format!("{}{}", if en { "Found in: " } else { "Emplacement : " }, view.paths.join(", ")));
@@ -208,13 +217,45 @@ pub fn csv(views: &[CertificateView], language: &str) -> String {
     let en = is_english(language);
     let header: &[&str] = if en {
         &[
-            "common_name", "organisation", "structure_id", "environment", "offer", "usage", "not_before", "not_after", "days_left", "status",
-            "revocation", "revoked_at", "revocation_reason", "revocation_checked_at", "private_key", "sha256", "issuer", "places",
+            "common_name",
+            "organisation",
+            "structure_id",
+            "environment",
+            "offer",
+            "usage",
+            "not_before",
+            "not_after",
+            "days_left",
+            "status",
+            "revocation",
+            "revoked_at",
+            "revocation_reason",
+            "revocation_checked_at",
+            "private_key",
+            "sha256",
+            "issuer",
+            "places",
         ]
     } else {
         &[
-            "nom_commun", "structure", "identifiant_structure", "environnement", "offre", "usage", "debut_validite", "fin_validite", "jours_restants",
-            "statut", "revocation", "revoque_le", "motif_revocation", "revocation_verifiee_le", "cle_privee", "sha256", "emetteur", "emplacements",
+            "nom_commun",
+            "structure",
+            "identifiant_structure",
+            "environnement",
+            "offre",
+            "usage",
+            "debut_validite",
+            "fin_validite",
+            "jours_restants",
+            "statut",
+            "revocation",
+            "revoque_le",
+            "motif_revocation",
+            "revocation_verifiee_le",
+            "cle_privee",
+            "sha256",
+            "emetteur",
+            "emplacements",
         ]
     };
     let mut out = String::from("\u{feff}");

@@ -11,9 +11,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::certs::{self, CertificateFacts, CertsError, ChainVerifier, ContainerFormat, FoundCertificate, Integrity};
-use crate::Sensitive;
 use crate::stores::{self, StoreContent};
 use crate::view::{build_view, CertificateView, Place, PlaceKind, Thresholds};
+use crate::Sensitive;
 
 /// A file or store that could not be read (the scan goes on without it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -64,9 +64,7 @@ impl Candidate {
 }
 
 pub fn has_certificate_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| CERTIFICATE_EXTENSIONS.iter().any(|known| known.eq_ignore_ascii_case(e)))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| CERTIFICATE_EXTENSIONS.iter().any(|known| known.eq_ignore_ascii_case(e)))
 }
 
 /// Expands files and folders (recursively, following links, never twice the same file).
@@ -166,7 +164,8 @@ pub fn read_file(candidate: &Candidate, password: Option<&Sensitive<String>>) ->
     match certs::read_container(&bytes, password) {
         Ok(container) => {
             let problems = container.problems.iter().map(|p| ScanError::new(path.clone(), p)).collect();
-            let read = SourceRead { path, kind: PlaceKind::File, format: container.format, integrity: container.integrity, certificates: container.certificates };
+            let read =
+                SourceRead { path, kind: PlaceKind::File, format: container.format, integrity: container.integrity, certificates: container.certificates };
             FileOutcome::Read(read, problems)
         }
         Err(e) => fail(e),

@@ -518,7 +518,17 @@ fn write_source(tx: &rusqlite::Transaction<'_>, read: &SourceRead, size: i64, mt
     tx.execute(
         "INSERT INTO sources (path, kind, size, mtime_ns, format, integrity, last_scan, error_code, error_message)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![read.path, text(&read.kind), size, mtime, text(&read.format), text(&read.integrity), now, problem.map(|p| &p.code), problem.map(|p| &p.message)],
+        params![
+            read.path,
+            text(&read.kind),
+            size,
+            mtime,
+            text(&read.format),
+            text(&read.integrity),
+            now,
+            problem.map(|p| &p.code),
+            problem.map(|p| &p.message)
+        ],
     )?;
     for FoundCertificate { der, position, has_private_key } in &read.certificates {
         let hash = crate::certs::fingerprint(der);
@@ -578,7 +588,8 @@ impl Registry {
             let rows = stmt.query_map([], stored_entry)?;
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         };
-        let head: Option<(i64, String)> = tx.query_row("SELECT count, last_hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let head: Option<(i64, String)> =
+            tx.query_row("SELECT count, last_hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         Ok(audit::verify(&entries, head.as_ref().map(|(count, hash)| (*count, hash.as_str()))))
     }
 }

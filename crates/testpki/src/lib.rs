@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, CustomExtension, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-    KeyUsagePurpose, SanType, SerialNumber, PKCS_RSA_SHA256,
+    BasicConstraints, CertificateParams, CertifiedIssuer, CustomExtension, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
+    SanType, SerialNumber, PKCS_RSA_SHA256,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -64,8 +64,7 @@ impl Hierarchy {
     /// "TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS".
     pub fn new() -> Self {
         let root = CertifiedIssuer::self_signed(ca_params("TEST AC RACINE IGC-SANTE ELEMENTAIRE"), rsa_key()).unwrap();
-        let intermediate =
-            CertifiedIssuer::signed_by(ca_params("TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS"), rsa_key(), &root).unwrap();
+        let intermediate = CertifiedIssuer::signed_by(ca_params("TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS"), rsa_key(), &root).unwrap();
         Self { root, intermediate }
     }
 
@@ -166,18 +165,9 @@ impl LeafSpec {
         params.use_authority_key_identifier_extension = true;
         let (ku, eku) = match self.usage {
             Usage::AuthCli => (vec![KeyUsagePurpose::DigitalSignature], vec![ExtendedKeyUsagePurpose::ClientAuth]),
-            Usage::Sign => (
-                vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment],
-                vec![ExtendedKeyUsagePurpose::EmailProtection],
-            ),
-            Usage::Conf => (
-                vec![KeyUsagePurpose::KeyEncipherment],
-                vec![ExtendedKeyUsagePurpose::EmailProtection, ExtendedKeyUsagePurpose::Any],
-            ),
-            Usage::SslServ => (
-                vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment],
-                vec![ExtendedKeyUsagePurpose::ServerAuth],
-            ),
+            Usage::Sign => (vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::ContentCommitment], vec![ExtendedKeyUsagePurpose::EmailProtection]),
+            Usage::Conf => (vec![KeyUsagePurpose::KeyEncipherment], vec![ExtendedKeyUsagePurpose::EmailProtection, ExtendedKeyUsagePurpose::Any]),
+            Usage::SslServ => (vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment], vec![ExtendedKeyUsagePurpose::ServerAuth]),
         };
         params.key_usages = ku;
         params.extended_key_usages = eku;
@@ -286,9 +276,26 @@ pub fn write_portal_p12(cert_pem: &str, key_pem: &str, chain_pem: &str, passout:
         };
         let (cert, key, chain) = (file("cert.pem", cert_pem)?, file("key.pem", key_pem)?, file("chain.pem", chain_pem)?);
         try_openssl(&[
-            "pkcs12", "-export", "-in", &cert, "-inkey", &key, "-certfile", &chain,
-            "-keypbe", "PBE-SHA1-3DES", "-certpbe", "NONE", "-macalg", "sha1", "-iter", "2048",
-            "-passout", passout, "-out", out.to_str().ok_or("the output path is not UTF-8")?,
+            "pkcs12",
+            "-export",
+            "-in",
+            &cert,
+            "-inkey",
+            &key,
+            "-certfile",
+            &chain,
+            "-keypbe",
+            "PBE-SHA1-3DES",
+            "-certpbe",
+            "NONE",
+            "-macalg",
+            "sha1",
+            "-iter",
+            "2048",
+            "-passout",
+            passout,
+            "-out",
+            out.to_str().ok_or("the output path is not UTF-8")?,
         ])
     })();
     let _ = std::fs::remove_dir_all(&work);
@@ -338,10 +345,7 @@ pub fn write_containers(dir: &Path, name: &str, leaf: &Leaf, hierarchy: &Hierarc
     let pass = format!("pass:{password}");
     write_portal_p12(&leaf.cert_pem, &leaf.key_pem, &hierarchy.chain_pem(), &pass, &c.portal_p12).unwrap_or_else(|e| panic!("{e}"));
     // OpenSSL 3's default: PBES2/AES-256-CBC for the key and the certificates, SHA-256 MAC.
-    openssl(&[
-        "pkcs12", "-export", "-in", &s(&cert_file), "-inkey", &s(&key_file), "-certfile", &s(&chain_file),
-        "-passout", &pass, "-out", &s(&c.aes_p12),
-    ]);
+    openssl(&["pkcs12", "-export", "-in", &s(&cert_file), "-inkey", &s(&key_file), "-certfile", &s(&chain_file), "-passout", &pass, "-out", &s(&c.aes_p12)]);
     std::fs::remove_dir_all(&work).unwrap();
     c
 }

@@ -102,13 +102,8 @@ fn revocation(dir: &Path, rest: &[String]) {
         Some(p) => p.parse::<u16>().unwrap_or_else(|_| usage_error(&format!("--{name} takes a port number"))),
         None => std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port"),
     };
-    let ports = LabPorts {
-        ocsp: port("ocsp-port"),
-        ocsp_direct: port("ocsp-direct-port"),
-        http: port("http-port"),
-        hang: port("hang-port"),
-        down: port("down-port"),
-    };
+    let ports =
+        LabPorts { ocsp: port("ocsp-port"), ocsp_direct: port("ocsp-direct-port"), http: port("http-port"), hang: port("hang-port"), down: port("down-port") };
     write_lab(dir, ports);
     print!("{}", std::fs::read_to_string(dir.join("lab.env")).expect("lab.env written"));
 }

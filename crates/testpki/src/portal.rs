@@ -14,8 +14,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use rcgen::{
-    CertificateParams, CrlDistributionPoint, CustomExtension, DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose, IsCa, Issuer,
-    KeyIdMethod, KeyPair, KeyUsagePurpose, PublicKeyData, SanType, SerialNumber, SignatureAlgorithm,
+    CertificateParams, CrlDistributionPoint, CustomExtension, DistinguishedName, DnType, DnValue, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair,
+    KeyUsagePurpose, PublicKeyData, SanType, SerialNumber, SignatureAlgorithm,
 };
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
@@ -305,8 +305,7 @@ impl Portal {
             .into_iter()
             .map(|d| d.clone().try_into().map(SanType::DnsName).map_err(|_| err("portal.bad_name", format!("{d} is not a DNS name"))))
             .collect::<Result<_, _>>()?;
-        params.crl_distribution_points =
-            vec![CrlDistributionPoint { uris: vec![CRL_URL.into()] }, CrlDistributionPoint { uris: vec![ldap(false)] }];
+        params.crl_distribution_points = vec![CrlDistributionPoint { uris: vec![CRL_URL.into()] }, CrlDistributionPoint { uris: vec![ldap(false)] }];
         let key_id = params.key_identifier(key);
         let ext = &mut params.custom_extensions;
         ext.push(aia_extension(OCSP_URL, Some(CA_ISSUERS_URL)));
@@ -442,9 +441,8 @@ fn policies_extension(oids: &[String], cps_uri: Option<&str>) -> CustomExtension
 
 /// privateKeyUsagePeriod (RFC 3280): [0] notBefore and [1] notAfter, GeneralizedTime.
 fn private_key_usage_period(not_before: OffsetDateTime, not_after: OffsetDateTime) -> CustomExtension {
-    let time = |t: OffsetDateTime| {
-        format!("{:04}{:02}{:02}{:02}{:02}{:02}Z", t.year(), t.month() as u8, t.day(), t.hour(), t.minute(), t.second()).into_bytes()
-    };
+    let time =
+        |t: OffsetDateTime| format!("{:04}{:02}{:02}{:02}{:02}{:02}Z", t.year(), t.month() as u8, t.day(), t.hour(), t.minute(), t.second()).into_bytes();
     let content = [der_tlv(0x80, &time(not_before)), der_tlv(0x81, &time(not_after))].concat();
     CustomExtension::from_oid_content(&[2, 5, 29, 16], der_tlv(0x30, &content))
 }

@@ -13,11 +13,7 @@ struct Run {
 
 fn run(program: &str, args: &[&str]) -> Run {
     let out = Command::new(program).args(args).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
+    Run { code: out.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&out.stdout).into(), stderr: String::from_utf8_lossy(&out.stderr).into() }
 }
 
 fn s(p: &Path) -> &str {
@@ -43,7 +39,15 @@ fn portal_init_sign_and_refusals() {
     let init = run(BIN, &["portal", "init", s(&portal)]);
     assert_eq!(init.code, 0, "{}", init.stderr);
     assert_eq!(init.stdout.trim(), s(&portal.join("anchors")));
-    for file in ["ca/ACR-EL-TEST.pem", "ca/ACR-EL-TEST.key", "ca/ACI-EL-ORG-TEST.pem", "ca/ACI-EL-ORG-TEST.key", "chain.pem", "anchors/test/ACR-EL-TEST.pem", "anchors/test/ACI-EL-ORG-TEST.pem"] {
+    for file in [
+        "ca/ACR-EL-TEST.pem",
+        "ca/ACR-EL-TEST.key",
+        "ca/ACI-EL-ORG-TEST.pem",
+        "ca/ACI-EL-ORG-TEST.key",
+        "chain.pem",
+        "anchors/test/ACR-EL-TEST.pem",
+        "anchors/test/ACI-EL-ORG-TEST.pem",
+    ] {
         assert!(portal.join(file).is_file(), "{file}");
     }
     let again = run(BIN, &["portal", "init", s(&portal)]);
@@ -64,7 +68,8 @@ fn portal_init_sign_and_refusals() {
 
     // --chain, the formats, --days.
     let bundle = tmp.path().join("bundle.pem");
-    let signed = run(BIN, &["portal", "sign", s(&portal), "--csr", s(&csr), "--offer", "ORG", "--usage", "SIGN", "--out", s(&bundle), "--chain", "--days", "10"]);
+    let signed =
+        run(BIN, &["portal", "sign", s(&portal), "--csr", s(&csr), "--offer", "ORG", "--usage", "SIGN", "--out", s(&bundle), "--chain", "--days", "10"]);
     assert_eq!(signed.code, 0, "{}", signed.stderr);
     assert_eq!(std::fs::read_to_string(&bundle).unwrap().matches("BEGIN CERTIFICATE").count(), 3);
     let pem = std::fs::read(&bundle).unwrap();
@@ -75,12 +80,20 @@ fn portal_init_sign_and_refusals() {
     assert!(text.contains("Private Key Usage Period") && text.contains("Non Repudiation"), "{text}");
 
     let der = tmp.path().join("dmp.cer");
-    assert_eq!(run(BIN, &["portal", "sign", s(&portal), "--csr", s(&csr), "--offer", "ORG", "--usage", "AUTH_CLI", "--out", s(&der), "--format", "der"]).code, 0);
+    assert_eq!(
+        run(BIN, &["portal", "sign", s(&portal), "--csr", s(&csr), "--offer", "ORG", "--usage", "AUTH_CLI", "--out", s(&der), "--format", "der"]).code,
+        0
+    );
     assert_eq!(run("openssl", &["x509", "-inform", "DER", "-in", s(&der), "-noout"]).code, 0);
-    let refused = run(BIN, &["portal", "sign", s(&portal), "--csr", s(&csr), "--offer", "ORG", "--usage", "AUTH_CLI", "--out", s(&der), "--format", "der", "--chain"]);
+    let refused =
+        run(BIN, &["portal", "sign", s(&portal), "--csr", s(&csr), "--offer", "ORG", "--usage", "AUTH_CLI", "--out", s(&der), "--format", "der", "--chain"]);
     assert!(refused.code == 1 && refused.stderr.contains("portal.der_chain"), "{}", refused.stderr);
     let p7b = tmp.path().join("dmp.p7b");
-    assert_eq!(run(BIN, &["portal", "sign", s(&portal), "--csr", s(&csr), "--offer", "ORG", "--usage", "AUTH_CLI", "--out", s(&p7b), "--format", "p7b", "--chain"]).code, 0);
+    assert_eq!(
+        run(BIN, &["portal", "sign", s(&portal), "--csr", s(&csr), "--offer", "ORG", "--usage", "AUTH_CLI", "--out", s(&p7b), "--format", "p7b", "--chain"])
+            .code,
+        0
+    );
     let certs = run("openssl", &["pkcs7", "-inform", "DER", "-in", s(&p7b), "-print_certs", "-noout"]);
     assert_eq!(certs.stdout.matches("subject=").count(), 3, "{}", certs.stdout);
 
@@ -111,8 +124,25 @@ fn portal_p12_is_like_the_platforms() {
     let p12 = run(
         BIN,
         &[
-            "portal", "p12", s(&portal), "--offer", "SERV", "--usage", "SSL_SERV", "--org", "CLINIQUE DE TEST", "--ou", "318751275100020",
-            "--state", "Corse-du-Sud (2A)", "--cn", "portail.clinique-test.fr", "--password-file", s(&password), "--out", s(tmp.path()),
+            "portal",
+            "p12",
+            s(&portal),
+            "--offer",
+            "SERV",
+            "--usage",
+            "SSL_SERV",
+            "--org",
+            "CLINIQUE DE TEST",
+            "--ou",
+            "318751275100020",
+            "--state",
+            "Corse-du-Sud (2A)",
+            "--cn",
+            "portail.clinique-test.fr",
+            "--password-file",
+            s(&password),
+            "--out",
+            s(tmp.path()),
         ],
     );
     assert_eq!(p12.code, 0, "{}", p12.stderr);
@@ -131,8 +161,25 @@ fn portal_p12_is_like_the_platforms() {
     let named = run(
         BIN,
         &[
-            "portal", "p12", s(&portal), "--offer", "ORG", "--usage", "CONF", "--org", "CH", "--ou", "11B0073160", "--state", "Paris (75)",
-            "--cn", "MSSANTE", "--password-file", s(&password), "--out", s(&out),
+            "portal",
+            "p12",
+            s(&portal),
+            "--offer",
+            "ORG",
+            "--usage",
+            "CONF",
+            "--org",
+            "CH",
+            "--ou",
+            "11B0073160",
+            "--state",
+            "Paris (75)",
+            "--cn",
+            "MSSANTE",
+            "--password-file",
+            s(&password),
+            "--out",
+            s(&out),
         ],
     );
     assert_eq!(named.code, 0, "{}", named.stderr);

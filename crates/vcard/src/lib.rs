@@ -141,9 +141,8 @@ impl VirtualCard {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("an ATR has 1 to 33 bytes, not {}", atr.len())));
         }
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let stream = TcpStream::connect_timeout(&address, Duration::from_secs(5)).map_err(|e| {
-            io::Error::new(e.kind(), format!("no vpcd reader on 127.0.0.1:{port} ({e}): is pcscd running with the vsmartcard-vpcd driver?"))
-        })?;
+        let stream = TcpStream::connect_timeout(&address, Duration::from_secs(5))
+            .map_err(|e| io::Error::new(e.kind(), format!("no vpcd reader on 127.0.0.1:{port} ({e}): is pcscd running with the vsmartcard-vpcd driver?")))?;
         stream.set_nodelay(true)?;
         let control = stream.try_clone()?;
         let state = Arc::new(Shared { apdus: Mutex::new(Vec::new()), inserted: AtomicBool::new(true), powered: AtomicBool::new(false) });
@@ -274,12 +273,7 @@ mod tests {
 
     #[test]
     fn script_answers_longest_prefix_then_default() {
-        let script = Script::new()
-            .on_hex("00 A4 04 00", "90 00")
-            .unwrap()
-            .wrong_pin(2)
-            .on_hex("00 20 00 01 04 31 32 33 34", "90 00")
-            .unwrap();
+        let script = Script::new().on_hex("00 A4 04 00", "90 00").unwrap().wrong_pin(2).on_hex("00 20 00 01 04 31 32 33 34", "90 00").unwrap();
         assert_eq!(script.answer(&parse_hex("00 A4 04 00 07 A0 00 00").unwrap()), vec![0x90, 0x00]);
         assert_eq!(script.answer(&parse_hex("00 20 00 01 04 39 39 39 39").unwrap()), vec![0x63, 0xC2]);
         assert_eq!(script.answer(&parse_hex("00 20 00 01 04 31 32 33 34").unwrap()), vec![0x90, 0x00]);

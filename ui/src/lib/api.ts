@@ -13,6 +13,7 @@ import type { AuditVerdict } from './bindings/AuditVerdict';
 import type { CardCheck } from './bindings/CardCheck';
 import type { CardEvent } from './bindings/CardEvent';
 import type { CardStatus } from './bindings/CardStatus';
+import type { CommandName, Commands } from './bindings/Commands';
 import type { Dashboard } from './bindings/Dashboard';
 import type { Environment } from './bindings/Environment';
 import type { ExportFormat } from './bindings/ExportFormat';
@@ -82,36 +83,44 @@ function noBackend(): ApiError {
   return { code: NO_BACKEND, message: 'The CertiSanté back end is not available (page opened outside the application).' };
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** A command's arguments, none for a command that takes none. */
+type ArgsOf<K extends CommandName> = Commands[K]['args'] extends Record<string, never> ? [] : [Commands[K]['args']];
+
+/**
+ * Calls a back-end command. Its name, arguments and result come from the table generated
+ * from Rust (`bindings/Commands.ts`): calling a command that does not exist, or with
+ * arguments of the wrong shape, fails the type check.
+ */
+async function call<K extends CommandName>(command: K, ...args: ArgsOf<K>): Promise<Commands[K]['result']> {
   if (!hasBackend()) {
     throw noBackend();
   }
   try {
-    return await invoke<T>(command, args);
+    return await invoke<Commands[K]['result']>(command, args[0]);
   } catch (error) {
     throw toApiError(error);
   }
 }
 
 export function getDashboard(): Promise<Dashboard> {
-  return call<Dashboard>('get_dashboard');
+  return call('get_dashboard');
 }
 
 /** Adds files or folders to the watched list, scans them and returns the new dashboard. */
 export function addWatched(paths: string[]): Promise<Dashboard> {
-  return call<Dashboard>('add_watched', { paths });
+  return call('add_watched', { paths });
 }
 
 export function removeWatched(path: string): Promise<Dashboard> {
-  return call<Dashboard>('remove_watched', { path });
+  return call('remove_watched', { path });
 }
 
 export function rescan(): Promise<Dashboard> {
-  return call<Dashboard>('rescan');
+  return call('rescan');
 }
 
 export function saveSettings(settings: Settings): Promise<Dashboard> {
-  return call<Dashboard>('save_settings', { settings });
+  return call('save_settings', { settings });
 }
 
 /**
@@ -119,12 +128,12 @@ export function saveSettings(settings: Settings): Promise<Dashboard> {
  * through to the back end: it is neither logged nor kept here.
  */
 export function checkPkcs12(path: string, password: string): Promise<Pkcs12Check> {
-  return call<Pkcs12Check>('check_pkcs12', { path, password });
+  return call('check_pkcs12', { path, password });
 }
 
 /** The readers, the card in them and what its middleware says, read without any PIN. */
 export function cardStatus(): Promise<CardStatus> {
-  return call<CardStatus>('card_status');
+  return call('card_status');
 }
 
 /**
@@ -133,7 +142,7 @@ export function cardStatus(): Promise<CardStatus> {
  * never retried here. The PIN is passed straight through: neither logged nor kept.
  */
 export function checkCard(slotId: number | null, pin: string | null): Promise<CardCheck> {
-  return call<CardCheck>('check_card', { slotId, pin });
+  return call('check_card', { slotId, pin });
 }
 
 /**
@@ -142,7 +151,7 @@ export function checkCard(slotId: number | null, pin: string | null): Promise<Ca
  * Resolves to the path written.
  */
 export function exportDashboard(format: ExportFormat, path: string): Promise<string> {
-  return call<string>('export_dashboard', { format, path });
+  return call('export_dashboard', { format, path });
 }
 
 /**
@@ -150,7 +159,7 @@ export function exportDashboard(format: ExportFormat, path: string): Promise<str
  * resolves to the new dashboard. Allowed on a read-only workstation (statuses).
  */
 export function checkRevocation(): Promise<Dashboard> {
-  return call<Dashboard>('check_revocation');
+  return call('check_revocation');
 }
 
 /** Runs a Tauri call other than a command (a dialog, a listener) with the same failures. */
@@ -294,26 +303,26 @@ export function onDragDrop(handlers: DragDropHandlers): Promise<Unsubscribe> {
 
 /** What the order wizard offers: profiles, départements, portals. */
 export function orderOptions(): Promise<OrderOptions> {
-  return call<OrderOptions>('order_options');
+  return call('order_options');
 }
 
 /** Every broken rule of a request at once; [] when it is valid. */
 export function validateOrder(request: OrderRequest): Promise<RuleViolation[]> {
-  return call<RuleViolation[]>('validate_order', { request });
+  return call('validate_order', { request });
 }
 
 export function suggestedNames(offer: Offer, usage: Usage): Promise<string[]> {
-  return call<string[]>('suggested_names', { offer, usage });
+  return call('suggested_names', { offer, usage });
 }
 
 /** Every order, newest first (certificates past their end are marked expired on the way). */
 export function listOrders(): Promise<Order[]> {
-  return call<Order[]>('list_orders');
+  return call('list_orders');
 }
 
 /** Validates, makes the key (into the OS keystore) and the CSR. */
 export function createOrder(request: OrderRequest): Promise<Order> {
-  return call<Order>('create_order', { request });
+  return call('create_order', { request });
 }
 
 /**
@@ -321,7 +330,7 @@ export function createOrder(request: OrderRequest): Promise<Order> {
  * clipboard. Resolves to the CSR (PEM).
  */
 export function exportCsr(id: string, path: string | null): Promise<string> {
-  return call<string>('export_csr', { id, path });
+  return call('export_csr', { id, path });
 }
 
 /**
@@ -330,7 +339,7 @@ export function exportCsr(id: string, path: string | null): Promise<string> {
  * logged here, and never retried by this module.
  */
 export function importCertificate(path: string, password: string | null): Promise<ImportOutcome> {
-  return call<ImportOutcome>('import_certificate', { path, password });
+  return call('import_certificate', { path, password });
 }
 
 /**
@@ -338,45 +347,45 @@ export function importCertificate(path: string, password: string | null): Promis
  * `password` protects a .p12 (null for the other targets); passed straight through.
  */
 export function installOrder(id: string, request: InstallRequest, password: string | null): Promise<string[]> {
-  return call<string[]>('install_order', { id, request, password });
+  return call('install_order', { id, request, password });
 }
 
 /** A new order prefilled from this one, with a new key. */
 export function renewOrder(id: string): Promise<Order> {
-  return call<Order>('renew_order', { id });
+  return call('renew_order', { id });
 }
 
 /** Records a revocation made on the portal; final, so `confirmed` must be true. */
 export function revokeOrder(id: string, reason: RevocationReason, confirmed: boolean): Promise<Order> {
-  return call<Order>('revoke_order', { id, reason, confirmed });
+  return call('revoke_order', { id, reason, confirmed });
 }
 
 /** Abandons an order without a certificate; its key is deleted. */
 export function cancelOrder(id: string): Promise<Order> {
-  return call<Order>('cancel_order', { id });
+  return call('cancel_order', { id });
 }
 
 /** Keeps a revocation code or a .p12 password in the OS keystore. `value` is passed straight through. */
 export function saveSecret(id: string, kind: SecretKind, value: string): Promise<void> {
-  return call<void>('save_secret', { id, kind, value });
+  return call('save_secret', { id, kind, value }).then(() => undefined);
 }
 
 /** A kept secret, after the user confirmed (the back end audits the showing). */
 export function showSecret(id: string, kind: SecretKind, confirmed: boolean): Promise<string> {
-  return call<string>('show_secret', { id, kind, confirmed });
+  return call('show_secret', { id, kind, confirmed });
 }
 
 /** The last `limit` entries of the audit log (all with null), oldest first. */
 export function auditLog(limit: number | null): Promise<AuditEntry[]> {
-  return call<AuditEntry[]>('audit_log', { limit });
+  return call('audit_log', { limit });
 }
 
 /** Checks the audit log's hash chain. */
 export function auditVerify(): Promise<AuditVerdict> {
-  return call<AuditVerdict>('audit_verify');
+  return call('audit_verify');
 }
 
 /** Opens the environment's IGC-Santé platform in the default browser. */
 export function openPortal(environment: Environment): Promise<void> {
-  return call<void>('open_portal', { environment });
+  return call('open_portal', { environment }).then(() => undefined);
 }

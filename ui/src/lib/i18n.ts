@@ -1,5 +1,8 @@
 // Every string the UI shows, in French (the default) and English, with the formatting
-// helpers that depend on the language. Pure module: no Svelte, no Tauri.
+// helpers that depend on the language. Pure module: no Svelte, no Tauri. The texts of error
+// and rule codes come from the back end's one catalog (`bindings/errorTexts.ts`).
+
+import { ERROR_TEXTS } from './bindings/errorTexts';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];
@@ -278,81 +281,6 @@ const fr = {
   'pin.noToken': 'La carte n’est plus détectée : réinsérez-la pour la vérifier.',
 
   'error.generic': 'Une erreur inattendue s’est produite.',
-  'error.app.no_backend': 'Le moteur de CertiSanté n’est pas disponible (page ouverte hors de l’application).',
-  'error.certs.p12_bad_password': 'Mot de passe incorrect pour ce fichier PKCS#12.',
-  'error.certs.p12_password_required': 'Ce fichier PKCS#12 est protégé par un mot de passe.',
-  'error.certs.p12_partly_encrypted': 'Une partie de ce fichier PKCS#12 est chiffrée et ne peut être lue sans son mot de passe.',
-  'error.certs.p12_invalid': 'Fichier PKCS#12 invalide ou endommagé.',
-  'error.certs.p12_unsupported': 'Ce fichier PKCS#12 utilise un chiffrement non pris en charge.',
-  'error.certs.not_pkcs12': 'Ce fichier n’est pas un fichier PKCS#12 (.p12 / .pfx).',
-  'error.certs.unrecognized_format': 'Format non reconnu : ni PEM, ni DER, ni PKCS#7, ni PKCS#12.',
-  'error.certs.der_truncated': 'Fichier DER tronqué (incomplet).',
-  'error.certs.der_invalid': 'Encodage DER invalide.',
-  'error.certs.pem_invalid': 'Bloc PEM invalide.',
-  'error.certs.empty_file': 'Fichier vide.',
-  'error.certs.file_too_large': 'Fichier trop volumineux pour contenir des certificats.',
-  'error.certs.no_certificate': 'Aucun certificat dans ce fichier.',
-  'error.certs.certificate_invalid': 'Certificat invalide ou endommagé.',
-  'error.certs.pkcs7_invalid': 'Fichier PKCS#7 invalide.',
-  'error.certs.io': 'Lecture du fichier impossible.',
-  'error.stores.unreadable': 'Magasin de certificats du système illisible.',
-  'error.registry.database': 'La base de données de CertiSanté est inutilisable.',
-  'error.registry.data_dir': 'Impossible de créer le dossier de données de CertiSanté.',
-  'error.registry.invalid_setting': 'Réglage refusé : valeur invalide.',
-  'error.registry.not_watched': 'Ce chemin n’est pas surveillé.',
-  'error.registry.path_not_found': 'Fichier ou dossier introuvable.',
-  'error.igc.forged_issuer':
-    'Se réclame d’une autorité IGC-Santé, mais la signature ne correspond pas à sa clé : ce n’est pas un certificat IGC-Santé.',
-  'error.igc.unverified_issuer':
-    'Se réclame d’une autorité IGC-Santé, mais aucune chaîne vers les racines IGC-Santé n’a pu être vérifiée.',
-  'error.igc.structure_id_invalid': 'La clé de contrôle de l’identifiant de structure (FINESS/SIRET) est incorrecte.',
-  'error.app.internal': 'Erreur interne de CertiSanté.',
-  'error.card.pcsc_unavailable':
-    'Le service des cartes à puce n’est pas démarré : démarrez pcscd (Linux) ou le service Windows « Carte à puce ».',
-  'error.card.no_reader': 'Aucun lecteur de carte à puce n’est connecté.',
-  'error.card.no_card': 'Aucune carte dans le lecteur : insérez la carte CPS.',
-  'error.card.pcsc_error': 'Le service des cartes à puce a renvoyé une erreur.',
-  'error.token.pin_incorrect': 'Code PIN incorrect. Le nombre d’essais est limité avant le blocage de la carte.',
-  'error.token.pin_locked':
-    'Code PIN bloqué : la carte doit être débloquée avec son code de déblocage, à l’aide des outils de la carte de l’ANS (Cryptolib CPS). CertiSanté n’essaie jamais de code sur une carte bloquée.',
-  'error.token.pin_length': 'Le code PIN n’a pas la longueur attendue par cette carte : il n’a pas été envoyé.',
-  'error.token.pin_required': 'Le code PIN de la carte est nécessaire pour cette vérification.',
-  'error.token.pin_expired': 'Le code PIN a expiré : changez-le avec les outils de la carte de l’ANS (Cryptolib CPS).',
-  'error.token.card_removed': 'La carte a été retirée pendant l’opération.',
-  'error.token.no_token':
-    'Le middleware de la carte ne voit aucune carte : insérez la carte CPS ; si elle est insérée, redémarrez le middleware.',
-  'error.token.module_not_found':
-    'Middleware de la carte (Cryptolib CPS) introuvable : installez Cryptolib CPS, ou indiquez le chemin de son module PKCS#11 dans les réglages.',
-  'error.token.module_not_loadable':
-    'Le module PKCS#11 de la carte ne peut pas être chargé (fichier incompatible ou endommagé) : réinstallez Cryptolib CPS ou corrigez le chemin dans les réglages.',
-  'error.token.already_logged_in': 'Une session est déjà ouverte sur cette carte : fermez-la, puis recommencez.',
-  'error.token.not_logged_in': 'La session sur la carte a été perdue (carte retirée puis réinsérée ?).',
-  'error.token.key_not_found': 'Clé d’authentification introuvable sur la carte.',
-  'error.token.key_always_authenticate': 'Cette clé demande le code PIN à chaque usage : CertiSanté ne l’utilise pas.',
-  'error.token.key_cannot_sign': 'Cette clé de la carte n’est pas autorisée à signer.',
-  'error.token.mechanism_mismatch': 'Mécanisme de signature incompatible avec la clé de la carte.',
-  'error.token.mechanism_unsupported': 'La carte ne propose pas ce mécanisme de signature.',
-  'error.token.pkcs11_error': 'Le middleware de la carte a renvoyé une erreur.',
-  'error.token.login_cancelled': 'Saisie du code annulée.',
-  'error.install.key_invalid': 'La clé privée n’est pas une clé PKCS#8 utilisable (RSA ou EC).',
-  'error.install.key_mismatch': 'La clé privée ne correspond pas au certificat : rien n’a été écrit.',
-  'error.install.chain_invalid': 'La chaîne de certificats est vide ou illisible.',
-  'error.install.password_invalid':
-    'Ce mot de passe ne peut pas protéger un fichier PKCS#12 (vide, ou avec des caractères comme des émojis).',
-  'error.install.invalid_name': 'Nom invalide : il ne doit être ni vide ni contenir de séparateur de dossier.',
-  'error.install.p12_bad_password': 'Mot de passe incorrect pour ce fichier PKCS#12.',
-  'error.install.p12_failed': 'Le fichier PKCS#12 n’a pas pu être utilisé.',
-  'error.install.exists': 'Le fichier existe déjà : choisissez de le remplacer ou un autre nom.',
-  'error.install.disk_full': 'Le disque est plein : le fichier n’a pas été écrit (aucun fichier partiel ne reste).',
-  'error.install.permission_denied':
-    'Écriture refusée (dossier ou disque en lecture seule, ou droits insuffisants) : rien n’a été écrit.',
-  'error.install.io': 'Le fichier n’a pas pu être écrit.',
-  'error.install.nss_tool_missing':
-    'Les outils NSS sont absents : installez libnss3-tools (Debian, Ubuntu) ou nss-tools (Fedora).',
-  'error.install.nss_failed': 'La base de certificats NSS a refusé l’installation.',
-  'error.install.windows_store': 'Le magasin de certificats Windows a refusé l’installation.',
-  'error.install.macos_keychain': 'Le trousseau macOS a refusé l’installation.',
-  'error.audit.secret_in_details': 'Un secret ne peut pas être inscrit au journal d’audit : l’action n’a pas été enregistrée.',
   'nav.label': 'Sections',
   'nav.dashboard': 'Tableau de bord',
   'nav.orders': 'Commandes',
@@ -591,66 +519,11 @@ const fr = {
   'auditAction.secret_shown': 'Secret affiché',
   'auditAction.key_retired': 'Clé retirée du trousseau',
   'auditAction.order_cancelled': 'Commande annulée',
+  'auditAction.watch_added': 'Ajouté à la surveillance',
+  'auditAction.watch_removed': 'Retiré de la surveillance',
+  'auditAction.settings_changed': 'Réglages modifiés',
 
-  'violation.csr.environment': 'Choisissez l’environnement : TEST (essais) ou PROD (production).',
-  'violation.csr.profile_unknown': 'Cette offre n’a pas cet usage : choisissez un autre profil.',
-  'violation.csr.organization_chars': 'La raison sociale contient un caractère invisible : retapez-la.',
-  'violation.csr.organization_empty': 'Indiquez la raison sociale de la structure.',
-  'violation.csr.organization_too_long': 'La raison sociale dépasse 64 caractères : abrégez-la.',
-  'violation.csr.structure_empty': 'Indiquez l’identifiant national de la structure (FINESS ou SIRET).',
-  'violation.csr.structure_format': 'Un FINESS compte 9 caractères et un SIRET 14 chiffres.',
-  'violation.csr.structure_kind': 'Les identifiants « 4… » (cabinets) ne conviennent pas : indiquez le FINESS ou le SIRET.',
-  'violation.csr.structure_check': 'La clé de contrôle de cet identifiant est fausse (faute de frappe ?).',
-  'violation.csr.department_empty': 'Choisissez le département de la structure.',
-  'violation.csr.department_unknown': 'Ce département est inconnu.',
-  'violation.csr.department_mismatch': 'Le nom et le numéro du département ne correspondent pas.',
-  'violation.csr.cn_chars': 'Le nom contient un caractère non admis.',
-  'violation.csr.cn_empty': 'Indiquez le nom du certificat.',
-  'violation.csr.cn_too_long': 'Le nom dépasse 64 caractères : abrégez-le.',
-  'violation.csr.cn_insi': 'INSi n’accepte que deux noms : INSI-AUTO ou INSI-MANU.',
-  'violation.csr.cn_fqdn': 'Ce n’est pas un nom DNS complet de serveur valide.',
-  'violation.csr.cn_wildcard': 'Les noms génériques (« *. ») ne sont pas admis pour ce profil.',
 
-  'error.keystore.unavailable':
-    'Le trousseau du système est injoignable : démarrez-le (gnome-keyring ou KeePassXC sous Linux, Gestionnaire d’identification sous Windows, Trousseau sous macOS), puis recommencez. Rien n’a été créé ni modifié.',
-  'error.keystore.locked':
-    'Le trousseau du système est verrouillé : déverrouillez-le (souvent avec le mot de passe de votre session), puis recommencez. Rien n’a été créé ni modifié.',
-  'error.keystore.too_large': 'Ce secret est trop long pour le trousseau du système.',
-  'error.keystore.corrupt': 'Le trousseau du système contient, pour cette commande, une clé illisible.',
-  'error.keystore.invalid_name': 'Le trousseau du système a refusé le nom de ce secret.',
-  'error.keystore.failed': 'Le trousseau du système a refusé l’opération.',
-  'error.keys.unsupported': 'Ce type de clé n’est pas pris en charge.',
-  'error.keys.invalid': 'Clé privée illisible.',
-  'error.keys.generation_failed': 'La clé n’a pas pu être générée.',
-  'error.keys.signer_failed': 'La clé n’a pas pu signer la demande.',
-  'error.csr.key_not_accepted': 'Cette clé ne convient pas au profil demandé.',
-  'error.csr.build_failed': 'La demande (CSR) n’a pas pu être construite.',
-  'error.csr.unreadable': 'Demande de certificat (CSR) illisible.',
-  'error.csr.not_a_csr': 'Ce fichier n’est pas une demande de certificat (CSR).',
-  'error.lifecycle.invalid_request': 'La demande est incomplète ou invalide : corrigez les points signalés.',
-  'error.lifecycle.unknown_order': 'Cette commande n’existe pas (ou plus).',
-  'error.lifecycle.wrong_state':
-    'Cette action n’est pas possible dans l’état actuel de la commande : la liste a peut-être changé, actualisez-la.',
-  'error.lifecycle.key_missing':
-    'La clé de cette commande est introuvable dans le trousseau du système : elle a pu être supprimée hors de CertiSanté.',
-  'error.lifecycle.revocation_not_confirmed': 'La révocation est définitive : cochez la case de confirmation.',
-  'error.lifecycle.secret_not_confirmed': 'L’affichage d’un secret doit être confirmé.',
-  'error.lifecycle.no_secret': 'Aucun secret de ce type n’est enregistré pour cette commande.',
-  'error.lifecycle.io': 'Le fichier ne peut pas être lu (chemin introuvable ou accès refusé).',
-  'error.lifecycle.bad_install_request': 'Destination incomplète : mot de passe ou dossier manquant.',
-  'error.lifecycle.portal_unknown':
-    'L’adresse de la plateforme IGC-Santé de TEST n’est pas publique : demandez-la au support de l’ANS, qui la communique avec l’accès de test.',
-  'error.import.no_leaf': 'Ce fichier ne contient que des certificats d’autorité, pas le certificat délivré.',
-  'error.import.no_matching_key':
-    'Ce certificat ne correspond à aucune clé de CertiSanté : il a été émis pour une autre demande, ou sa clé a été créée ailleurs. Vérifiez que vous importez le certificat de l’une de vos demandes en attente.',
-  'error.import.chain_not_verified':
-    'La chaîne de ce certificat ne remonte pas à une autorité IGC-Santé connue : vérifiez que le fichier vient bien de la plateforme IGC-Santé.',
-  'error.import.mismatch':
-    'Le certificat délivré ne correspond pas à la demande (nom, structure, environnement ou usage) : voyez le détail, puis vérifiez la commande passée sur la plateforme.',
-  'error.import.password_required': 'Ce fichier .p12 contient une clé privée : son mot de passe est nécessaire.',
-  'error.import.key_without_certificate': 'La clé privée de ce fichier .p12 ne correspond à aucun de ses certificats.',
-  'error.import.unknown_profile': 'Ce certificat n’est pas reconnu comme un certificat logiciel IGC-Santé.',
-  'error.app.open_failed': 'Le navigateur n’a pas pu être ouvert.',
 
   'header.readOnly': 'Lecture seule',
   'header.readOnlyWhy': 'Poste en lecture seule : tableau de bord, états et exports uniquement',
@@ -670,8 +543,6 @@ const fr = {
   'export.fileName.csv': 'certisante-certificats.csv',
   'export.fileName.json': 'certisante-certificats.json',
   'export.done': 'Export enregistré : {path}',
-  'error.export.serialize': 'L’export n’a pas pu être préparé : rien n’a été écrit.',
-  'error.app.read_only': 'Poste en lecture seule : les actions sur les clés, la carte et les commandes ne sont pas disponibles ici.',
   'settings.workstation': 'Ce poste',
   'settings.readOnly': 'Poste en lecture seule (secrétariat)',
   'settings.readOnlyHint': 'Tableau de bord, états et exports uniquement : aucune action sur les clés, la carte ou les commandes.',
@@ -706,25 +577,6 @@ const fr = {
   'crlReason.remove_from_crl': 'retiré de la liste',
   'crlReason.privilege_withdrawn': 'privilège retiré',
   'crlReason.aa_compromise': 'compromission de l’autorité d’attributs',
-  'error.revocation.no_source': 'le certificat n’indique ni serveur OCSP ni liste de révocation',
-  'error.revocation.issuer_unknown': 'l’autorité émettrice n’est pas connue',
-  'error.revocation.certificate_invalid': 'certificat illisible',
-  'error.revocation.unreachable': 'serveur injoignable',
-  'error.revocation.timeout': 'le serveur n’a pas répondu à temps',
-  'error.revocation.http_status': 'le serveur a répondu par une erreur',
-  'error.revocation.too_large': 'réponse du serveur trop volumineuse',
-  'error.revocation.crl_invalid': 'liste de révocation illisible',
-  'error.revocation.crl_bad_signature': 'signature de la liste de révocation invalide : rejetée',
-  'error.revocation.crl_wrong_issuer': 'la liste de révocation n’est pas celle de l’autorité émettrice',
-  'error.revocation.crl_expired': 'liste de révocation périmée',
-  'error.revocation.crl_not_yet_valid': 'liste de révocation pas encore valide (horloge ?)',
-  'error.revocation.ocsp_invalid': 'réponse OCSP illisible',
-  'error.revocation.ocsp_refused': 'le serveur OCSP a refusé la demande',
-  'error.revocation.ocsp_bad_signature': 'signature de la réponse OCSP invalide : rejetée',
-  'error.revocation.ocsp_wrong_certificate': 'la réponse OCSP concerne un autre certificat',
-  'error.revocation.ocsp_expired': 'réponse OCSP périmée',
-  'error.revocation.ocsp_not_yet_valid': 'réponse OCSP pas encore valide (horloge ?)',
-  'error.revocation.database': 'le cache des vérifications est inutilisable',
 
   'settings.alerts': 'Notifications avant expiration',
   'settings.alertDays': 'Jours avant l’expiration (0 : le jour même)',
@@ -739,9 +591,6 @@ const fr = {
   'settings.invalidAlertDays': 'Jours d’alerte : des nombres entiers de 0 à 3650, chacun une seule fois, séparés par des virgules.',
   'settings.overrideNoStructure': 'Indiquez l’identifiant de chaque établissement (FINESS, SIRET…).',
   'settings.overrideTwice': 'Un établissement figure deux fois dans la liste.',
-  'error.alerts.days_out_of_range': 'Jours d’alerte : des nombres entiers de 0 à 3650.',
-  'error.alerts.duplicate_days': 'Jours d’alerte : une valeur figure deux fois.',
-  'error.alerts.database': 'Les notifications déjà envoyées n’ont pas pu être lues ou enregistrées.',
 
   'revocation.check': 'Vérifier la révocation',
   'revocation.checking': 'Vérification de la révocation…',
@@ -1018,77 +867,6 @@ const en: Dictionary = {
   'pin.noToken': 'The card is no longer detected: insert it again to check it.',
 
   'error.generic': 'An unexpected error occurred.',
-  'error.app.no_backend': 'The CertiSanté engine is not available (page opened outside the application).',
-  'error.certs.p12_bad_password': 'Wrong password for this PKCS#12 file.',
-  'error.certs.p12_password_required': 'This PKCS#12 file is protected by a password.',
-  'error.certs.p12_partly_encrypted': 'Part of this PKCS#12 file is encrypted and cannot be read without its password.',
-  'error.certs.p12_invalid': 'Invalid or damaged PKCS#12 file.',
-  'error.certs.p12_unsupported': 'This PKCS#12 file uses an unsupported encryption.',
-  'error.certs.not_pkcs12': 'This file is not a PKCS#12 file (.p12 / .pfx).',
-  'error.certs.unrecognized_format': 'Unrecognised format: not PEM, DER, PKCS#7 or PKCS#12.',
-  'error.certs.der_truncated': 'Truncated (incomplete) DER file.',
-  'error.certs.der_invalid': 'Invalid DER encoding.',
-  'error.certs.pem_invalid': 'Invalid PEM block.',
-  'error.certs.empty_file': 'Empty file.',
-  'error.certs.file_too_large': 'File too large to hold certificates.',
-  'error.certs.no_certificate': 'No certificate in this file.',
-  'error.certs.certificate_invalid': 'Invalid or damaged certificate.',
-  'error.certs.pkcs7_invalid': 'Invalid PKCS#7 file.',
-  'error.certs.io': 'The file cannot be read.',
-  'error.stores.unreadable': 'System certificate store unreadable.',
-  'error.registry.database': 'The CertiSanté database cannot be used.',
-  'error.registry.data_dir': 'The CertiSanté data folder cannot be created.',
-  'error.registry.invalid_setting': 'Setting rejected: invalid value.',
-  'error.registry.not_watched': 'This path is not watched.',
-  'error.registry.path_not_found': 'No such file or folder.',
-  'error.igc.forged_issuer':
-    'Claims an IGC-Santé issuer, but the signature does not match that authority’s key: not an IGC-Santé certificate.',
-  'error.igc.unverified_issuer': 'Claims an IGC-Santé issuer, but no chain to the IGC-Santé roots could be verified.',
-  'error.igc.structure_id_invalid': 'The structure identifier’s check digit (FINESS/SIRET) is wrong.',
-  'error.app.internal': 'CertiSanté internal error.',
-  'error.card.pcsc_unavailable':
-    'The smart-card service is not running: start pcscd (Linux) or the Windows “Smart Card” (Carte à puce) service.',
-  'error.card.no_reader': 'No smart-card reader is connected.',
-  'error.card.no_card': 'No card in the reader: insert the CPS card.',
-  'error.card.pcsc_error': 'The smart-card service returned an error.',
-  'error.token.pin_incorrect': 'Wrong PIN. The number of tries before the card locks is limited.',
-  'error.token.pin_locked':
-    'PIN locked: the card must be unblocked with its unblock code, using ANS’s card tools (Cryptolib CPS). CertiSanté never tries a PIN on a locked card.',
-  'error.token.pin_length': 'The PIN does not have the length this card expects: it was not sent.',
-  'error.token.pin_required': 'The card’s PIN is needed for this check.',
-  'error.token.pin_expired': 'The PIN has expired: change it with ANS’s card tools (Cryptolib CPS).',
-  'error.token.card_removed': 'The card was removed during the operation.',
-  'error.token.no_token':
-    'The card middleware sees no card: insert the CPS card; if it is inserted, restart the middleware.',
-  'error.token.module_not_found':
-    'Card middleware (Cryptolib CPS) not found: install Cryptolib CPS, or set the path of its PKCS#11 module in the settings.',
-  'error.token.module_not_loadable':
-    'The card’s PKCS#11 module cannot be loaded (incompatible or damaged file): reinstall Cryptolib CPS or fix the path in the settings.',
-  'error.token.already_logged_in': 'A session is already open on this card: close it, then try again.',
-  'error.token.not_logged_in': 'The session on the card was lost (card removed and inserted again?).',
-  'error.token.key_not_found': 'Authentication key not found on the card.',
-  'error.token.key_always_authenticate': 'This key asks for the PIN on every use: CertiSanté does not use it.',
-  'error.token.key_cannot_sign': 'This key of the card is not allowed to sign.',
-  'error.token.mechanism_mismatch': 'Signature mechanism incompatible with the card’s key.',
-  'error.token.mechanism_unsupported': 'The card does not offer this signature mechanism.',
-  'error.token.pkcs11_error': 'The card middleware returned an error.',
-  'error.token.login_cancelled': 'PIN entry cancelled.',
-  'error.install.key_invalid': 'The private key is not a usable PKCS#8 key (RSA or EC).',
-  'error.install.key_mismatch': 'The private key does not match the certificate: nothing was written.',
-  'error.install.chain_invalid': 'The certificate chain is empty or unreadable.',
-  'error.install.password_invalid': 'This password cannot protect a PKCS#12 file (empty, or with characters such as emoji).',
-  'error.install.invalid_name': 'Invalid name: it must not be empty nor contain a folder separator.',
-  'error.install.p12_bad_password': 'Wrong password for this PKCS#12 file.',
-  'error.install.p12_failed': 'The PKCS#12 file could not be used.',
-  'error.install.exists': 'The file already exists: choose to replace it or another name.',
-  'error.install.disk_full': 'The disk is full: the file was not written (no partial file is left).',
-  'error.install.permission_denied': 'Writing refused (read-only folder or disk, or missing rights): nothing was written.',
-  'error.install.io': 'The file could not be written.',
-  'error.install.nss_tool_missing': 'The NSS tools are missing: install libnss3-tools (Debian, Ubuntu) or nss-tools (Fedora).',
-  'error.install.nss_failed': 'The NSS certificate database refused the installation.',
-  'error.install.windows_store': 'The Windows certificate store refused the installation.',
-  'error.install.macos_keychain': 'The macOS keychain refused the installation.',
-  'error.audit.secret_in_details': 'A secret cannot be written to the audit log: the action was not recorded.',
   'nav.label': 'Sections',
   'nav.dashboard': 'Dashboard',
   'nav.orders': 'Orders',
@@ -1323,65 +1101,11 @@ const en: Dictionary = {
   'auditAction.secret_shown': 'Secret shown',
   'auditAction.key_retired': 'Key removed from the keystore',
   'auditAction.order_cancelled': 'Order cancelled',
+  'auditAction.watch_added': 'Added to the watched list',
+  'auditAction.watch_removed': 'Removed from the watched list',
+  'auditAction.settings_changed': 'Settings changed',
 
-  'violation.csr.environment': 'Choose the environment: TEST (trials) or PROD (production).',
-  'violation.csr.profile_unknown': 'This offer has no such usage: choose another profile.',
-  'violation.csr.organization_chars': 'The legal name holds an invisible character: type it again.',
-  'violation.csr.organization_empty': 'Type the structure’s legal name.',
-  'violation.csr.organization_too_long': 'The legal name is longer than 64 characters: shorten it.',
-  'violation.csr.structure_empty': 'Type the structure’s national identifier (FINESS or SIRET).',
-  'violation.csr.structure_format': 'A FINESS has 9 characters and a SIRET 14 digits.',
-  'violation.csr.structure_kind': '“4…” identifiers (practices) do not fit: type the FINESS or SIRET.',
-  'violation.csr.structure_check': 'This identifier’s check digit is wrong (a typo?).',
-  'violation.csr.department_empty': 'Choose the structure’s département.',
-  'violation.csr.department_unknown': 'Unknown département.',
-  'violation.csr.department_mismatch': 'The département’s name and number do not match.',
-  'violation.csr.cn_chars': 'The name holds a character that is not allowed.',
-  'violation.csr.cn_empty': 'Type the certificate’s name.',
-  'violation.csr.cn_too_long': 'The name is longer than 64 characters: shorten it.',
-  'violation.csr.cn_insi': 'INSi accepts two names only: INSI-AUTO or INSI-MANU.',
-  'violation.csr.cn_fqdn': 'Not a valid full DNS server name.',
-  'violation.csr.cn_wildcard': 'Wildcard names (“*.”) are not allowed for this profile.',
 
-  'error.keystore.unavailable':
-    'The system keystore cannot be reached: start it (gnome-keyring or KeePassXC on Linux, Credential Manager on Windows, Keychain on macOS), then try again. Nothing was created or changed.',
-  'error.keystore.locked':
-    'The system keystore is locked: unlock it (often with your session password), then try again. Nothing was created or changed.',
-  'error.keystore.too_large': 'This secret is too long for the system keystore.',
-  'error.keystore.corrupt': 'The system keystore holds an unreadable key for this order.',
-  'error.keystore.invalid_name': 'The system keystore refused this secret’s name.',
-  'error.keystore.failed': 'The system keystore refused the operation.',
-  'error.keys.unsupported': 'This kind of key is not supported.',
-  'error.keys.invalid': 'Unreadable private key.',
-  'error.keys.generation_failed': 'The key could not be generated.',
-  'error.keys.signer_failed': 'The key could not sign the request.',
-  'error.csr.key_not_accepted': 'This key does not fit the requested profile.',
-  'error.csr.build_failed': 'The request (CSR) could not be built.',
-  'error.csr.unreadable': 'Unreadable certificate request (CSR).',
-  'error.csr.not_a_csr': 'This file is not a certificate request (CSR).',
-  'error.lifecycle.invalid_request': 'The request is incomplete or invalid: fix the points shown.',
-  'error.lifecycle.unknown_order': 'This order does not exist (any more).',
-  'error.lifecycle.wrong_state': 'This action is not possible in the order’s current state: the list may have changed, refresh it.',
-  'error.lifecycle.key_missing':
-    'This order’s key is missing from the system keystore: it may have been deleted outside CertiSanté.',
-  'error.lifecycle.revocation_not_confirmed': 'Revocation is final: tick the confirmation box.',
-  'error.lifecycle.secret_not_confirmed': 'Showing a secret must be confirmed.',
-  'error.lifecycle.no_secret': 'No secret of this kind is saved for this order.',
-  'error.lifecycle.io': 'The file cannot be read (no such path, or access denied).',
-  'error.lifecycle.bad_install_request': 'Incomplete destination: password or folder missing.',
-  'error.lifecycle.portal_unknown':
-    'The address of the IGC-Santé TEST platform is not public: ask ANS’s support, which gives it with the test access.',
-  'error.import.no_leaf': 'This file holds authority certificates only, not the issued certificate.',
-  'error.import.no_matching_key':
-    'This certificate matches no CertiSanté key: it was issued for another request, or its key was made elsewhere. Check that you import the certificate of one of your pending requests.',
-  'error.import.chain_not_verified':
-    'This certificate’s chain does not lead to a known IGC-Santé authority: check that the file comes from the IGC-Santé platform.',
-  'error.import.mismatch':
-    'The issued certificate does not match the request (name, structure, environment or usage): see the details, then check the order placed on the platform.',
-  'error.import.password_required': 'This .p12 file holds a private key: its password is needed.',
-  'error.import.key_without_certificate': 'This .p12 file’s private key matches none of its certificates.',
-  'error.import.unknown_profile': 'This certificate is not recognised as an IGC-Santé software certificate.',
-  'error.app.open_failed': 'The browser could not be opened.',
 
   'header.readOnly': 'Read-only',
   'header.readOnlyWhy': 'Read-only workstation: dashboard, statuses and exports only',
@@ -1401,8 +1125,6 @@ const en: Dictionary = {
   'export.fileName.csv': 'certisante-certificates.csv',
   'export.fileName.json': 'certisante-certificates.json',
   'export.done': 'Export saved: {path}',
-  'error.export.serialize': 'The export could not be prepared: nothing was written.',
-  'error.app.read_only': 'Read-only workstation: key, card and order actions are not available here.',
   'settings.workstation': 'This workstation',
   'settings.readOnly': 'Read-only workstation (front desk)',
   'settings.readOnlyHint': 'Dashboard, statuses and exports only: no key, card or order action.',
@@ -1437,25 +1159,6 @@ const en: Dictionary = {
   'crlReason.remove_from_crl': 'removed from the list',
   'crlReason.privilege_withdrawn': 'privilege withdrawn',
   'crlReason.aa_compromise': 'attribute authority compromise',
-  'error.revocation.no_source': 'the certificate names no OCSP server nor revocation list',
-  'error.revocation.issuer_unknown': 'the issuing authority is not known',
-  'error.revocation.certificate_invalid': 'unreadable certificate',
-  'error.revocation.unreachable': 'server unreachable',
-  'error.revocation.timeout': 'the server did not answer in time',
-  'error.revocation.http_status': 'the server answered with an error',
-  'error.revocation.too_large': 'the server’s answer is too large',
-  'error.revocation.crl_invalid': 'unreadable revocation list',
-  'error.revocation.crl_bad_signature': 'the revocation list’s signature is invalid: rejected',
-  'error.revocation.crl_wrong_issuer': 'the revocation list is not the issuing authority’s',
-  'error.revocation.crl_expired': 'outdated revocation list',
-  'error.revocation.crl_not_yet_valid': 'revocation list not valid yet (clock?)',
-  'error.revocation.ocsp_invalid': 'unreadable OCSP answer',
-  'error.revocation.ocsp_refused': 'the OCSP server refused the request',
-  'error.revocation.ocsp_bad_signature': 'the OCSP answer’s signature is invalid: rejected',
-  'error.revocation.ocsp_wrong_certificate': 'the OCSP answer is about another certificate',
-  'error.revocation.ocsp_expired': 'outdated OCSP answer',
-  'error.revocation.ocsp_not_yet_valid': 'OCSP answer not valid yet (clock?)',
-  'error.revocation.database': 'the checks’ cache cannot be used',
 
   'settings.alerts': 'Notifications before expiry',
   'settings.alertDays': 'Days before expiry (0: the day itself)',
@@ -1470,9 +1173,6 @@ const en: Dictionary = {
   'settings.invalidAlertDays': 'Alert days: whole numbers from 0 to 3650, each once, separated by commas.',
   'settings.overrideNoStructure': 'Type each establishment’s identifier (FINESS, SIRET…).',
   'settings.overrideTwice': 'An establishment is listed twice.',
-  'error.alerts.days_out_of_range': 'Alert days: whole numbers from 0 to 3650.',
-  'error.alerts.duplicate_days': 'Alert days: a value is listed twice.',
-  'error.alerts.database': 'The notifications already sent could not be read or recorded.',
 
   'revocation.check': 'Check revocation',
   'revocation.checking': 'Checking revocation…',
@@ -1513,18 +1213,20 @@ function formatParam(lang: Lang, value: string | number): string {
   return typeof value === 'number' ? formatter('number', lang, (locale) => new Intl.NumberFormat(locale)).format(value) : value;
 }
 
-function isKey(key: string): key is Key {
-  return Object.prototype.hasOwnProperty.call(fr, key);
-}
 
 /**
  * The translation of a back-end error or warning by its code; the back end's own
  * message for a code this UI does not know.
  */
+/** The catalog's texts of `code` (own properties only: "constructor" is not a code). */
+function errorText(code: string): { fr: string; en: string } | undefined {
+  return Object.prototype.hasOwnProperty.call(ERROR_TEXTS, code) ? ERROR_TEXTS[code] : undefined;
+}
+
 export function translateCode(lang: Lang, item: { code: string; message: string }): string {
-  const key = `error.${item.code}`;
-  if (isKey(key)) {
-    return translate(lang, key);
+  const text = errorText(item.code);
+  if (text) {
+    return text[lang];
   }
   return item.message.trim() !== '' ? item.message : translate(lang, 'error.generic');
 }
@@ -1532,12 +1234,12 @@ export function translateCode(lang: Lang, item: { code: string; message: string 
 /**
  * A broken order rule, for the wizard. The back end's message is French and says exactly
  * what is wrong with the value typed, so French shows it as is; other languages use the
- * UI's text for the rule's code, and the French message for a code the UI does not know.
+ * code's text, and the French message for a code without one.
  */
 export function translateViolation(lang: Lang, violation: { code: string; message: string }): string {
-  const key = `violation.${violation.code}`;
-  if (lang !== 'fr' && isKey(key)) {
-    return translate(lang, key);
+  const text = errorText(violation.code);
+  if (lang !== 'fr' && text) {
+    return text[lang];
   }
   // The rules' messages start in lower case (they also follow "refusé : " in the CLI).
   const message = violation.message.trim();
@@ -1546,7 +1248,7 @@ export function translateViolation(lang: Lang, violation: { code: string; messag
 
 /** True when the UI has its own text for this error code. */
 export function knowsCode(code: string): boolean {
-  return isKey(`error.${code}`);
+  return errorText(code) !== undefined;
 }
 
 export function localeOf(lang: Lang): string {

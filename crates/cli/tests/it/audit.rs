@@ -14,9 +14,10 @@ fn certisante(args: &[&str], data_dir: &Path) -> Output {
 /// A registry in `data_dir` with five entries.
 fn logged(data_dir: &Path) {
     let registry = Registry::open(&data_dir.join(REGISTRY_FILE)).unwrap();
-    for (i, action) in [AuditAction::OrderCreated, AuditAction::KeyGenerated, AuditAction::CsrExported, AuditAction::CertificateImported, AuditAction::Installed]
-        .into_iter()
-        .enumerate()
+    for (i, action) in
+        [AuditAction::OrderCreated, AuditAction::KeyGenerated, AuditAction::CsrExported, AuditAction::CertificateImported, AuditAction::Installed]
+            .into_iter()
+            .enumerate()
     {
         registry.audit_append(&os_user_actor(), action, &format!("order-{}", i + 1), serde_json::json!({"step": i + 1})).unwrap();
     }

@@ -13,9 +13,9 @@ use certisante_vcard::{atr, parse_hex, Script, VirtualCard};
 static READERS: Mutex<()> = Mutex::new(());
 
 fn env_file(var: &str, file: &str) -> HashMap<String, String> {
-    let dir = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
-        panic!("{var} is not set: these tests need the harness started by scripts/test.sh (tests/harness/)")
-    });
+    let dir = std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| panic!("{var} is not set: these tests need the harness started by scripts/test.sh (tests/harness/)"));
     let text = std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{}: {e}: start the harness first", dir.join(file).display()));
     text.lines().filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
 }

@@ -19,12 +19,9 @@ fn fixture() -> &'static Fixture {
         let hierarchy = Hierarchy::new();
         let anchors = hierarchy.write_anchor_dir(&dir.path().join("anchors"));
         let certs = dir.path().join("certs");
-        for (name, usage, cn, days) in [
-            ("ok", Usage::AuthCli, "DMP", 100),
-            ("warn", Usage::Sign, "SIGN", 20),
-            ("crit", Usage::Conf, "CONF", 3),
-            ("expired", Usage::AuthCli, "OLD", -3),
-        ] {
+        for (name, usage, cn, days) in
+            [("ok", Usage::AuthCli, "DMP", 100), ("warn", Usage::Sign, "SIGN", 20), ("crit", Usage::Conf, "CONF", 3), ("expired", Usage::AuthCli, "OLD", -3)]
+        {
             std::fs::create_dir_all(certs.join(name)).unwrap();
             let leaf = hierarchy.issue(&LeafSpec::new(usage, cn, days));
             std::fs::write(certs.join(name).join(format!("{name}.pem")), &leaf.cert_pem).unwrap();
@@ -59,8 +56,19 @@ fn list_json_has_the_contract_fields() {
     let certs = value["certificates"].as_array().unwrap();
     let dmp = certs.iter().find(|c| c["cn"] == "DMP").unwrap();
     for field in [
-        "cn", "organization", "structure_id", "structure_kind", "environment", "offer", "usage", "not_after", "days_left",
-        "status", "sha256", "has_private_key", "paths",
+        "cn",
+        "organization",
+        "structure_id",
+        "structure_kind",
+        "environment",
+        "offer",
+        "usage",
+        "not_after",
+        "days_left",
+        "status",
+        "sha256",
+        "has_private_key",
+        "paths",
     ] {
         assert!(dmp.get(field).is_some(), "missing {field}");
     }
@@ -154,6 +162,10 @@ fn watch_scan_and_list_use_the_registry() {
     };
     assert_eq!(code, 2);
     assert!(certisante(&["watch", "remove", certs], data.path()).status.success());
+    // Watched-path changes are in the audit log, with who did them.
+    let audit: serde_json::Value = serde_json::from_slice(&certisante(&["audit", "list", "--json"], data.path()).stdout).unwrap();
+    let actions: Vec<(&str, &str)> = audit.as_array().unwrap().iter().map(|e| (e["action"].as_str().unwrap(), e["object"].as_str().unwrap())).collect();
+    assert!(actions.contains(&("watch_added", certs)) && actions.contains(&("watch_removed", certs)), "{actions:?}");
     let missing = certisante(&["watch", "remove", certs], data.path());
     assert_eq!(missing.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("registry.not_watched"));

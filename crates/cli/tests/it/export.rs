@@ -95,8 +95,7 @@ fn export_calendar_gives_one_reminder_per_certificate_to_renew_on_the_right_day(
         // The test PKI's "in N days" is N×24 h after issuance, moments ago: the expiry falls
         // on today + N (or today + N - 1 right after midnight UTC, never otherwise).
         let expiry_days = [days, days - 1];
-        let expected: Vec<String> =
-            expiry_days.iter().map(|d| (today + Duration::days(d - lead)).max(today).format("%Y-%m-%d").to_string()).collect();
+        let expected: Vec<String> = expiry_days.iter().map(|d| (today + Duration::days(d - lead)).max(today).format("%Y-%m-%d").to_string()).collect();
         let start = event["start"].as_str().unwrap();
         assert!(expected.iter().any(|e| e == start), "J{days}: start {start}, expected one of {expected:?}");
         assert!(event["summary"].as_str().unwrap().starts_with("Renouveler le certificat"), "{event:#}");
@@ -173,6 +172,22 @@ fn read_only_refuses_key_actions_but_not_statuses_or_exports() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("app.read_only"));
         let out = certisante(&fixture, &["--read-only", "import", "/nonexistent.pem"], data.path(), env);
         assert_eq!(out.status.code(), Some(1));
+    }
+    // Watched paths and interrupted orders are changes too, refused the same way.
+    let certs = fixture.certs.to_str().unwrap();
+    for args in [&["--read-only", "watch", "add", certs][..], &["--read-only", "watch", "remove", certs], &["--read-only", "order", "resume"]] {
+        let out = certisante(&fixture, args, data.path(), &[]);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("(app.read_only)"), "{args:?}");
+    }
+    // The app's setting makes the CLI read-only as well (one policy, in the API).
+    let registry = certisante_store::registry::Registry::open(&data.path().join(certisante_store::registry::REGISTRY_FILE)).unwrap();
+    let settings = certisante_store::registry::Settings { read_only: true, ..Default::default() };
+    registry.save_settings(&settings).unwrap();
+    for args in [&["watch", "add", certs][..], &["order", "list"]] {
+        let out = certisante(&fixture, args, data.path(), &[]);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("(app.read_only)"), "{args:?}");
     }
     let ics = data.path().join("ok.ics");
     let out = certisante(&fixture, &["--read-only", "export-calendar", ics.to_str().unwrap(), fixture.certs.to_str().unwrap()], data.path(), &[]);

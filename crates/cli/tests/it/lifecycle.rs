@@ -100,8 +100,24 @@ impl World {
     /// `order new` for a TEST ORG AUTH_CLI INSi certificate; returns the order id.
     fn order(&self, cn: &str, csr: &Path) -> String {
         self.ok(&[
-            "order", "new", "--env", "test", "--offer", "ORG", "--usage", "AUTH_CLI", "--org", "CLINIQUE DES LILAS", "--structure-id", "11B0073160", "--state", "75", "--cn", cn,
-            "--csr-out", csr.to_str().unwrap(),
+            "order",
+            "new",
+            "--env",
+            "test",
+            "--offer",
+            "ORG",
+            "--usage",
+            "AUTH_CLI",
+            "--org",
+            "CLINIQUE DES LILAS",
+            "--structure-id",
+            "11B0073160",
+            "--state",
+            "75",
+            "--cn",
+            cn,
+            "--csr-out",
+            csr.to_str().unwrap(),
         ])
         .trim()
         .to_owned()
@@ -254,7 +270,8 @@ fn a_portal_p12_moves_its_key_into_the_keystore() {
     // The key now comes from the keystore: export it into a new .p12 with another password.
     std::fs::write(w.path("newpass"), "nouveau\n").unwrap();
     w.ok(&["export", &id, "--p12", w.path("out.p12").to_str().unwrap(), "--password-file", w.path("newpass").to_str().unwrap()]);
-    let info = openssl(&["pkcs12", "-in", w.path("out.p12").to_str().unwrap(), "-passin", &format!("file:{}", w.path("newpass").display()), "-nodes", "-nocerts"]);
+    let info =
+        openssl(&["pkcs12", "-in", w.path("out.p12").to_str().unwrap(), "-passin", &format!("file:{}", w.path("newpass").display()), "-nodes", "-nocerts"]);
     assert!(info.status.success() && String::from_utf8_lossy(&info.stdout).contains("PRIVATE KEY"));
 
     // The .p12 password and the revocation code kept, shown again only when confirmed.
@@ -273,7 +290,8 @@ fn wrong_inputs_are_refused_clearly_and_lose_nothing() {
     let _lock = keyring_in_use();
     let w = World::new();
     let csr = w.path("r.csr");
-    let base = ["order", "new", "--env", "test", "--offer", "ORG", "--usage", "AUTH_CLI", "--org", "CLINIQUE", "--state", "75", "--csr-out", csr.to_str().unwrap()];
+    let base =
+        ["order", "new", "--env", "test", "--offer", "ORG", "--usage", "AUTH_CLI", "--org", "CLINIQUE", "--state", "75", "--csr-out", csr.to_str().unwrap()];
     let with = |extra: &[&str]| {
         let mut args: Vec<&str> = base.to_vec();
         args.extend_from_slice(extra);
@@ -293,7 +311,21 @@ fn wrong_inputs_are_refused_clearly_and_lose_nothing() {
     // A certificate for a key CertiSanté never made.
     let stranger = w.path("stranger.csr");
     let key = w.path("stranger.key");
-    assert!(openssl(&["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.to_str().unwrap(), "-subj", "/C=FR/ST=Paris (75)/O=CLINIQUE/OU=11B0073160/CN=DMP", "-out", stranger.to_str().unwrap()]).status.success());
+    assert!(openssl(&[
+        "req",
+        "-new",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key.to_str().unwrap(),
+        "-subj",
+        "/C=FR/ST=Paris (75)/O=CLINIQUE/OU=11B0073160/CN=DMP",
+        "-out",
+        stranger.to_str().unwrap()
+    ])
+    .status
+    .success());
     let cert = w.path("stranger.pem");
     w.sign(&stranger, &cert);
     let refused = w.run(&["import", cert.to_str().unwrap()]);
@@ -311,7 +343,26 @@ fn an_absent_keystore_is_found_before_anything_is_made() {
     let w = World::new();
     let csr = w.path("r.csr");
     let out = w
-        .command(&["order", "new", "--env", "test", "--offer", "ORG", "--usage", "AUTH_CLI", "--org", "CLINIQUE", "--structure-id", "11B0073160", "--state", "75", "--cn", "DMP", "--csr-out", csr.to_str().unwrap()])
+        .command(&[
+            "order",
+            "new",
+            "--env",
+            "test",
+            "--offer",
+            "ORG",
+            "--usage",
+            "AUTH_CLI",
+            "--org",
+            "CLINIQUE",
+            "--structure-id",
+            "11B0073160",
+            "--state",
+            "75",
+            "--cn",
+            "DMP",
+            "--csr-out",
+            csr.to_str().unwrap(),
+        ])
         .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", w.path("no-bus").display()))
         .output()
         .unwrap();
@@ -327,7 +378,26 @@ fn a_locked_keystore_is_found_before_anything_is_made() {
     let _lock = KEYRING_LOCK.write().unwrap_or_else(|e| e.into_inner());
     keyring_harness("lock");
     let csr = w.path("r.csr");
-    let out = w.run(&["order", "new", "--env", "test", "--offer", "ORG", "--usage", "AUTH_CLI", "--org", "CLINIQUE", "--structure-id", "11B0073160", "--state", "75", "--cn", "DMP", "--csr-out", csr.to_str().unwrap()]);
+    let out = w.run(&[
+        "order",
+        "new",
+        "--env",
+        "test",
+        "--offer",
+        "ORG",
+        "--usage",
+        "AUTH_CLI",
+        "--org",
+        "CLINIQUE",
+        "--structure-id",
+        "11B0073160",
+        "--state",
+        "75",
+        "--cn",
+        "DMP",
+        "--csr-out",
+        csr.to_str().unwrap(),
+    ]);
     keyring_harness("unlock");
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert_eq!(code_of(&out), "keystore.locked");
@@ -368,7 +438,30 @@ fn killed_at_each_step_nothing_is_lost_and_the_order_resumes() {
     for point in ["order_created", "key_stored", "key_generated"] {
         let w = World::new();
         let csr = w.path("r.csr");
-        kill_at(&w, point, &["order", "new", "--env", "test", "--offer", "ORG", "--usage", "AUTH_CLI", "--org", "CLINIQUE", "--structure-id", "11B0073160", "--state", "75", "--cn", "ROC", "--csr-out", csr.to_str().unwrap()]);
+        kill_at(
+            &w,
+            point,
+            &[
+                "order",
+                "new",
+                "--env",
+                "test",
+                "--offer",
+                "ORG",
+                "--usage",
+                "AUTH_CLI",
+                "--org",
+                "CLINIQUE",
+                "--structure-id",
+                "11B0073160",
+                "--state",
+                "75",
+                "--cn",
+                "ROC",
+                "--csr-out",
+                csr.to_str().unwrap(),
+            ],
+        );
         let orders = w.json(&["order", "list", "--json"]);
         let orders = orders.as_array().unwrap();
         assert_eq!(orders.len(), 1, "killed at {point}: the order is kept");

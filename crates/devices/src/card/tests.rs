@@ -116,11 +116,7 @@ fn tracker_turns_reader_and_card_changes_into_events() {
     let events = run(&mut t, |t, e| t.set_readers(&names(&["B", "C"]), e));
     assert_eq!(
         events,
-        vec![
-            CardEvent::CardRemoved { reader: "A".into() },
-            CardEvent::ReaderRemoved { reader: "A".into() },
-            CardEvent::ReaderAdded { reader: "C".into() },
-        ]
+        vec![CardEvent::CardRemoved { reader: "A".into() }, CardEvent::ReaderRemoved { reader: "A".into() }, CardEvent::ReaderAdded { reader: "C".into() },]
     );
     // States of readers not (or no longer) listed are ignored.
     assert!(run(&mut t, |t, e| t.observe("A", State::PRESENT | State::CHANGED, &cps4, 5, e)).is_empty());
@@ -135,22 +131,13 @@ fn tracker_turns_reader_and_card_changes_into_events() {
     let events = run(&mut t, |t, e| t.clear(e));
     assert_eq!(
         events,
-        vec![
-            CardEvent::ReaderRemoved { reader: "B".into() },
-            CardEvent::CardRemoved { reader: "C".into() },
-            CardEvent::ReaderRemoved { reader: "C".into() },
-        ]
+        vec![CardEvent::ReaderRemoved { reader: "B".into() }, CardEvent::CardRemoved { reader: "C".into() }, CardEvent::ReaderRemoved { reader: "C".into() },]
     );
 }
 
 #[test]
 fn events_serialize_with_a_kind_tag() {
-    let event = CardEvent::CardInserted {
-        reader: "R".into(),
-        atr: "3B 00".into(),
-        card: identify(&[0x3b, 0x00]),
-        status: ReaderStatus::CardPresent,
-    };
+    let event = CardEvent::CardInserted { reader: "R".into(), atr: "3B 00".into(), card: identify(&[0x3b, 0x00]), status: ReaderStatus::CardPresent };
     let json = serde_json::to_value(&event).unwrap();
     assert_eq!(json["kind"], "card_inserted");
     assert_eq!(json["status"], "card_present");

@@ -33,14 +33,28 @@ use super::{atr_hex, identify, reader_names, CardError, CardIdentity, ReaderStat
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CardEvent {
-    ReaderAdded { reader: String },
+    ReaderAdded {
+        reader: String,
+    },
     /// Preceded by `CardRemoved` when the reader held a card.
-    ReaderRemoved { reader: String },
-    CardInserted { reader: String, atr: String, card: CardIdentity, status: ReaderStatus },
-    CardRemoved { reader: String },
+    ReaderRemoved {
+        reader: String,
+    },
+    CardInserted {
+        reader: String,
+        atr: String,
+        card: CardIdentity,
+        status: ReaderStatus,
+    },
+    CardRemoved {
+        reader: String,
+    },
     /// The service is missing or failed (`card.pcsc_unavailable`, `card.pcsc_error`):
     /// reported once per outage; the readers known before were reported removed.
-    ServiceUnavailable { code: String, message: String },
+    ServiceUnavailable {
+        code: String,
+        message: String,
+    },
     ServiceRestored,
 }
 
@@ -124,9 +138,7 @@ impl CardWatcher {
             stats: Mutex::new(WatcherStats { pnp_notification: true, ..WatcherStats::default() }),
         });
         let thread_shared = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
-            .name("card-watcher".into())
-            .spawn(move || run(&thread_shared, options, &mut on_event))?;
+        let thread = std::thread::Builder::new().name("card-watcher".into()).spawn(move || run(&thread_shared, options, &mut on_event))?;
         Ok(Self { shared, thread: Some(thread) })
     }
 

@@ -31,10 +31,7 @@ pub fn install_macos(p12: &Sensitive<Vec<u8>>, password: &Sensitive<String>) -> 
     let file = work.path().join("import.p12");
     super::write_file_atomically(&file, wrapped.expose(), true, false)?;
     let keychain = login_keychain(&dirs::home_dir().unwrap_or_default());
-    let out = std::process::Command::new(SECURITY)
-        .args(import_args(&file, &keychain, &one_time))
-        .stdin(std::process::Stdio::null())
-        .output();
+    let out = std::process::Command::new(SECURITY).args(import_args(&file, &keychain, &one_time)).stdin(std::process::Stdio::null()).output();
     drop(work);
     let out = out.map_err(|e| InstallError::MacosKeychain(format!("cannot run {SECURITY}: {e}")))?;
     if !out.status.success() {

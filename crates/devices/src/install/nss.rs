@@ -58,10 +58,8 @@ pub fn install_nss(db_dir: &Path, p12: &Sensitive<Vec<u8>>, p12_password: &Sensi
     super::write_file_atomically(&p12_file, wrapped.expose(), true, false)?;
     super::write_file_atomically(&password_file, one_time.expose().as_bytes(), true, false)?;
     super::write_file_atomically(&db_password_file, b"", true, false)?;
-    let out = run(
-        &pk12util,
-        &["-i", &p12_file.to_string_lossy(), "-d", &db, "-w", &password_file.to_string_lossy(), "-k", &db_password_file.to_string_lossy()],
-    );
+    let out =
+        run(&pk12util, &["-i", &p12_file.to_string_lossy(), "-d", &db, "-w", &password_file.to_string_lossy(), "-k", &db_password_file.to_string_lossy()]);
     // The folder and both files go now, whatever pk12util said.
     drop(work);
     let out = out.map_err(|e| failed("pk12util -i", e))?;
@@ -118,12 +116,7 @@ fn find_tool(name: &'static str) -> Result<PathBuf, InstallError> {
 /// Runs a tool without a terminal (it must never wait for input) and in the C locale (its
 /// messages are matched).
 fn run(tool: &Path, args: &[&str]) -> Result<Output, String> {
-    Command::new(tool)
-        .args(args)
-        .env("LC_ALL", "C")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", tool.display()))
+    Command::new(tool).args(args).env("LC_ALL", "C").stdin(Stdio::null()).output().map_err(|e| format!("cannot run {}: {e}", tool.display()))
 }
 
 fn output_text(out: &Output) -> String {

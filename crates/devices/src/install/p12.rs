@@ -42,8 +42,7 @@ pub fn export_p12(
 ) -> Result<Sensitive<Vec<u8>>, InstallError> {
     check_key_matches(pkcs8, chain)?;
     let secret = Secret::new(password)?;
-    let name = write::bmp_string(friendly_name)
-        .ok_or(InstallError::InvalidName { name: friendly_name.to_string(), reason: "characters outside the BMP" })?;
+    let name = write::bmp_string(friendly_name).ok_or(InstallError::InvalidName { name: friendly_name.to_string(), reason: "characters outside the BMP" })?;
     let local_key_id = write::octet_string(&sha1::Sha1::digest(&chain[0]));
     let attributes = write::set_of(vec![
         write::sequence(&[&write::oid(oid::FRIENDLY_NAME), &write::set_of(vec![name])]),
@@ -61,10 +60,7 @@ pub fn export_p12(
         .collect();
     let cert_contents = write::sequence(&cert_bags.iter().map(Vec::as_slice).collect::<Vec<_>>());
     let (algorithm, encrypted) = secret.encrypt(encryption, &cert_contents)?;
-    let encrypted_data = write::sequence(&[
-        &write::integer(0),
-        &write::sequence(&[&write::oid(oid::DATA), &algorithm, &write::tlv(0x80, &encrypted)]),
-    ]);
+    let encrypted_data = write::sequence(&[&write::integer(0), &write::sequence(&[&write::oid(oid::DATA), &algorithm, &write::tlv(0x80, &encrypted)])]);
     let certs_info = write::sequence(&[&write::oid(oid::ENCRYPTED_DATA), &write::explicit(0, &encrypted_data)]);
 
     let (algorithm, encrypted) = secret.encrypt(encryption, pkcs8.expose())?;

@@ -14,9 +14,9 @@ use std::ptr;
 
 use windows_sys::Win32::Foundation::{GetLastError, ERROR_ACCESS_DENIED, ERROR_INVALID_PASSWORD};
 use windows_sys::Win32::Security::Cryptography::{
-    CertAddCertificateContextToStore, CertEnumCertificatesInStore, CertGetCertificateContextProperty, CertOpenStore, PFXImportCertStore,
-    CERT_CONTEXT, CERT_KEY_PROV_INFO_PROP_ID, CERT_STORE_ADD_REPLACE_EXISTING, CERT_STORE_PROV_SYSTEM_W, CERT_SYSTEM_STORE_CURRENT_USER,
-    CERT_SYSTEM_STORE_LOCAL_MACHINE, CRYPT_INTEGER_BLOB, CRYPT_MACHINE_KEYSET, CRYPT_USER_KEYSET,
+    CertAddCertificateContextToStore, CertEnumCertificatesInStore, CertGetCertificateContextProperty, CertOpenStore, PFXImportCertStore, CERT_CONTEXT,
+    CERT_KEY_PROV_INFO_PROP_ID, CERT_STORE_ADD_REPLACE_EXISTING, CERT_STORE_PROV_SYSTEM_W, CERT_SYSTEM_STORE_CURRENT_USER, CERT_SYSTEM_STORE_LOCAL_MACHINE,
+    CRYPT_INTEGER_BLOB, CRYPT_MACHINE_KEYSET, CRYPT_USER_KEYSET,
 };
 use zeroize::Zeroizing;
 
@@ -89,7 +89,9 @@ fn open_system_store(location: u32, name: &str) -> Result<StoreHandle, InstallEr
     let raw = unsafe { CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, location, wide_name.as_ptr() as *const c_void) };
     if raw.is_null() {
         return Err(match last_error() {
-            ERROR_ACCESS_DENIED => InstallError::WindowsStore { step: "CertOpenStore: administrator rights are needed for the machine's store", code: ERROR_ACCESS_DENIED },
+            ERROR_ACCESS_DENIED => {
+                InstallError::WindowsStore { step: "CertOpenStore: administrator rights are needed for the machine's store", code: ERROR_ACCESS_DENIED }
+            }
             code => InstallError::WindowsStore { step: "CertOpenStore", code },
         });
     }

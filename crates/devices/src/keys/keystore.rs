@@ -56,9 +56,7 @@ impl SecretName {
     /// Refuses ids that could collide with another name or upset a store (`/`, spaces,
     /// control characters, empty or very long ids).
     pub fn validate(&self) -> Result<(), KeystoreError> {
-        let ok = !self.id.is_empty()
-            && self.id.len() <= 128
-            && self.id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        let ok = !self.id.is_empty() && self.id.len() <= 128 && self.id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
         if ok {
             Ok(())
         } else {
@@ -159,12 +157,8 @@ pub fn store_private_key(ks: &dyn Keystore, id: &str, key: &PrivateKey) -> Resul
     ks.put(&name, key.pkcs8())?;
     match ks.get(&name)? {
         Some(back) if back.expose() == key.pkcs8().expose() => Ok(()),
-        Some(_) => Err(KeystoreError::Failed {
-            detail: format!("la clé privée {name} relue après l'enregistrement diffère de celle écrite"),
-        }),
-        None => Err(KeystoreError::Failed {
-            detail: format!("la clé privée {name} est introuvable juste après son enregistrement"),
-        }),
+        Some(_) => Err(KeystoreError::Failed { detail: format!("la clé privée {name} relue après l'enregistrement diffère de celle écrite") }),
+        None => Err(KeystoreError::Failed { detail: format!("la clé privée {name} est introuvable juste après son enregistrement") }),
     }
 }
 
@@ -175,9 +169,9 @@ pub fn load_private_key(ks: &dyn Keystore, id: &str) -> Result<Option<PrivateKey
     name.validate()?;
     match ks.get(&name)? {
         None => Ok(None),
-        Some(bytes) => PrivateKey::from_pkcs8(bytes)
-            .map(Some)
-            .map_err(|e| KeystoreError::Corrupt { name: name.to_string(), detail: format!("{} ({})", e, e.code()) }),
+        Some(bytes) => {
+            PrivateKey::from_pkcs8(bytes).map(Some).map_err(|e| KeystoreError::Corrupt { name: name.to_string(), detail: format!("{} ({})", e, e.code()) })
+        }
     }
 }
 

@@ -10,6 +10,6 @@ mod os;
 #[cfg(test)]
 mod tests;
 
+pub use certisante_pki::keys::{KeyError, KeyKind, PrivateKey};
 pub use keystore::{load_private_key, store_private_key, Keystore, KeystoreError, SecretKind, SecretName, MAX_SECRET_LEN};
 pub use os::{OsKeystore, DEFAULT_SERVICE};
-pub use certisante_pki::keys::{KeyError, KeyKind, PrivateKey};

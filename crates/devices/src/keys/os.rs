@@ -134,9 +134,7 @@ fn map_error(e: KrError, name: Option<&SecretName>) -> KeystoreError {
             KeystoreError::Corrupt { name: what, detail: err.to_string() }
         }
         KrError::BadStoreFormat(detail) => KeystoreError::Corrupt { name: what, detail },
-        KrError::Ambiguous(entries) => {
-            KeystoreError::Corrupt { name: what, detail: format!("{} éléments portent ce nom dans le trousseau", entries.len()) }
-        }
+        KrError::Ambiguous(entries) => KeystoreError::Corrupt { name: what, detail: format!("{} éléments portent ce nom dans le trousseau", entries.len()) },
         KrError::NoEntry => KeystoreError::Failed { detail: format!("{what} : élément introuvable") },
         other => KeystoreError::Failed { detail: other.to_string() },
     }

@@ -197,12 +197,7 @@ pub struct CardClientOptions {
 
 impl Default for CardClientOptions {
     fn default() -> Self {
-        Self {
-            sign_timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(30),
-            timeout: Duration::from_secs(120),
-            reuse_connections: false,
-        }
+        Self { sign_timeout: Duration::from_secs(30), connect_timeout: Duration::from_secs(30), timeout: Duration::from_secs(120), reuse_connections: false }
     }
 }
 
@@ -212,17 +207,10 @@ pub fn card_client(key: Arc<dyn ClientKey>, roots: &[Vec<u8>]) -> Result<reqwest
     card_client_with(key, roots, &CardClientOptions::default())
 }
 
-pub fn card_client_with(
-    key: Arc<dyn ClientKey>,
-    roots: &[Vec<u8>],
-    options: &CardClientOptions,
-) -> Result<reqwest::Client, NetError> {
+pub fn card_client_with(key: Arc<dyn ClientKey>, roots: &[Vec<u8>], options: &CardClientOptions) -> Result<reqwest::Client, NetError> {
     let config = card_tls_config(key, roots, options)?;
-    let mut builder = reqwest::Client::builder()
-        .tls_backend_preconfigured(config)
-        .https_only(true)
-        .connect_timeout(options.connect_timeout)
-        .timeout(options.timeout);
+    let mut builder =
+        reqwest::Client::builder().tls_backend_preconfigured(config).https_only(true).connect_timeout(options.connect_timeout).timeout(options.timeout);
     if !options.reuse_connections {
         builder = builder.pool_max_idle_per_host(0);
     }
@@ -230,18 +218,11 @@ pub fn card_client_with(
 }
 
 /// The rustls configuration behind [`card_client`], for other transports.
-pub fn card_tls_config(
-    key: Arc<dyn ClientKey>,
-    roots: &[Vec<u8>],
-    options: &CardClientOptions,
-) -> Result<rustls::ClientConfig, NetError> {
+pub fn card_tls_config(key: Arc<dyn ClientKey>, roots: &[Vec<u8>], options: &CardClientOptions) -> Result<rustls::ClientConfig, NetError> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let resolver = signer::CardResolver::new(key, options.sign_timeout)?;
-    let versions: &[&'static rustls::SupportedProtocolVersion] = if resolver.tls13_capable() {
-        &[&rustls::version::TLS13, &rustls::version::TLS12]
-    } else {
-        &[&rustls::version::TLS12]
-    };
+    let versions: &[&'static rustls::SupportedProtocolVersion] =
+        if resolver.tls13_capable() { &[&rustls::version::TLS13, &rustls::version::TLS12] } else { &[&rustls::version::TLS12] };
     let verifier = server_verifier(roots, provider.clone())?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(versions)
@@ -261,13 +242,9 @@ fn server_verifier(roots: &[Vec<u8>], provider: Arc<CryptoProvider>) -> Result<A
     }
     let mut store = RootCertStore::empty();
     for der in roots {
-        store
-            .add(CertificateDer::from(der.clone()))
-            .map_err(|e| NetError::InvalidTrustAnchor(e.to_string()))?;
+        store.add(CertificateDer::from(der.clone())).map_err(|e| NetError::InvalidTrustAnchor(e.to_string()))?;
     }
-    WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider)
-        .build()
-        .map_err(|e| NetError::ClientBuild(e.to_string()))
+    WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider).build().map_err(|e| NetError::ClientBuild(e.to_string()))
 }
 
 /// What a failed request means for the user. The cause is searched in the error chain:
@@ -302,9 +279,7 @@ fn find_cause(e: &(dyn std::error::Error + 'static)) -> Option<NetError> {
             use std::io::ErrorKind as K;
             match io.kind() {
                 K::TimedOut => return Some(NetError::Timeout),
-                K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
-                    return Some(NetError::ConnectionClosed(io.to_string()))
-                }
+                K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => return Some(NetError::ConnectionClosed(io.to_string())),
                 _ => {}
             }
         }

@@ -35,12 +35,7 @@ impl CardResolver {
         let rsa = schemes.first().ok_or(NetError::NoSignatureScheme)?.is_rsa();
         schemes.retain(|s| s.is_rsa() == rsa);
         let tls13_capable = schemes.iter().any(|s| s.allowed_in_tls13());
-        let signing = CardSigningKey {
-            key,
-            schemes,
-            algorithm: if rsa { SignatureAlgorithm::RSA } else { SignatureAlgorithm::ECDSA },
-            sign_timeout,
-        };
+        let signing = CardSigningKey { key, schemes, algorithm: if rsa { SignatureAlgorithm::RSA } else { SignatureAlgorithm::ECDSA }, sign_timeout };
         Ok(Self { certified: Arc::new(CertifiedKey::new(chain, Arc::new(signing))), tls13_capable })
     }
 
@@ -107,8 +102,7 @@ impl std::fmt::Debug for CardSigner {
 impl Signer for CardSigner {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
         // The KeyError travels inside rustls' error; `classify` finds it again.
-        sign_bounded(&self.key, self.scheme, message, self.timeout)
-            .map_err(|e| rustls::Error::Other(OtherError(Arc::new(e))))
+        sign_bounded(&self.key, self.scheme, message, self.timeout).map_err(|e| rustls::Error::Other(OtherError(Arc::new(e))))
     }
 
     fn scheme(&self) -> SignatureScheme {
@@ -132,8 +126,6 @@ pub(super) fn sign_bounded(key: &Arc<dyn ClientKey>, scheme: SignScheme, message
         Ok(result) => result,
         // The thread is left to finish (or not) on its own: nothing waits for it any more.
         Err(mpsc::RecvTimeoutError::Timeout) => Err(KeyError::Timeout),
-        Err(mpsc::RecvTimeoutError::Disconnected) => {
-            Err(KeyError::Failed { code: "net.sign_panicked", message: "the card key failed unexpectedly".into() })
-        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => Err(KeyError::Failed { code: "net.sign_panicked", message: "the card key failed unexpectedly".into() }),
     }
 }

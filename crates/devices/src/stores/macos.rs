@@ -40,8 +40,7 @@ fn unreadable(reason: String) -> StoreError {
 /// Runs `security` and returns its standard output; "no item found" is an empty output.
 fn run(args: &[&str]) -> Result<Vec<u8>, StoreError> {
     let command = format!("security {}", args.join(" "));
-    let output =
-        Command::new(SECURITY).args(args).output().map_err(|e| unreadable(format!("cannot run {command}: {e}")))?;
+    let output = Command::new(SECURITY).args(args).output().map_err(|e| unreadable(format!("cannot run {command}: {e}")))?;
     if output.status.success() {
         return Ok(output.stdout);
     }
@@ -55,11 +54,8 @@ fn run(args: &[&str]) -> Result<Vec<u8>, StoreError> {
 /// Builds the store from the PEM output of `find-certificate -p` and the text output of
 /// `find-identity`.
 fn store_content(pem: &[u8], identities: &str) -> Result<StoreContent, StoreError> {
-    let mut certificates = if pem.iter().all(u8::is_ascii_whitespace) {
-        Vec::new()
-    } else {
-        read_container(pem, None).map_err(|e| unreadable(e.to_string()))?.certificates
-    };
+    let mut certificates =
+        if pem.iter().all(u8::is_ascii_whitespace) { Vec::new() } else { read_container(pem, None).map_err(|e| unreadable(e.to_string()))?.certificates };
     mark_private_keys(&mut certificates, &identity_hashes(identities));
     Ok(StoreContent { source: SOURCE.to_string(), kind: PlaceKind::MacosKeychain, certificates })
 }
@@ -71,8 +67,8 @@ fn mark_private_keys(certificates: &mut [FoundCertificate], identities: &HashSet
     }
     for cert in certificates {
         // `security` prints SHA-1; SHA-256 is also accepted in case a release switches.
-        cert.has_private_key = identities.contains(&hex::encode_upper(Sha1::digest(&cert.der)))
-            || identities.contains(&hex::encode_upper(Sha256::digest(&cert.der)));
+        cert.has_private_key =
+            identities.contains(&hex::encode_upper(Sha1::digest(&cert.der))) || identities.contains(&hex::encode_upper(Sha256::digest(&cert.der)));
     }
 }
 
@@ -113,10 +109,7 @@ Policy: X.509 Basic
     fn identity_lines_give_uppercase_hashes_once() {
         let hashes = identity_hashes(FIND_IDENTITY);
         let expected: HashSet<String> =
-            ["A9993E364706816ABA3E25717850C26C9CD0D89D", "0123456789ABCDEF0123456789ABCDEF01234567"]
-                .into_iter()
-                .map(String::from)
-                .collect();
+            ["A9993E364706816ABA3E25717850C26C9CD0D89D", "0123456789ABCDEF0123456789ABCDEF01234567"].into_iter().map(String::from).collect();
         assert_eq!(hashes, expected);
     }
 

@@ -4,9 +4,9 @@
 use crate::certs::FoundCertificate;
 use crate::view::PlaceKind;
 
-mod nss;
 #[cfg(any(target_os = "macos", test))]
 mod macos;
+mod nss;
 #[cfg(windows)]
 mod windows;
 

@@ -32,11 +32,7 @@ pub fn read_database(dir: &Path) -> Result<StoreContent, StoreError> {
     let certificates = certs
         .into_iter()
         .enumerate()
-        .map(|(i, der)| FoundCertificate {
-            has_private_key: cert_ids.get(i).is_some_and(|id| !id.is_empty() && key_ids.contains(id)),
-            der,
-            position: i as u32,
-        })
+        .map(|(i, der)| FoundCertificate { has_private_key: cert_ids.get(i).is_some_and(|id| !id.is_empty() && key_ids.contains(id)), der, position: i as u32 })
         .collect();
     Ok(StoreContent { source, kind: PlaceKind::Nss, certificates })
 }

@@ -6,9 +6,9 @@ use std::ptr;
 
 use windows_sys::Win32::Foundation::{GetLastError, ERROR_FILE_NOT_FOUND};
 use windows_sys::Win32::Security::Cryptography::{
-    CertCloseStore, CertEnumCertificatesInStore, CertGetCertificateContextProperty, CertOpenStore, CERT_CONTEXT,
-    CERT_KEY_PROV_INFO_PROP_ID, CERT_STORE_OPEN_EXISTING_FLAG, CERT_STORE_PROV_SYSTEM_W, CERT_STORE_READONLY_FLAG,
-    CERT_SYSTEM_STORE_CURRENT_USER, CERT_SYSTEM_STORE_LOCAL_MACHINE, HCERTSTORE,
+    CertCloseStore, CertEnumCertificatesInStore, CertGetCertificateContextProperty, CertOpenStore, CERT_CONTEXT, CERT_KEY_PROV_INFO_PROP_ID,
+    CERT_STORE_OPEN_EXISTING_FLAG, CERT_STORE_PROV_SYSTEM_W, CERT_STORE_READONLY_FLAG, CERT_SYSTEM_STORE_CURRENT_USER, CERT_SYSTEM_STORE_LOCAL_MACHINE,
+    HCERTSTORE,
 };
 
 use super::{StoreContent, StoreError};
@@ -18,13 +18,10 @@ use crate::view::PlaceKind;
 /// The current user's and the local machine's "My" stores; a store that does not exist
 /// is skipped, one that cannot be opened is reported.
 pub fn read_my_stores() -> Vec<Result<StoreContent, StoreError>> {
-    [
-        (CERT_SYSTEM_STORE_CURRENT_USER, r"windows:CurrentUser\My"),
-        (CERT_SYSTEM_STORE_LOCAL_MACHINE, r"windows:LocalMachine\My"),
-    ]
-    .into_iter()
-    .filter_map(|(location, source)| read_system_store(location, "My", source))
-    .collect()
+    [(CERT_SYSTEM_STORE_CURRENT_USER, r"windows:CurrentUser\My"), (CERT_SYSTEM_STORE_LOCAL_MACHINE, r"windows:LocalMachine\My")]
+        .into_iter()
+        .filter_map(|(location, source)| read_system_store(location, "My", source))
+        .collect()
 }
 
 /// Closes the store however the enumeration ends (also used by `install`).
@@ -43,13 +40,7 @@ fn read_system_store(location: u32, name: &str, source: &str) -> Option<Result<S
     // SAFETY: `wide_name` is a NUL-terminated UTF-16 string that outlives the call;
     // for system stores the encoding type and crypto provider must be 0.
     let raw = unsafe {
-        CertOpenStore(
-            CERT_STORE_PROV_SYSTEM_W,
-            0,
-            0,
-            location | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG,
-            wide_name.as_ptr() as *const c_void,
-        )
+        CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, location | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG, wide_name.as_ptr() as *const c_void)
     };
     if raw.is_null() {
         // SAFETY: no precondition; read right after the failing call.
@@ -57,10 +48,7 @@ fn read_system_store(location: u32, name: &str, source: &str) -> Option<Result<S
         if code == ERROR_FILE_NOT_FOUND {
             return None;
         }
-        return Some(Err(StoreError::Unreadable {
-            store: source.to_string(),
-            reason: format!("CertOpenStore failed with Win32 error {code} (0x{code:08X})"),
-        }));
+        return Some(Err(StoreError::Unreadable { store: source.to_string(), reason: format!("CertOpenStore failed with Win32 error {code} (0x{code:08X})") }));
     }
     let store = StoreHandle(raw);
 
@@ -81,11 +69,7 @@ fn read_system_store(location: u32, name: &str, source: &str) -> Option<Result<S
         // SAFETY: CryptoAPI guarantees pbCertEncoded points to cbCertEncoded bytes for
         // the lifetime of the context; they are copied before the next call.
         let der = unsafe { std::slice::from_raw_parts(cert.pbCertEncoded, cert.cbCertEncoded as usize) }.to_vec();
-        certificates.push(FoundCertificate {
-            der,
-            position: certificates.len() as u32,
-            has_private_key: has_key_property(context),
-        });
+        certificates.push(FoundCertificate { der, position: certificates.len() as u32, has_private_key: has_key_property(context) });
     }
     Some(Ok(StoreContent { source: source.to_string(), kind: PlaceKind::WindowsStore, certificates }))
 }

@@ -96,9 +96,7 @@ pub(crate) struct CertFields {
 impl CertFields {
     pub(crate) fn from_parsed(cert: &X509Certificate<'_>) -> Self {
         let attrs = |name: &X509Name<'_>| {
-            name.iter_attributes()
-                .filter_map(|a| a.as_str().ok().map(|v| (a.attr_type().to_id_string(), v.trim().to_string())))
-                .collect::<Vec<_>>()
+            name.iter_attributes().filter_map(|a| a.as_str().ok().map(|v| (a.attr_type().to_id_string(), v.trim().to_string()))).collect::<Vec<_>>()
         };
         let policies = cert
             .extensions()
@@ -166,8 +164,7 @@ pub(crate) fn holder_of(fields: &CertFields) -> Holder {
 }
 
 fn holder_with(rules: &CardRules, fields: &CertFields) -> Holder {
-    let matched =
-        rules.card_type_rules.iter().find(|r| fields.values(&r.field).iter().any(|v| r.values.iter().any(|w| matches(r.how, v, w))));
+    let matched = rules.card_type_rules.iter().find(|r| fields.values(&r.field).iter().any(|v| r.values.iter().any(|w| matches(r.how, v, w))));
 
     let cn = fields.values("subject:CN").first().map(|s| s.to_string());
     let mut identifier = None;
@@ -197,8 +194,7 @@ fn holder_with(rules: &CardRules, fields: &CertFields) -> Holder {
 
     // The structure: the first OU that is not one of the card-type marker values.
     let markers: Vec<&str> = rules.card_type_rules.iter().flat_map(|r| r.values.iter().map(String::as_str)).collect();
-    let structure_id =
-        fields.values("subject:OU").into_iter().find(|ou| !markers.iter().any(|m| matches(MatchKind::Equals, ou, m))).map(str::to_string);
+    let structure_id = fields.values("subject:OU").into_iter().find(|ou| !markers.iter().any(|m| matches(MatchKind::Equals, ou, m))).map(str::to_string);
 
     Holder {
         name,
@@ -224,16 +220,7 @@ mod tests {
 
     #[test]
     fn shipped_rules_parse_and_read_the_harness_convention() {
-        let f = fields(
-            &[
-                ("C", "FR"),
-                ("O", "CENTRE HOSPITALIER DE TEST"),
-                ("OU", "110B0073160"),
-                ("title", "CPS"),
-                ("CN", "899700218896/JEAN DUPONT"),
-            ],
-            &[],
-        );
+        let f = fields(&[("C", "FR"), ("O", "CENTRE HOSPITALIER DE TEST"), ("OU", "110B0073160"), ("title", "CPS"), ("CN", "899700218896/JEAN DUPONT")], &[]);
         let h = holder_of(&f);
         assert_eq!(h.card_type, CardType::Cps);
         assert!(!h.card_type_confirmed);

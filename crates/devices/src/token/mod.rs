@@ -118,9 +118,7 @@ impl TokenError {
 /// A PKCS#11 return value from a function, in this module's terms.
 pub(crate) fn rv_error(rv: RvError, function: &str) -> TokenError {
     match rv {
-        RvError::DeviceRemoved | RvError::TokenNotPresent | RvError::SessionClosed | RvError::SessionHandleInvalid => {
-            TokenError::CardRemoved
-        }
+        RvError::DeviceRemoved | RvError::TokenNotPresent | RvError::SessionClosed | RvError::SessionHandleInvalid => TokenError::CardRemoved,
         other => TokenError::Pkcs11 { function: function.to_string(), rv: other.to_string() },
     }
 }
@@ -344,8 +342,7 @@ impl Token {
     /// The token's description and PIN state. When C_GetTokenInfo fails (but the card is
     /// there), falls back to the slot's description with the label and PIN state unknown.
     pub fn details(&self) -> Result<TokenDetails, TokenError> {
-        let slot_description =
-            self.module.inner.ctx.get_slot_info(self.slot).ok().map(|s| s.slot_description().trim().to_string()).filter(|s| !s.is_empty());
+        let slot_description = self.module.inner.ctx.get_slot_info(self.slot).ok().map(|s| s.slot_description().trim().to_string()).filter(|s| !s.is_empty());
         match self.module.inner.token_info(self.slot) {
             Ok(info) => Ok(TokenDetails {
                 slot_id: self.slot_id(),
@@ -546,8 +543,7 @@ mod tests {
         assert_eq!(e.to_string(), "wrong PIN: few tries are left before the card locks");
         let e = TokenError::PinLength { min: Some(4), max: Some(8) };
         assert_eq!(e.to_string(), "the PIN does not have a length this card accepts (4 to 8 characters)");
-        let e =
-            TokenError::ModuleNotFound { tried: vec!["/a.so (absent)".into(), "/b.so (absent)".into()], chosen_by: ModuleSource::Default };
+        let e = TokenError::ModuleNotFound { tried: vec!["/a.so (absent)".into(), "/b.so (absent)".into()], chosen_by: ModuleSource::Default };
         assert!(e.to_string().contains("tried: /a.so (absent), /b.so (absent)"));
     }
 }

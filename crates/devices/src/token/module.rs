@@ -35,9 +35,7 @@ struct Candidate {
 
 fn table() -> &'static ModuleTable {
     static TABLE: OnceLock<ModuleTable> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        serde_json::from_str(include_str!("../../assets/pkcs11-modules.json")).expect("assets/pkcs11-modules.json is valid")
-    })
+    TABLE.get_or_init(|| serde_json::from_str(include_str!("../../assets/pkcs11-modules.json")).expect("assets/pkcs11-modules.json is valid"))
 }
 
 /// The shipped Cryptolib CPS locations for this OS and architecture, in the order tried.
@@ -46,12 +44,7 @@ pub fn default_module_paths() -> Vec<String> {
 }
 
 fn candidates_for(os: &str, arch: &str, env: impl Fn(&str) -> Option<String>) -> Vec<String> {
-    table()
-        .modules
-        .iter()
-        .filter(|c| c.os == os && (c.arch.is_empty() || c.arch.iter().any(|a| a == arch)))
-        .filter_map(|c| expand(&c.path, &env))
-        .collect()
+    table().modules.iter().filter(|c| c.os == os && (c.arch.is_empty() || c.arch.iter().any(|a| a == arch))).filter_map(|c| expand(&c.path, &env)).collect()
 }
 
 /// Replaces `%NAME%` by the environment variable NAME; `None` when one is unset, so that a

@@ -50,15 +50,9 @@ impl Hash {
     /// DER DigestInfo header preceding the hash in a PKCS#1 v1.5 signature (RFC 8017, 9.2).
     fn digest_info_prefix(self) -> &'static [u8] {
         match self {
-            Hash::Sha256 => {
-                &[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]
-            }
-            Hash::Sha384 => {
-                &[0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30]
-            }
-            Hash::Sha512 => {
-                &[0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40]
-            }
+            Hash::Sha256 => &[0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20],
+            Hash::Sha384 => &[0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30],
+            Hash::Sha512 => &[0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40],
         }
     }
 
@@ -178,8 +172,7 @@ impl TokenSession {
     }
 
     fn find_key(&self, key_id: &[u8]) -> Result<ObjectHandle, TokenError> {
-        let found =
-            self.session.find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY), Attribute::Id(key_id.to_vec())]).map_err(ck_error)?;
+        let found = self.session.find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY), Attribute::Id(key_id.to_vec())]).map_err(ck_error)?;
         found.into_iter().next().ok_or_else(|| TokenError::KeyNotFound { id: hex::encode(key_id) })
     }
 
@@ -260,16 +253,12 @@ impl TokenSession {
         let digest = hash.digest(data);
         let (ck_mechanism, input) = match family {
             Family::Pkcs1 => (Mechanism::RsaPkcs, [hash.digest_info_prefix(), &digest].concat()),
-            Family::Pss => {
-                (Mechanism::RsaPkcsPss(PkcsPssParams { hash_alg: hash.mechanism(), mgf: hash.mgf(), s_len: hash.len().into() }), digest)
-            }
+            Family::Pss => (Mechanism::RsaPkcsPss(PkcsPssParams { hash_alg: hash.mechanism(), mgf: hash.mgf(), s_len: hash.len().into() }), digest),
             Family::Ecdsa => (Mechanism::Ecdsa, digest),
         };
         let signature = self.session.sign(&ck_mechanism, handle, &input).map_err(sign_error)?;
         match family {
-            Family::Ecdsa => {
-                ecdsa_raw_to_der(&signature).ok_or(TokenError::Pkcs11 { function: "C_Sign".into(), rv: "malformed ECDSA signature".into() })
-            }
+            Family::Ecdsa => ecdsa_raw_to_der(&signature).ok_or(TokenError::Pkcs11 { function: "C_Sign".into(), rv: "malformed ECDSA signature".into() }),
             _ => Ok(signature),
         }
     }
@@ -298,9 +287,7 @@ fn sign_error(e: cryptoki::error::Error) -> TokenError {
     use cryptoki::error::{Error, RvError};
     match e {
         Error::Pkcs11(RvError::UserNotLoggedIn, _) => TokenError::NotLoggedIn,
-        Error::Pkcs11(RvError::MechanismInvalid | RvError::MechanismParamInvalid | RvError::FunctionNotSupported, _) => {
-            TokenError::MechanismUnsupported
-        }
+        Error::Pkcs11(RvError::MechanismInvalid | RvError::MechanismParamInvalid | RvError::FunctionNotSupported, _) => TokenError::MechanismUnsupported,
         other => ck_error(other),
     }
 }

@@ -80,11 +80,8 @@ fn missing(why: &str) -> ! {
 fn setup() -> Harness {
     let dir = std::env::var_os("CERTISANTE_PCSCD_DIR").map(PathBuf::from).unwrap_or_else(default_dir);
     let file = dir.join("env");
-    let saved: HashMap<String, String> = std::fs::read_to_string(&file)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-        .collect();
+    let saved: HashMap<String, String> =
+        std::fs::read_to_string(&file).unwrap_or_default().lines().filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect();
     let socket = std::env::var("PCSCLITE_CSOCK_NAME")
         .ok()
         .or_else(|| saved.get("PCSCLITE_CSOCK_NAME").cloned())

@@ -7,8 +7,8 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use base64::Engine;
-use certisante_pki::certs::{read_container, Integrity};
 use certisante_devices::install::{self, export_p12, write_file_atomically, write_pem_files, P12Encryption};
+use certisante_pki::certs::{read_container, Integrity};
 use certisante_pki::Sensitive;
 use certisante_testpki::{Hierarchy, LeafSpec, Usage};
 
@@ -206,11 +206,7 @@ fn in_mount_namespace(child: &str, options: &str) -> Option<Output> {
     let dir = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
     let script = format!(r#"mount -t tmpfs -o {options} certisante-test "$1" && exec "$2" --exact {child} --nocapture --test-threads=1"#);
-    let out = Command::new("unshare")
-        .args(["-rm", "sh", "-c", &script, "sh", s(dir.path()), s(&exe)])
-        .env(CHILD_DIR, dir.path())
-        .output()
-        .ok()?;
+    let out = Command::new("unshare").args(["-rm", "sh", "-c", &script, "sh", s(dir.path()), s(&exe)]).env(CHILD_DIR, dir.path()).output().ok()?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !stdout.contains(CHILD_RAN) {
         eprintln!("no private mount namespace here ({}): skipped", String::from_utf8_lossy(&out.stderr).trim());

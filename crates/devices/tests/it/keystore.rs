@@ -22,8 +22,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use certisante_devices::keys::{
-    load_private_key, store_private_key, KeyKind, Keystore, KeystoreError, OsKeystore, PrivateKey, SecretKind, SecretName,
-    MAX_SECRET_LEN,
+    load_private_key, store_private_key, KeyKind, Keystore, KeystoreError, OsKeystore, PrivateKey, SecretKind, SecretName, MAX_SECRET_LEN,
 };
 use certisante_pki::Sensitive;
 
@@ -43,10 +42,7 @@ fn read_env(dir: &Path) -> HashMap<String, String> {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!("{}: {e}. The keyring harness is not running there: run `tests/harness/keyring.sh start {}`", path.display(), dir.display())
     });
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix("export ").unwrap_or(l.trim()).split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    text.lines().filter_map(|l| l.trim().strip_prefix("export ").unwrap_or(l.trim()).split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 /// The harness of CERTISANTE_KEYRING_HARNESS; this process's D-Bus address points at it.

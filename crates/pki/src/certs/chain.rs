@@ -262,7 +262,14 @@ impl ChainVerifier {
 
     /// One candidate issuer: its key must verify the signature, and it must be an anchor
     /// or lead to one.
-    fn try_issuer(&self, input: &ChainInput<'_>, keys: &NameKeys<'_>, index: usize, depth: usize, worst: &mut ChainStatus) -> Option<(Environment, Vec<String>)> {
+    fn try_issuer(
+        &self,
+        input: &ChainInput<'_>,
+        keys: &NameKeys<'_>,
+        index: usize,
+        depth: usize,
+        worst: &mut ChainStatus,
+    ) -> Option<(Environment, Vec<String>)> {
         let issuer = &self.pool[index];
         if !input.verify_signature(&issuer.spki) {
             return None;
@@ -291,9 +298,8 @@ impl ChainVerifier {
             return known.clone();
         }
         // Once per pool entry (per thread racing for it): parse it to follow its own issuer.
-        let result = parse_x509_certificate(&entry.der)
-            .ok()
-            .and_then(|(_, cert)| self.issuer_path(&ChainInput::new(&cert, entry.sha256), None, depth + 1).ok());
+        let result =
+            parse_x509_certificate(&entry.der).ok().and_then(|(_, cert)| self.issuer_path(&ChainInput::new(&cert, entry.sha256), None, depth + 1).ok());
         self.memo.lock().unwrap_or_else(|e| e.into_inner()).insert(entry.sha256, result.clone());
         result
     }
@@ -320,10 +326,5 @@ fn raw_name_key(raw: &[u8]) -> String {
 }
 
 fn common_name(cert: &X509Certificate<'_>) -> String {
-    cert.subject()
-        .iter_common_name()
-        .next()
-        .and_then(|cn| cn.as_str().ok())
-        .map(str::to_owned)
-        .unwrap_or_else(|| cert.subject().to_string())
+    cert.subject().iter_common_name().next().and_then(|cn| cn.as_str().ok()).map(str::to_owned).unwrap_or_else(|| cert.subject().to_string())
 }

@@ -116,9 +116,7 @@ fn decode_base64(body: &[u8]) -> Result<Vec<u8>, CertsError> {
     // RFC 7468 allows explanatory headers (Proc-Type...) only in legacy key blocks;
     // certificates carry plain base64 split over lines.
     let compact: Vec<u8> = body.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(&compact)
-        .map_err(|_| CertsError::PemInvalid("invalid base64"))
+    base64::engine::general_purpose::STANDARD.decode(&compact).map_err(|_| CertsError::PemInvalid("invalid base64"))
 }
 
 fn read_pem(bytes: &[u8]) -> Result<Container, CertsError> {
@@ -237,11 +235,9 @@ fn checked_certificate_noting(data: &[u8], needs: Needs) -> Result<Checked, Cert
     // "TRUSTED CERTIFICATE" blocks append OpenSSL trust settings after the certificate.
     let (tlv, _) = der::read(data).map_err(CertsError::from_der)?;
     match x509_parser::parse_x509_certificate(tlv.raw) {
-        Ok((_, cert)) => Ok(Checked {
-            der: tlv.raw.to_vec(),
-            key_id: if needs.key_id { parsed_public_key_id(&cert) } else { None },
-            is_ca: needs.is_ca && cert.is_ca(),
-        }),
+        Ok((_, cert)) => {
+            Ok(Checked { der: tlv.raw.to_vec(), key_id: if needs.key_id { parsed_public_key_id(&cert) } else { None }, is_ca: needs.is_ca && cert.is_ca() })
+        }
         Err(e) => Err(CertsError::CertificateInvalid(e.to_string())),
     }
 }
@@ -284,8 +280,8 @@ fn pkcs7_certificates_noting(data: &[u8], needs: Needs) -> Result<Vec<Checked>, 
 // ---------------------------------------------------------------- PKCS#12
 
 use der::oid::{
-    CERT_BAG as OID_CERT_BAG, DATA as OID_DATA, ENCRYPTED_DATA as OID_ENCRYPTED_DATA, KEY_BAG as OID_KEY_BAG,
-    LOCAL_KEY_ID as OID_LOCAL_KEY_ID, SHROUDED_KEY_BAG as OID_SHROUDED_KEY_BAG, X509_CERTIFICATE as OID_X509_CERTIFICATE,
+    CERT_BAG as OID_CERT_BAG, DATA as OID_DATA, ENCRYPTED_DATA as OID_ENCRYPTED_DATA, KEY_BAG as OID_KEY_BAG, LOCAL_KEY_ID as OID_LOCAL_KEY_ID,
+    SHROUDED_KEY_BAG as OID_SHROUDED_KEY_BAG, X509_CERTIFICATE as OID_X509_CERTIFICATE,
 };
 
 fn read_pkcs12(bytes: &[u8], pfx: &Tlv<'_>, password: Option<&Sensitive<String>>) -> Result<Container, CertsError> {
@@ -462,7 +458,11 @@ fn private_key_public_id(label: &str, data: &[u8]) -> Option<Vec<u8>> {
             let fields = der::children(info.content).ok()?;
             let (alg, _) = der::expect(fields.get(1)?.content, der::OID).ok()?;
             let inner = fields.get(2).filter(|f| f.tag == der::OCTET_STRING)?.content;
-            if alg.content == OID_RSA { rsa_modulus(inner) } else { ec_public_point(inner) }
+            if alg.content == OID_RSA {
+                rsa_modulus(inner)
+            } else {
+                ec_public_point(inner)
+            }
         }
     }
 }

@@ -91,9 +91,7 @@ impl CertificateFacts {
             match ext.parsed_extension() {
                 ParsedExtension::KeyUsage(ku) => facts.key_usage = key_usage_names(ku),
                 ParsedExtension::ExtendedKeyUsage(eku) => facts.extended_key_usage = extended_key_usage_names(eku),
-                ParsedExtension::CertificatePolicies(policies) => {
-                    facts.policies = policies.iter().map(|p| p.policy_id.to_id_string()).collect()
-                }
+                ParsedExtension::CertificatePolicies(policies) => facts.policies = policies.iter().map(|p| p.policy_id.to_id_string()).collect(),
                 ParsedExtension::SubjectAlternativeName(san) => {
                     facts.dns_names = san
                         .general_names
@@ -105,9 +103,7 @@ impl CertificateFacts {
                         .collect()
                 }
                 ParsedExtension::SubjectKeyIdentifier(id) => facts.subject_key_id = Some(hex::encode_upper(id.0)),
-                ParsedExtension::AuthorityKeyIdentifier(aki) => {
-                    facts.authority_key_id = aki.key_identifier.as_ref().map(|id| hex::encode_upper(id.0))
-                }
+                ParsedExtension::AuthorityKeyIdentifier(aki) => facts.authority_key_id = aki.key_identifier.as_ref().map(|id| hex::encode_upper(id.0)),
                 _ => {}
             }
         }

@@ -6,9 +6,9 @@ mod container;
 mod facts;
 
 pub use chain::{Anchor, ChainInput, ChainStatus, ChainVerdict, ChainVerifier, Environment};
+pub use container::pkcs8_public_id;
 pub use container::{looks_like_certificate_data, public_key_id, read_container, Container, ContainerFormat, FoundCertificate, Integrity, MAX_FILE_SIZE};
 pub use facts::CertificateFacts;
-pub use container::pkcs8_public_id;
 
 use crate::der::DerError;
 

@@ -63,17 +63,11 @@ impl SubjectFields {
     /// RFC 2253 text, most specific first ("CN=DMP,OU=11B0073160,O=...,ST=Paris (75),C=FR"),
     /// as `openssl -nameopt RFC2253` prints it.
     pub fn rfc2253(&self) -> String {
-        [
-            ("CN", &self.common_name),
-            ("OU", &self.organizational_unit),
-            ("O", &self.organization),
-            ("ST", &self.state),
-            ("C", &self.country),
-        ]
-        .iter()
-        .map(|(k, v)| format!("{k}={}", rfc2253_escape(v)))
-        .collect::<Vec<_>>()
-        .join(",")
+        [("CN", &self.common_name), ("OU", &self.organizational_unit), ("O", &self.organization), ("ST", &self.state), ("C", &self.country)]
+            .iter()
+            .map(|(k, v)| format!("{k}={}", rfc2253_escape(v)))
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -179,8 +173,7 @@ fn key_spec_text(spec: &KeySpec) -> String {
 fn check_key(profile: &Profile, key: &KeyPair) -> Result<(), CsrError> {
     let (algorithm, bits) = key_shape(key)?;
     let signs_as_expected = key.algorithm() == &rcgen::PKCS_RSA_SHA256 || key.algorithm() == &rcgen::PKCS_ECDSA_P256_SHA256;
-    let accepted =
-        signs_as_expected && profile.accepted_keys().any(|spec| spec.algorithm.eq_ignore_ascii_case(algorithm) && spec.bits == bits);
+    let accepted = signs_as_expected && profile.accepted_keys().any(|spec| spec.algorithm.eq_ignore_ascii_case(algorithm) && spec.bits == bits);
     if accepted {
         return Ok(());
     }
@@ -289,13 +282,8 @@ pub fn decode_csr(der_or_pem: &[u8]) -> Result<CsrFacts, CsrError> {
         }
     }
     let first = |kind: &str| attributes.iter().find(|a| a.kind == kind).map(|a| a.value.clone()).unwrap_or_default();
-    let subject = SubjectFields {
-        country: first("C"),
-        state: first("ST"),
-        organization: first("O"),
-        organizational_unit: first("OU"),
-        common_name: first("CN"),
-    };
+    let subject =
+        SubjectFields { country: first("C"), state: first("ST"), organization: first("O"), organizational_unit: first("OU"), common_name: first("CN") };
     let mut dns_names = Vec::new();
     if let Some(extensions) = csr.requested_extensions() {
         for ext in extensions {

@@ -105,12 +105,7 @@ pub fn rule_codes() -> Vec<String> {
 /// The CNs the order wizard proposes for an offer and usage (none for SERV: the CN is the
 /// server's name).
 pub fn suggested_common_names(offer: Offer, usage: Usage) -> Vec<String> {
-    common_names()
-        .suggestions
-        .iter()
-        .filter(|s| s.offer == offer && s.usage == usage)
-        .flat_map(|s| s.names.iter().map(|n| n.cn.clone()))
-        .collect()
+    common_names().suggestions.iter().filter(|s| s.offer == offer && s.usage == usage).flat_map(|s| s.names.iter().map(|n| n.cn.clone())).collect()
 }
 
 /// The French name of a département or collectivité code ("2A" → "Corse-du-Sud").
@@ -161,11 +156,7 @@ pub fn validate(req: &OrderRequest) -> Result<ValidatedRequest, Vec<RuleViolatio
 
 fn unknown_profile(offer: Offer, usage: Usage) -> RuleViolation {
     let usages: Vec<&str> = igc::profiles().profiles.iter().filter(|p| p.offer == offer).map(|p| p.usage.as_str()).collect();
-    violation(
-        "usage",
-        "csr.profile_unknown",
-        format!("l'offre {} n'a pas d'usage {} : choisissez {}", offer.as_str(), usage.as_str(), usages.join(", ")),
-    )
+    violation("usage", "csr.profile_unknown", format!("l'offre {} n'a pas d'usage {} : choisissez {}", offer.as_str(), usage.as_str(), usages.join(", ")))
 }
 
 fn has_control(s: &str) -> bool {
@@ -177,10 +168,18 @@ fn organization(raw: &str) -> Result<String, RuleViolation> {
     let field = "organization";
     // Surrounding line breaks from a paste are trimmed; one inside is refused.
     if has_control(raw.trim()) {
-        return Err(violation(field, "csr.organization_chars", "la raison sociale contient un caractère de contrôle : retapez-la sans copier-coller de caractères invisibles".into()));
+        return Err(violation(
+            field,
+            "csr.organization_chars",
+            "la raison sociale contient un caractère de contrôle : retapez-la sans copier-coller de caractères invisibles".into(),
+        ));
     }
     if value.is_empty() {
-        return Err(violation(field, "csr.organization_empty", "indiquez la raison sociale de la structure (champ O du certificat), telle qu'elle figure au répertoire FINESS ou SIRENE".into()));
+        return Err(violation(
+            field,
+            "csr.organization_empty",
+            "indiquez la raison sociale de la structure (champ O du certificat), telle qu'elle figure au répertoire FINESS ou SIRENE".into(),
+        ));
     }
     let count = value.chars().count();
     if count > UB_ORGANIZATION {
@@ -202,7 +201,11 @@ fn structure_id(raw: &str) -> Result<String, RuleViolation> {
         return Err(violation(field, "csr.structure_empty", format!("indiquez l'identifiant national de la structure : {expected}")));
     }
     if !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(violation(field, "csr.structure_format", format!("« {} » contient des caractères autres que lettres et chiffres : indiquez {expected}", raw.trim())));
+        return Err(violation(
+            field,
+            "csr.structure_format",
+            format!("« {} » contient des caractères autres que lettres et chiffres : indiquez {expected}", raw.trim()),
+        ));
     }
     let digits = id.chars().all(|c| c.is_ascii_digit());
     let ou = match (id.len(), id.as_bytes()[0]) {
@@ -286,7 +289,11 @@ fn department(raw: &str) -> Result<String, RuleViolation> {
                 return Err(violation(field, "csr.department_unknown", format!("le code {code} ne convient pas : {} ; {example}", retired.why_fr)));
             }
             let Some(found) = data.departements.iter().find(|d| d.code == code) else {
-                return Err(violation(field, "csr.department_unknown", format!("{code} n'est pas un code de département ou de collectivité d'outre-mer : {example}")));
+                return Err(violation(
+                    field,
+                    "csr.department_unknown",
+                    format!("{code} n'est pas un code de département ou de collectivité d'outre-mer : {example}"),
+                ));
             };
             if let Some(name) = name.filter(|n| !n.is_empty() && fold(n) != fold(&found.name)) {
                 return Err(violation(
@@ -327,24 +334,39 @@ fn teleservice_cn(profile: &Profile, raw: &str) -> Result<String, RuleViolation>
     let data = common_names();
     let rules = &data.teleservice_cn;
     if has_control(raw.trim()) {
-        return Err(violation(field, "csr.cn_chars", "le nom contient un caractère de contrôle : retapez-le sans copier-coller de caractères invisibles".into()));
+        return Err(violation(
+            field,
+            "csr.cn_chars",
+            "le nom contient un caractère de contrôle : retapez-le sans copier-coller de caractères invisibles".into(),
+        ));
     }
     let cn = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if cn.is_empty() {
         let hint = suggested_common_names(profile.offer, profile.usage);
         let hint = if hint.is_empty() { String::new() } else { format!(" (ex. {})", hint.join(", ")) };
-        return Err(violation(field, "csr.cn_empty", format!("indiquez le téléservice auquel ce certificat est destiné{hint} : un certificat par téléservice")));
+        return Err(violation(
+            field,
+            "csr.cn_empty",
+            format!("indiquez le téléservice auquel ce certificat est destiné{hint} : un certificat par téléservice"),
+        ));
     }
     if let Some(bad) = cn.chars().find(|c| !(c.is_alphanumeric() || *c == ' ' || rules.punctuation.contains(*c))) {
         return Err(violation(
             field,
             "csr.cn_chars",
-            format!("le caractère « {bad} » n'est pas admis dans le nom : lettres, chiffres, espaces et {} seulement", rules.punctuation.chars().map(String::from).collect::<Vec<_>>().join(" ")),
+            format!(
+                "le caractère « {bad} » n'est pas admis dans le nom : lettres, chiffres, espaces et {} seulement",
+                rules.punctuation.chars().map(String::from).collect::<Vec<_>>().join(" ")
+            ),
         ));
     }
     let count = cn.chars().count();
     if count > UB_COMMON_NAME {
-        return Err(violation(field, "csr.cn_too_long", format!("le nom compte {count} caractères, un certificat en admet {UB_COMMON_NAME} au plus : abrégez-le")));
+        return Err(violation(
+            field,
+            "csr.cn_too_long",
+            format!("le nom compte {count} caractères, un certificat en admet {UB_COMMON_NAME} au plus : abrégez-le"),
+        ));
     }
     for reserved in data.reserved.iter().filter(|r| r.offer == profile.offer && r.usages.contains(&profile.usage)) {
         if names_token(&cn, &reserved.token) {

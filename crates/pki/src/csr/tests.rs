@@ -57,42 +57,50 @@ fn check_table(field: fn(&mut OrderRequest, &str), read: fn(SubjectFields) -> St
 
 #[test]
 fn structure_ids_are_normalised() {
-    check_table(|r, v| r.structure_id = v.into(), |s| s.organizational_unit, &[
-        ("1B0073160", Ok("11B0073160")),
-        ("1b0073160", Ok("11B0073160")),
-        ("187 512 751 00020", Ok("318751275100020")),
-        ("318751275100020", Ok("318751275100020")),
-        ("18751275100021", Err("csr.structure_check")),
-        ("12345678", Err("csr.structure_format")),
-        ("1234567890123", Err("csr.structure_format")),
-        ("1875127510002X", Err("csr.structure_format")),
-        ("75-071-218", Err("csr.structure_format")),
-        ("", Err("csr.structure_empty")),
-        ("41234567890", Err("csr.structure_kind")),
-        // A numeric FINESS carries a Luhn key: 750712184 is right, 750712185 is not.
-        ("750712184", Ok("1750712184")),
-        ("750712185", Err("csr.structure_check")),
-    ]);
+    check_table(
+        |r, v| r.structure_id = v.into(),
+        |s| s.organizational_unit,
+        &[
+            ("1B0073160", Ok("11B0073160")),
+            ("1b0073160", Ok("11B0073160")),
+            ("187 512 751 00020", Ok("318751275100020")),
+            ("318751275100020", Ok("318751275100020")),
+            ("18751275100021", Err("csr.structure_check")),
+            ("12345678", Err("csr.structure_format")),
+            ("1234567890123", Err("csr.structure_format")),
+            ("1875127510002X", Err("csr.structure_format")),
+            ("75-071-218", Err("csr.structure_format")),
+            ("", Err("csr.structure_empty")),
+            ("41234567890", Err("csr.structure_kind")),
+            // A numeric FINESS carries a Luhn key: 750712184 is right, 750712185 is not.
+            ("750712184", Ok("1750712184")),
+            ("750712185", Err("csr.structure_check")),
+        ],
+    );
 }
 
 #[test]
 fn departments_are_normalised() {
-    check_table(|r, v| r.department = v.into(), |s| s.state, &[
-        ("75", Ok("Paris (75)")),
-        ("Paris (75)", Ok("Paris (75)")),
-        (" paris ", Ok("Paris (75)")),
-        ("2a", Ok("Corse-du-Sud (2A)")),
-        ("cote d'or", Ok("Côte-d'Or (21)")),
-        ("971", Ok("Guadeloupe (971)")),
-        ("976", Ok("Mayotte (976)")),
-        ("1", Ok("Ain (01)")),
-        ("99", Err("csr.department_unknown")),
-        ("20", Err("csr.department_unknown")),
-        ("979", Err("csr.department_unknown")),
-        ("Lyon", Err("csr.department_unknown")),
-        ("Lyon (75)", Err("csr.department_mismatch")),
-        ("  ", Err("csr.department_empty")),
-    ]);
+    check_table(
+        |r, v| r.department = v.into(),
+        |s| s.state,
+        &[
+            ("75", Ok("Paris (75)")),
+            ("Paris (75)", Ok("Paris (75)")),
+            (" paris ", Ok("Paris (75)")),
+            ("2a", Ok("Corse-du-Sud (2A)")),
+            ("cote d'or", Ok("Côte-d'Or (21)")),
+            ("971", Ok("Guadeloupe (971)")),
+            ("976", Ok("Mayotte (976)")),
+            ("1", Ok("Ain (01)")),
+            ("99", Err("csr.department_unknown")),
+            ("20", Err("csr.department_unknown")),
+            ("979", Err("csr.department_unknown")),
+            ("Lyon", Err("csr.department_unknown")),
+            ("Lyon (75)", Err("csr.department_mismatch")),
+            ("  ", Err("csr.department_empty")),
+        ],
+    );
     assert_eq!(department_name("2B"), Some("Haute-Corse"));
 }
 

@@ -164,10 +164,7 @@ impl PrivateKey {
 
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PrivateKey")
-            .field("kind", &self.kind)
-            .field("public_key_sha256", &self.public_key_sha256())
-            .finish_non_exhaustive()
+        f.debug_struct("PrivateKey").field("kind", &self.kind).field("public_key_sha256", &self.public_key_sha256()).finish_non_exhaustive()
     }
 }
 
@@ -192,9 +189,7 @@ fn pkcs8_algorithm(bytes: &[u8]) -> Result<Algorithm, KeyError> {
     }
     let fields = der::children(info.content).map_err(invalid)?;
     if let Some(format) = traditional_format(&fields) {
-        return Err(KeyError::Invalid(format!(
-            "clé au format {format}, pas PKCS#8 : convertissez-la avec « openssl pkcs8 -topk8 -nocrypt -outform DER »"
-        )));
+        return Err(KeyError::Invalid(format!("clé au format {format}, pas PKCS#8 : convertissez-la avec « openssl pkcs8 -topk8 -nocrypt -outform DER »")));
     }
     let shape_ok = fields.len() >= 3 && fields[0].tag == INTEGER && fields[1].tag == SEQUENCE && fields[2].tag == OCTET_STRING;
     if !shape_ok {

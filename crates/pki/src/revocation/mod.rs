@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use crl::{same_serial, verify_crl, VerifiedCrl};
-pub use ocsp::{build_request as ocsp_request, parse_response as parse_ocsp_response, verify_response as verify_ocsp_response, BasicResponse, CertId, SingleResponse};
+pub use ocsp::{
+    build_request as ocsp_request, parse_response as parse_ocsp_response, verify_response as verify_ocsp_response, BasicResponse, CertId, SingleResponse,
+};
 pub use urls::{revocation_urls, RevocationUrls};
 
 /// An OCSP answer without nextUpdate is reused this long.
@@ -203,7 +205,6 @@ impl Answer {
         }
     }
 }
-
 
 #[cfg(test)]
 mod tests;

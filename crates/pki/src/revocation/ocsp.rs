@@ -201,7 +201,8 @@ pub fn verify_response(bytes: &[u8], id: &CertId, issuer_der: &[u8], now: DateTi
     if !signed_by_issuer_or_delegate(&response, &issuer, now) {
         return Err(RevocationError::OcspBadSignature);
     }
-    let single = response.responses.into_iter().find(|r| r.hash_algorithm == OID_SHA1 && same_cert_id(&r.id, id)).ok_or(RevocationError::OcspWrongCertificate)?;
+    let single =
+        response.responses.into_iter().find(|r| r.hash_algorithm == OID_SHA1 && same_cert_id(&r.id, id)).ok_or(RevocationError::OcspWrongCertificate)?;
     if single.this_update > now + ALLOWED_SKEW {
         return Err(RevocationError::OcspNotYetValid(single.this_update));
     }

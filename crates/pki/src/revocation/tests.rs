@@ -1,5 +1,5 @@
-use chrono::{Duration, TimeZone, Utc};
 use certisante_testpki::{Hierarchy, LeafSpec, Usage};
+use chrono::{Duration, TimeZone, Utc};
 
 use super::crl::same_serial;
 use super::ocsp::{build_request, parse_response, CertId};
@@ -17,7 +17,11 @@ fn leaf(hierarchy: &Hierarchy, ocsp: Option<&str>, crls: &[&str]) -> Vec<u8> {
 #[test]
 fn urls_keep_http_and_ignore_ldap() {
     let hierarchy = Hierarchy::new();
-    let der = leaf(&hierarchy, Some("http://ocsp.example.test/"), &["ldap://annuaire.example.test/cn=CA?certificaterevocationlist", "http://crl.example.test/ca.crl"]);
+    let der = leaf(
+        &hierarchy,
+        Some("http://ocsp.example.test/"),
+        &["ldap://annuaire.example.test/cn=CA?certificaterevocationlist", "http://crl.example.test/ca.crl"],
+    );
     let urls = revocation_urls(&der).unwrap();
     assert_eq!(urls.ocsp.as_deref(), Some("http://ocsp.example.test/"));
     assert_eq!(urls.crls, vec!["http://crl.example.test/ca.crl".to_string()]);

@@ -56,7 +56,14 @@ pub struct ImportOutcome {
 }
 
 /// Imports one file's content. `source` names it in the audit log.
-pub fn import_file(registry: &crate::registry::Registry, keystore: &dyn Keystore, actor: &Actor, bytes: &[u8], source: &str, password: Option<&Sensitive<String>>) -> Result<ImportOutcome> {
+pub fn import_file(
+    registry: &crate::registry::Registry,
+    keystore: &dyn Keystore,
+    actor: &Actor,
+    bytes: &[u8],
+    source: &str,
+    password: Option<&Sensitive<String>>,
+) -> Result<ImportOutcome> {
     let container = read_container(bytes, password).map_err(ImportError::from)?;
     let ders: Vec<Vec<u8>> = container.certificates.iter().map(|c| c.der.clone()).collect();
     let has_key = container.certificates.iter().any(|c| c.has_private_key);
@@ -65,11 +72,8 @@ pub fn import_file(registry: &crate::registry::Registry, keystore: &dyn Keystore
         return import_p12(registry, keystore, actor, bytes, &ders, source, password);
     }
     let mut outcome = ImportOutcome { orders: vec![], already_imported: vec![] };
-    let leaves: Vec<(Vec<u8>, CertificateFacts)> = ders
-        .iter()
-        .filter_map(|der| CertificateFacts::from_der(der).ok().map(|f| (der.clone(), f)))
-        .filter(|(_, f)| !f.is_ca)
-        .collect();
+    let leaves: Vec<(Vec<u8>, CertificateFacts)> =
+        ders.iter().filter_map(|der| CertificateFacts::from_der(der).ok().map(|f| (der.clone(), f))).filter(|(_, f)| !f.is_ca).collect();
     if leaves.is_empty() {
         return Err(ImportError::NoLeaf.into());
     }
@@ -93,15 +97,19 @@ pub fn import_file(registry: &crate::registry::Registry, keystore: &dyn Keystore
     Ok(outcome)
 }
 
-fn import_p12(registry: &crate::registry::Registry, keystore: &dyn Keystore, actor: &Actor, bytes: &[u8], ders: &[Vec<u8>], source: &str, password: &Sensitive<String>) -> Result<ImportOutcome> {
+fn import_p12(
+    registry: &crate::registry::Registry,
+    keystore: &dyn Keystore,
+    actor: &Actor,
+    bytes: &[u8],
+    ders: &[Vec<u8>],
+    source: &str,
+    password: &Sensitive<String>,
+) -> Result<ImportOutcome> {
     let pkcs8 = p12_private_key(bytes, password)?;
     let key = PrivateKey::from_pkcs8(pkcs8)?;
     let public_key = key.public_key_der();
-    let leaf = ders
-        .iter()
-        .find(|der| subject_public_key(der).map(|k| k == public_key).unwrap_or(false))
-        .ok_or(ImportError::KeyWithoutCertificate)?
-        .clone();
+    let leaf = ders.iter().find(|der| subject_public_key(der).map(|k| k == public_key).unwrap_or(false)).ok_or(ImportError::KeyWithoutCertificate)?.clone();
     let leaf_hash = crate::certs::fingerprint(&leaf);
     let existing = store::by_public_key(registry, &public_key)?;
     if let Some(done) = existing.iter().find(|o| o.certificate_sha256.as_deref() == Some(leaf_hash.as_str())) {

@@ -312,7 +312,10 @@ pub fn resume(registry: &Registry, keystore: &dyn Keystore, actor: &Actor) -> Re
 /// Where the CSR goes.
 #[derive(Debug, Clone)]
 pub enum CsrDestination {
-    File { path: PathBuf, overwrite: bool },
+    File {
+        path: PathBuf,
+        overwrite: bool,
+    },
     /// Copied by the caller (the app's clipboard); recorded here.
     Clipboard,
     /// Printed by the caller (the CLI's standard output).
@@ -340,11 +343,23 @@ pub fn export_csr(registry: &Registry, actor: &Actor, id: &str, destination: &Cs
 /// Where an issued certificate and its key go.
 #[derive(Debug)]
 pub enum InstallTarget {
-    P12 { path: PathBuf, password: Sensitive<String>, encryption: P12Encryption, overwrite: bool },
-    PemFiles { dir: PathBuf, overwrite: bool },
-    Nss { db_dir: PathBuf },
+    P12 {
+        path: PathBuf,
+        password: Sensitive<String>,
+        encryption: P12Encryption,
+        overwrite: bool,
+    },
+    PemFiles {
+        dir: PathBuf,
+        overwrite: bool,
+    },
+    Nss {
+        db_dir: PathBuf,
+    },
     #[cfg(windows)]
-    WindowsStore { location: install::WindowsStore },
+    WindowsStore {
+        location: install::WindowsStore,
+    },
     #[cfg(target_os = "macos")]
     MacKeychain,
 }
@@ -353,23 +368,34 @@ pub enum InstallTarget {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum InstallRequest {
-    P12 { path: String, encryption: P12Encryption, overwrite: bool },
-    PemFiles { dir: String, overwrite: bool },
+    P12 {
+        path: String,
+        encryption: P12Encryption,
+        overwrite: bool,
+    },
+    PemFiles {
+        dir: String,
+        overwrite: bool,
+    },
     /// `db_dir` empty: the user's default NSS database.
-    Nss { db_dir: String },
+    Nss {
+        db_dir: String,
+    },
 }
 
 impl InstallTarget {
     pub fn from_request(request: InstallRequest, password: Option<Sensitive<String>>) -> Result<Self> {
         Ok(match request {
             InstallRequest::P12 { path, encryption, overwrite } => {
-                let password = password.filter(|p| !p.expose().is_empty()).ok_or(LifecycleError::BadInstallRequest("un fichier .p12 doit être protégé par un mot de passe"))?;
+                let password = password
+                    .filter(|p| !p.expose().is_empty())
+                    .ok_or(LifecycleError::BadInstallRequest("un fichier .p12 doit être protégé par un mot de passe"))?;
                 Self::P12 { path: path.into(), password, encryption, overwrite }
             }
             InstallRequest::PemFiles { dir, overwrite } => Self::PemFiles { dir: dir.into(), overwrite },
-            InstallRequest::Nss { db_dir } if db_dir.is_empty() => {
-                Self::Nss { db_dir: install::default_nss_db().ok_or(LifecycleError::BadInstallRequest("pas de dossier personnel pour la base NSS par défaut"))? }
-            }
+            InstallRequest::Nss { db_dir } if db_dir.is_empty() => Self::Nss {
+                db_dir: install::default_nss_db().ok_or(LifecycleError::BadInstallRequest("pas de dossier personnel pour la base NSS par défaut"))?,
+            },
             InstallRequest::Nss { db_dir } => Self::Nss { db_dir: db_dir.into() },
         })
     }
@@ -628,4 +654,3 @@ pub fn current_actor(module_setting: Option<&Path>) -> Actor {
         None => crate::audit::os_user_actor(),
     }
 }
-

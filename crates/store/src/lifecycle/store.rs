@@ -162,7 +162,15 @@ pub(crate) fn chain(registry: &Registry, id: &str) -> Result<Vec<Vec<u8>>> {
 
 /// Runs `change` and records the new state (when given) and the audit entry, in one
 /// transaction.
-fn change<F>(registry: &Registry, id: &str, new_state: Option<OrderState>, actor: &Actor, action: AuditAction, details: serde_json::Value, change: F) -> Result<()>
+fn change<F>(
+    registry: &Registry,
+    id: &str,
+    new_state: Option<OrderState>,
+    actor: &Actor,
+    action: AuditAction,
+    details: serde_json::Value,
+    change: F,
+) -> Result<()>
 where
     F: FnOnce(&Transaction<'_>, &str) -> Result<()>,
 {
@@ -197,7 +205,15 @@ pub(crate) fn insert_draft(registry: &Registry, actor: &Actor, id: &str, request
 }
 
 /// Writes a new order row in the draft state, with its first history line.
-pub(crate) fn insert(registry: &Registry, actor: &Actor, id: &str, request: &OrderRequest, kind: KeyKind, origin: KeyOrigin, renews: Option<&str>) -> Result<()> {
+pub(crate) fn insert(
+    registry: &Registry,
+    actor: &Actor,
+    id: &str,
+    request: &OrderRequest,
+    kind: KeyKind,
+    origin: KeyOrigin,
+    renews: Option<&str>,
+) -> Result<()> {
     let request_json = serde_json::to_string(request).expect("an order request serialises");
     let details = serde_json::json!({
         "offer": json_text(&request.offer), "usage": json_text(&request.usage),
@@ -217,7 +233,10 @@ pub(crate) fn insert(registry: &Registry, actor: &Actor, id: &str, request: &Ord
 pub(crate) fn key_generated(registry: &Registry, actor: &Actor, id: &str, public_key: &[u8], csr_der: &[u8], csr_pem: &str) -> Result<()> {
     let details = serde_json::json!({ "public_key_sha256": crate::certs::fingerprint(public_key) });
     change(registry, id, Some(OrderState::KeyGenerated), actor, AuditAction::KeyGenerated, details, |tx, _| {
-        tx.execute("UPDATE orders SET public_key = ?2, csr_der = ?3, csr_pem = ?4, key_in_keystore = 1 WHERE id = ?1", params![id, public_key, csr_der, csr_pem])?;
+        tx.execute(
+            "UPDATE orders SET public_key = ?2, csr_der = ?3, csr_pem = ?4, key_in_keystore = 1 WHERE id = ?1",
+            params![id, public_key, csr_der, csr_pem],
+        )?;
         Ok(())
     })
 }
@@ -274,7 +293,15 @@ pub(crate) fn certificate_imported(registry: &Registry, actor: &Actor, id: &str,
 
 /// A .p12 made by the platform: the order is created already holding its certificate, in
 /// one transaction (the key was saved in the keystore just before).
-pub(crate) fn portal_order(registry: &Registry, actor: &Actor, id: &str, request: &OrderRequest, kind: KeyKind, public_key: &[u8], imported: &Imported<'_>) -> Result<()> {
+pub(crate) fn portal_order(
+    registry: &Registry,
+    actor: &Actor,
+    id: &str,
+    request: &OrderRequest,
+    kind: KeyKind,
+    public_key: &[u8],
+    imported: &Imported<'_>,
+) -> Result<()> {
     let tx = write_transaction(registry)?;
     let now = Utc::now().to_rfc3339();
     let hashes = store_chain(&tx, &now, imported.chain)?;
@@ -329,7 +356,8 @@ pub(crate) fn cancelled(registry: &Registry, actor: &Actor, id: &str) -> Result<
 pub(crate) fn mark_expired(registry: &Registry, now: DateTime<Utc>) -> Result<()> {
     let ids: Vec<String> = {
         let conn = registry.connection();
-        let mut statement = conn.prepare("SELECT id FROM orders WHERE state IN ('certificate_imported', 'installed') AND not_after IS NOT NULL AND not_after < ?1")?;
+        let mut statement =
+            conn.prepare("SELECT id FROM orders WHERE state IN ('certificate_imported', 'installed') AND not_after IS NOT NULL AND not_after < ?1")?;
         let ids = statement.query_map([now.to_rfc3339()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         ids
     };

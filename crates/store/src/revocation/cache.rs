@@ -54,7 +54,8 @@ fn stamp(value: Option<DateTime<Utc>>) -> Option<String> {
 
 /// The registry's certificates that are still found somewhere: (sha256, DER).
 pub(crate) fn registry_certificates(conn: &Connection) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
-    let mut statement = conn.prepare("SELECT c.sha256, c.der FROM certificates c WHERE EXISTS (SELECT 1 FROM places p WHERE p.sha256 = c.sha256) ORDER BY c.sha256")?;
+    let mut statement =
+        conn.prepare("SELECT c.sha256, c.der FROM certificates c WHERE EXISTS (SELECT 1 FROM places p WHERE p.sha256 = c.sha256) ORDER BY c.sha256")?;
     let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }

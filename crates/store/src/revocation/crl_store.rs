@@ -77,4 +77,3 @@ impl CrlStore {
         Err(first_failure.unwrap_or(RevocationError::NoSource))
     }
 }
-

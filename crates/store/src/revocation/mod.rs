@@ -29,8 +29,8 @@ use x509_parser::prelude::*;
 use crate::registry::{Registry, RegistryError};
 
 // What the layer below knows of revocation (states, answers, OCSP and CRL verification).
-pub use certisante_pki::revocation::*;
 pub use cache::MIGRATION as REVOCATION_MIGRATION;
+pub use certisante_pki::revocation::*;
 pub use fetch::{Timeouts, CONNECT_TIMEOUT, MAX_CRL_SIZE, MAX_OCSP_SIZE, TOTAL_TIMEOUT};
 
 /// Certificates checked at the same time.
@@ -134,7 +134,11 @@ struct Job {
 /// Checks every non-CA, unexpired certificate of the registry whose cached answer is due
 /// (all with `force`), and caches the answers. Servers that fail or hang only cost their
 /// timeouts; their certificates keep their last known answer with the error beside it.
-pub fn refresh(registry: &Registry, options: &RefreshOptions, progress: &(dyn Fn(RevocationProgress) + Sync)) -> std::result::Result<RefreshSummary, RefreshError> {
+pub fn refresh(
+    registry: &Registry,
+    options: &RefreshOptions,
+    progress: &(dyn Fn(RevocationProgress) + Sync),
+) -> std::result::Result<RefreshSummary, RefreshError> {
     let conn = registry.connection();
     let now = options.now;
     let candidates = cache::registry_certificates(conn)?;
@@ -236,6 +240,3 @@ fn parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec
     });
     results.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().map(|r| r.expect("every item done")).collect()
 }
-
-
-

@@ -128,7 +128,8 @@ fn a_removed_tail_is_found_by_the_head() {
 
 #[test]
 fn reordered_entries_are_found() {
-    let (seq, problem, _) = verdict_after("UPDATE audit SET seq = -2 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = -2");
+    let (seq, problem, _) =
+        verdict_after("UPDATE audit SET seq = -2 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = -2");
     assert_eq!((seq, problem), (Some(2), Some(AuditProblem::Reordered)));
 }
 

@@ -7,8 +7,8 @@ use std::process::Command;
 use certisante_pki::certs::{read_container, ChainStatus, Integrity};
 use certisante_pki::csr::{build_csr, decode_csr, suggested_common_names, validate, OrderRequest, ValidatedRequest};
 use certisante_pki::igc::{profiles, CnRule, Environment, IdentifierCheck, Offer, StructureKind, Usage};
-use certisante_store::inventory::{scan_paths, ScanOptions};
 use certisante_pki::view::CertificateView;
+use certisante_store::inventory::{scan_paths, ScanOptions};
 use certisante_testpki::portal::{IssueProfile, Portal, Subject};
 use rcgen::{KeyPair, PublicKeyData, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256};
 
@@ -248,7 +248,10 @@ fn a_portal_p12_is_listed_without_its_password() {
     };
     let path = portal.p12(&IssueProfile::test("ORG", "AUTH_CLI").unwrap(), &subject, &password, &out).unwrap();
     let name = path.file_name().unwrap().to_str().unwrap();
-    assert!(name.starts_with("asip-p12-EL-TEST-ORG-AUTH_CLI-") && name.ends_with(".p12") && name.len() == "asip-p12-EL-TEST-ORG-AUTH_CLI-20211115-103506.p12".len(), "{name}");
+    assert!(
+        name.starts_with("asip-p12-EL-TEST-ORG-AUTH_CLI-") && name.ends_with(".p12") && name.len() == "asip-p12-EL-TEST-ORG-AUTH_CLI-20211115-103506.p12".len(),
+        "{name}"
+    );
 
     let passin = format!("file:{}", s(&password));
     let info = openssl(&["pkcs12", "-in", s(&path), "-info", "-noout", "-passin", &passin]);

@@ -7,10 +7,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use certisante_pki::view::{Severity, Status};
 use certisante_store::inventory::ScanOptions;
 use certisante_store::registry::{Registry, Settings};
 use certisante_store::revocation::{self, CrlReason, RefreshOptions, RefreshSummary, RevocationSource, RevocationState, RevocationStatus, Timeouts};
-use certisante_pki::view::{Severity, Status};
 use certisante_testpki::revocation::{missing_tools, RunningLab};
 use chrono::{DateTime, Utc};
 

@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 
 use certisante_pki::certs::{read_container, ChainStatus, Integrity};
 use certisante_pki::igc::{Environment, Offer, StructureKind, Usage};
-use certisante_store::inventory::{scan_paths, ScanOptions, ScanReport};
 use certisante_pki::view::{CertificateView, Status, Thresholds};
 use certisante_pki::Sensitive;
+use certisante_store::inventory::{scan_paths, ScanOptions, ScanReport};
 use certisante_testpki::{write_containers, Containers, Hierarchy, LeafSpec, Usage as TestUsage};
 
 struct Fixture {
@@ -248,10 +248,7 @@ fn nss_database_is_read() {
     let content = certisante_devices::stores::read_nss_database(db.path()).unwrap();
     assert_eq!(content.certificates.len(), 1);
     assert!(!content.certificates[0].has_private_key);
-    let pk12 = std::process::Command::new("pk12util")
-        .args(["-i", f.dmp.portal_p12.to_str().unwrap(), "-d", &sql, "-W", PASSWORD])
-        .output()
-        .unwrap();
+    let pk12 = std::process::Command::new("pk12util").args(["-i", f.dmp.portal_p12.to_str().unwrap(), "-d", &sql, "-W", PASSWORD]).output().unwrap();
     assert!(pk12.status.success(), "{}", String::from_utf8_lossy(&pk12.stderr));
     let content = certisante_devices::stores::read_nss_database(db.path()).unwrap();
     assert!(content.certificates.iter().any(|c| c.has_private_key), "the imported key is seen");

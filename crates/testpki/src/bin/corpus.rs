@@ -188,14 +188,7 @@ fn pkcs7_certs_only(certs: &[&[u8]]) -> Vec<u8> {
     certs.sort();
     const OID_SIGNED_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02];
     const OID_DATA: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01];
-    let signed_data = [
-        tlv(0x02, &[1]),
-        tlv(0x31, &[]),
-        tlv(0x30, &tlv(0x06, OID_DATA)),
-        tlv(0xA0, &certs.concat()),
-        tlv(0x31, &[]),
-    ]
-    .concat();
+    let signed_data = [tlv(0x02, &[1]), tlv(0x31, &[]), tlv(0x30, &tlv(0x06, OID_DATA)), tlv(0xA0, &certs.concat()), tlv(0x31, &[])].concat();
     tlv(0x30, &[tlv(0x06, OID_SIGNED_DATA), tlv(0xA0, &tlv(0x30, &signed_data))].concat())
 }
 

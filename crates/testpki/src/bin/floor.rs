@@ -53,10 +53,7 @@ fn main() {
         return parse_and_verify(&dir, threads);
     }
     let started = Instant::now();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("certs"))
-        .expect("DIR/certs is readable")
-        .map(|e| e.expect("directory entry").path())
-        .collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("certs")).expect("DIR/certs is readable").map(|e| e.expect("directory entry").path()).collect();
     files.sort();
 
     let (certificates, parsed, checksum) = if threads == 1 {

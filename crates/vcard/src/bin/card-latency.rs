@@ -459,8 +459,5 @@ fn histogram(v: &[f64], width: f64) -> String {
         *bins.entry((x / width).floor().max(0.0) as u64).or_default() += 1;
     }
     let last = bins.keys().last().copied().unwrap_or(0);
-    (0..=last)
-        .map(|b| format!("{:.0}-{:.0}:{}", b as f64 * width, (b + 1) as f64 * width, bins.get(&b).copied().unwrap_or(0)))
-        .collect::<Vec<_>>()
-        .join(" ")
+    (0..=last).map(|b| format!("{:.0}-{:.0}:{}", b as f64 * width, (b + 1) as f64 * width, bins.get(&b).copied().unwrap_or(0))).collect::<Vec<_>>().join(" ")
 }

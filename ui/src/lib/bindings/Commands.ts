@@ -1,0 +1,57 @@
+// Generated from crates/api/src/commands.rs: do not edit. The commands the UI may call.
+import type { AuditEntry } from './AuditEntry';
+import type { AuditVerdict } from './AuditVerdict';
+import type { CardCheck } from './CardCheck';
+import type { CardStatus } from './CardStatus';
+import type { Dashboard } from './Dashboard';
+import type { Environment } from './Environment';
+import type { ExportFormat } from './ExportFormat';
+import type { ImportOutcome } from './ImportOutcome';
+import type { InstallRequest } from './InstallRequest';
+import type { Offer } from './Offer';
+import type { Order } from './Order';
+import type { OrderOptions } from './OrderOptions';
+import type { OrderRequest } from './OrderRequest';
+import type { Pkcs12Check } from './Pkcs12Check';
+import type { RevocationReason } from './RevocationReason';
+import type { RuleViolation } from './RuleViolation';
+import type { SecretKind } from './SecretKind';
+import type { Settings } from './Settings';
+import type { Usage } from './Usage';
+
+export interface Commands {
+  // The dashboard in one call: certificates, read errors, watched paths, settings.
+  get_dashboard: { args: Record<string, never>; result: Dashboard };
+  add_watched: { args: { paths: Array<string> }; result: Dashboard };
+  remove_watched: { args: { path: string }; result: Dashboard };
+  rescan: { args: Record<string, never>; result: Dashboard };
+  save_settings: { args: { settings: Settings }; result: Dashboard };
+  // Writes the dashboard to `path`; returns the path written.
+  export_dashboard: { args: { format: ExportFormat; path: string }; result: string };
+  // Asks every certificate's revocation status again, now.
+  check_revocation: { args: Record<string, never>; result: Dashboard };
+  check_pkcs12: { args: { path: string; password: string }; result: Pkcs12Check };
+  card_status: { args: Record<string, never>; result: CardStatus };
+  // Logs in once with the PIN (none on a PIN-pad reader), signs, logs out.
+  check_card: { args: { slotId?: number | null; pin?: string | null }; result: CardCheck };
+  order_options: { args: Record<string, never>; result: OrderOptions };
+  validate_order: { args: { request: OrderRequest }; result: Array<RuleViolation> };
+  suggested_names: { args: { offer: Offer; usage: Usage }; result: Array<string> };
+  list_orders: { args: Record<string, never>; result: Array<Order> };
+  create_order: { args: { request: OrderRequest }; result: Order };
+  // Writes the CSR to `path`, or records that the UI copied it (no path).
+  export_csr: { args: { id: string; path?: string | null }; result: string };
+  import_certificate: { args: { path: string; password?: string | null }; result: ImportOutcome };
+  install_order: { args: { id: string; request: InstallRequest; password?: string | null }; result: Array<string> };
+  renew_order: { args: { id: string }; result: Order };
+  revoke_order: { args: { id: string; reason: RevocationReason; confirmed: boolean }; result: Order };
+  cancel_order: { args: { id: string }; result: Order };
+  save_secret: { args: { id: string; kind: SecretKind; value: string }; result: null };
+  show_secret: { args: { id: string; kind: SecretKind; confirmed: boolean }; result: string };
+  audit_log: { args: { limit?: number | null }; result: Array<AuditEntry> };
+  audit_verify: { args: Record<string, never>; result: AuditVerdict };
+  // Opens the IGC-Santé platform of `environment` in the default browser.
+  open_portal: { args: { environment: Environment }; result: null };
+}
+
+export type CommandName = keyof Commands;
