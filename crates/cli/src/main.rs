@@ -541,7 +541,7 @@ fn revocation_cell(c: &CertificateView) -> String {
 }
 
 fn print_table(report: &ScanReport) {
-    println!("{:<12} {:<9} {:<9} {:<6} {:>6}  {:<5} {:<14} {:<30} {}", "STATUS", "REVOC", "EXPIRES", "ENV", "DAYS", "KEY", "PROFILE", "CN", "STRUCTURE");
+    println!("{:<12} {:<9} {:<9} {:<6} {:>6}  {:<5} {:<14} {:<30} STRUCTURE", "STATUS", "REVOC", "EXPIRES", "ENV", "DAYS", "KEY", "PROFILE", "CN");
     for c in &report.certificates {
         let profile = match (c.offer, c.usage) {
             (Some(o), Some(u)) => format!("{} {}", enum_text(&o), enum_text(&u)),

@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(tlv.content, &[0xAA, 0xBB]);
         assert_eq!(rest, &[0xFF]);
         let mut long = vec![0x04, 0x81, 0x80];
-        long.extend(std::iter::repeat(7).take(0x80));
+        long.extend(std::iter::repeat_n(7, 0x80));
         assert_eq!(read(&long).unwrap().0.content.len(), 0x80);
     }
 

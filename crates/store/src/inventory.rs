@@ -199,7 +199,7 @@ pub fn read_candidates(
         .map(|candidate| {
             let outcome = read_file(candidate, password);
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if n == total || n % 64 == 0 {
+            if n == total || n.is_multiple_of(64) {
                 progress(ScanProgress { done: n, total, current: candidate.path.display().to_string() });
             }
             outcome

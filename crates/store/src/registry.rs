@@ -387,7 +387,7 @@ impl Registry {
                 .map(|c| {
                     let outcome = inventory::read_file(&c, None);
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    if n == total || n % 64 == 0 {
+                    if n == total || n.is_multiple_of(64) {
                         progress(ScanProgress { done: n, total, current: c.path.display().to_string() });
                     }
                     (c, outcome)

@@ -150,10 +150,13 @@ pub struct ChainVerifier {
     by_raw_subject: HashMap<Vec<u8>, Vec<usize>>,
     /// Pool entries by loose subject key: the fallback when raw bytes differ.
     by_subject: HashMap<String, Vec<usize>>,
-    memo: Mutex<HashMap<[u8; 32], Option<(Environment, Vec<String>)>>>,
+    memo: Mutex<HashMap<[u8; 32], Option<VerifiedPath>>>,
 }
 
 const MAX_DEPTH: usize = 8;
+
+/// Where a verified chain leads, and the common names on the way.
+type VerifiedPath = (Environment, Vec<String>);
 
 impl ChainVerifier {
     pub fn new(anchors: Vec<Anchor>, intermediates: Vec<Vec<u8>>) -> Self {
