@@ -21,10 +21,11 @@ free_port() {
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Prints the pid in file $1 if that process still runs and its name starts like $2:
+# Prints the pid in file $1 if that process still runs, its name starts like $2 and, if
+# $3 is given, its command line contains $3 (a Python server: its name is only python3):
 # never signal a recycled pid (a stale pid file from a previous boot or run).
 live_pid() {
-  local file=$1 want=$2 pid comm
+  local file=$1 want=$2 cmdline=${3:-} pid comm
   [ -f "$file" ] || return 1
   pid=$(cat "$file" 2>/dev/null) || return 1
   [[ $pid =~ ^[0-9]+$ ]] || return 1
@@ -33,17 +34,19 @@ live_pid() {
   [ "$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ] || return 1
   comm=$(cat "/proc/$pid/comm" 2>/dev/null || echo "")
   [ "${comm:0:15}" = "${want:0:15}" ] || return 1
+  if [ -n "$cmdline" ]; then tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$cmdline" || return 1; fi
   echo "$pid"
 }
 
-# Stops the process of pid file $1 (name $2): TERM, then KILL after ${3:-5} seconds.
-# Silent and successful when it is not running (stop is idempotent).
+# Stops the process of pid file $1 (name $2, command line containing $4 if given): TERM,
+# then KILL after ${3:-5} seconds. Silent and successful when it is not running (stop is
+# idempotent).
 stop_pid() {
-  local file=$1 want=$2 seconds=${3:-5} pid
-  if pid=$(live_pid "$file" "$want"); then
+  local file=$1 want=$2 seconds=${3:-5} cmdline=${4:-} pid
+  if pid=$(live_pid "$file" "$want" "$cmdline"); then
     kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq $((seconds * 10))); do live_pid "$file" "$want" >/dev/null || break; sleep 0.1; done
-    if live_pid "$file" "$want" >/dev/null; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.1; fi
+    for _ in $(seq $((seconds * 10))); do live_pid "$file" "$want" "$cmdline" >/dev/null || break; sleep 0.1; done
+    if live_pid "$file" "$want" "$cmdline" >/dev/null; then kill -KILL "$pid" 2>/dev/null || true; sleep 0.1; fi
   fi
   rm -f "$file"
 }
