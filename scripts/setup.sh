@@ -13,7 +13,8 @@ app_packages=(
   libpcsclite-dev pcscd libnss3-tools
 )
 test_packages=(xvfb xauth webkit2gtk-driver gcc-mingw-w64-x86-64 vsmartcard-vpcd pcsc-tools softhsm2 opensc opencryptoki
-  gnome-keyring dbus libglib2.0-bin libsecret-tools wine wine64 yamllint desktop-file-utils python3 python3-venv)
+  gnome-keyring dbus libglib2.0-bin libsecret-tools wine wine64 yamllint desktop-file-utils python3 python3-venv
+  postgresql prometheus)
 
 wanted=("${app_packages[@]}")
 [ "$purpose" = test ] && wanted+=("${test_packages[@]}")
@@ -63,6 +64,11 @@ if [ "$purpose" = test ]; then
   if [ -x "$tools/venv/bin/python" ] && ! "$tools/venv/bin/python" -c 'import icalendar' 2>/dev/null; then
     echo "setup: pip install icalendar (into $tools/venv)"
     "$tools/venv/bin/pip" install -q 'icalendar>=6,<8' || echo "setup: icalendar could not be installed; the .ics test will say so"
+  fi
+  # aiosmtpd is the SMTP server of tests/harness/smtp.sh (STARTTLS, SMTPS, AUTH).
+  if [ -x "$tools/venv/bin/python" ] && ! "$tools/venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+    echo "setup: pip install aiosmtpd (into $tools/venv)"
+    "$tools/venv/bin/pip" install -q 'aiosmtpd>=1.4,<2' || echo "setup: aiosmtpd could not be installed; tests/harness/smtp.sh will say so"
   fi
   if rustup target list --installed 2>/dev/null | grep -q x86_64-pc-windows-gnu; then :; else
     rustup target add x86_64-pc-windows-gnu || echo "setup: the Windows target could not be added; its check will be skipped"
