@@ -1,8 +1,9 @@
-/* storeprobe add user|machine FILE.cer [readonly] | has user|machine THUMBPRINT:
+/* storeprobe add user|machine FILE.cer [readonly|nocommit] | has user|machine THUMBPRINT:
  * add: what an install into a "My" store meets. Opens the store as the product's install
  * does (CertOpenStore, CERT_STORE_PROV_SYSTEM_W; with CERT_STORE_READONLY_FLAG when
  * `readonly` is given), adds the DER certificate (CertAddEncodedCertificateToStore,
- * REPLACE_EXISTING), commits (CertControlStore COMMIT) and closes; prints each step's
+ * REPLACE_EXISTING), commits (CertControlStore COMMIT; not with `nocommit`, the
+ * product's install sequence) and closes; prints each step's
  * result and GetLastError. has: looks the thumbprint up in a newly opened store, so a
  * write that was accepted but not persisted shows. Test-only (Wine); never shipped.
  * Exit codes: add 0 every step succeeded, 1 one failed; has 0 present, 1 absent, 3 the
@@ -20,7 +21,7 @@ static void step(const char *what, BOOL ok) {
 
 int wmain(int argc, wchar_t **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: storeprobe add user|machine FILE.cer [readonly] | has user|machine THUMBPRINT\n");
+        fprintf(stderr, "usage: storeprobe add user|machine FILE.cer [readonly|nocommit] | has user|machine THUMBPRINT\n");
         return 2;
     }
     DWORD location = lstrcmpiW(argv[2], L"machine") == 0 ? CERT_SYSTEM_STORE_LOCAL_MACHINE : CERT_SYSTEM_STORE_CURRENT_USER;
@@ -41,6 +42,7 @@ int wmain(int argc, wchar_t **argv) {
     }
     if (lstrcmpW(argv[1], L"add") != 0) return 2;
     BOOL readonly = argc > 4 && lstrcmpW(argv[4], L"readonly") == 0;
+    BOOL commit = !(argc > 4 && lstrcmpW(argv[4], L"nocommit") == 0);
 
     HANDLE file = CreateFileW(argv[3], GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
     if (file == INVALID_HANDLE_VALUE) {
@@ -59,9 +61,11 @@ int wmain(int argc, wchar_t **argv) {
     BOOL ok = CertAddEncodedCertificateToStore(store, X509_ASN_ENCODING, der, got, CERT_STORE_ADD_REPLACE_EXISTING, NULL);
     step("CertAddEncodedCertificateToStore", ok);
     failed += !ok;
-    ok = CertControlStore(store, 0, CERT_STORE_CTRL_COMMIT, NULL);
-    step("CertControlStore(COMMIT)", ok);
-    failed += !ok;
+    if (commit) {
+        ok = CertControlStore(store, 0, CERT_STORE_CTRL_COMMIT, NULL);
+        step("CertControlStore(COMMIT)", ok);
+        failed += !ok;
+    }
     ok = CertCloseStore(store, CERT_CLOSE_STORE_CHECK_FLAG);
     step("CertCloseStore", ok);
     failed += !ok;
