@@ -130,6 +130,28 @@ GroupDatabaseUrl REG_SZ "postgresql://inventaire@pg.hopital.local/certisante?ssl
 WatchedPaths REG_MULTI_SZ ["C:\Certificats", "D:\Partage\Données sécurisées"]'
 check "wine reg add → RegGetValueW: REG_DWORD, REG_SZ and REG_MULTI_SZ policy values read back (accents included)" \
   bash -c 'out=$(wine "$1" | tr -d "\r"); echo "$out"; [ "$out" = "$2" ]' _ "$bin/regprobe.exe" "$expected"
+# policy.wxs writes WatchedPaths with reg.exe (deferred custom action): its very command
+# line, the MSI properties put in, splits "a;b" into the REG_MULTI_SZ.
+wine reg delete "$key" /v WatchedPaths /f >/dev/null
+mapfile -t watch_args < <(python3 - packaging/windows/policy.wxs <<'PY'
+import html, re, sys
+raw = open(sys.argv[1], encoding="utf-8").read()
+line = html.unescape(re.search(r'<SetProperty Id="CertiSantePolicyWatchedPaths".*?Value="([^"]*)"', raw, re.S).group(1))
+line = line.replace("[System64Folder]", "C:\\windows\\system32\\").replace("[CERTISANTE_WATCHEDPATHS]", "C:\\Certificats;D:\\Partage\\Données sécurisées")
+for quoted, bare in re.findall(r'"([^"]*)"|(\S+)', line):
+    print(quoted or bare)
+PY
+)
+echo "policy.wxs's command: ${watch_args[*]}"
+watched_paths_written() {
+  wine "${watch_args[@]}" >/dev/null || return 1
+  local out
+  out=$(wine "$bin/regprobe.exe" | tr -d '\r' | grep '^WatchedPaths')
+  echo "$out"
+  [ "$out" = 'WatchedPaths REG_MULTI_SZ ["C:\Certificats", "D:\Partage\Données sécurisées"]' ]
+}
+check "policy.wxs's reg.exe command for CERTISANTE_WATCHEDPATHS=\"C:\\Certificats;D:\\Partage\\Données sécurisées\" writes the REG_MULTI_SZ" \
+  watched_paths_written
 wine reg add "$key" /v ReadOnly /t REG_SZ /d 1 /f >/dev/null
 wine reg delete "$key" /v GroupDatabaseUrl /f >/dev/null
 check "a value of another type gives ERROR_UNSUPPORTED_TYPE (1630), a missing one ERROR_FILE_NOT_FOUND" \
