@@ -13,7 +13,8 @@ app_packages=(
   libpcsclite-dev pcscd libnss3-tools
 )
 test_packages=(xvfb xauth webkit2gtk-driver gcc-mingw-w64-x86-64 vsmartcard-vpcd pcsc-tools softhsm2 opensc opencryptoki
-  gnome-keyring dbus libglib2.0-bin libsecret-tools wine wine64 yamllint desktop-file-utils python3 python3-venv)
+  gnome-keyring dbus libglib2.0-bin libsecret-tools wine wine64 yamllint desktop-file-utils python3 python3-venv
+  libxml2-utils)
 
 wanted=("${app_packages[@]}")
 [ "$purpose" = test ] && wanted+=("${test_packages[@]}")
