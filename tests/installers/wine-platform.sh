@@ -8,7 +8,9 @@
 #   3. PC/SC: what SCardEstablishContext answers when no smart-card service is reachable;
 #   4. the machine policy (HKLM\Software\Policies\CertiSante) written by `wine reg add`
 #      is read back by RegGetValueW with its types;
-#   5. a "My" store that refuses writes: CERT_STORE_READONLY_FLAG, and deny DACLs.
+#   5. a "My" store that refuses writes: CERT_STORE_READONLY_FLAG, and deny DACLs;
+#   6. packaging/windows/policy.wxs's components in a test MSI (wixl + msibuild, see
+#      wine/policy-msi.py) installed by Wine's msiexec with CERTISANTE_* properties.
 # What Wine does differently from Windows is printed as "# Wine 8: ..." lines (not
 # counted). docs/windows.md explains every finding. A fresh WINEPREFIX under a temp dir.
 set -uo pipefail
@@ -181,4 +183,44 @@ wine "$bin/regacl.exe" deny-all HKLM 'Software\Microsoft\SystemCertificates\My'
 check "everything denied on LocalMachine\\My (a user without administrator rights): CertOpenStore fails with ERROR_ACCESS_DENIED (5)" \
   bash -c 'out=$(wine "$1" add machine "$2" | tr -d "\r"); echo "$out"; grep -q "^CertOpenStore(My): FAILED, GetLastError 0x00000005" <<<"$out"' \
   _ "$bin/storeprobe.exe" "$(winpath "$work/other.der")"
+
+# 6. The MSI policy fragment's components, installed by Wine's msiexec (not Windows
+# Installer: Wine's msi.dll reads the same tables).
+if python3 tests/installers/wine/policy-msi.py packaging/windows/policy.wxs "$work/policy.msi"; then
+  ok "a test MSI builds from policy.wxs's components (wixl, msibuild)"
+  msi=$(winpath "$work/policy.msi")
+  policy() { wine "$bin/regprobe.exe" | tr -d '\r' | grep -v '^WatchedPaths'; }
+  none='ReadOnly missing
+AlertDays missing
+Pkcs11Module missing
+GroupDatabaseUrl missing'
+  wine reg delete "$key" /f >/dev/null 2>&1
+  wine msiexec /i "$msi" /qn CERTISANTE_READONLY=yes
+  rc=$?
+  check "msiexec CERTISANTE_READONLY=yes is refused by the launch condition (1603) and writes nothing" \
+    bash -c 'echo "exit $1 (1603 & 255 = 67)"; [ "$1" = 67 ] && [ "$2" = "$3" ]' _ "$rc" "$(policy)" "$none"
+  wine msiexec /i "$msi" /qn
+  check "msiexec /qn without CERTISANTE_* properties writes no policy value" bash -c '[ "$1" = "$2" ]' _ "$(policy)" "$none"
+  wine msiexec /x "$msi" /qn
+  wine msiexec /i "$msi" /qn ALLUSERS=1 CERTISANTE_READONLY=1 'CERTISANTE_ALERTDAYS=90,60,30,7,0' \
+    'CERTISANTE_PKCS11MODULE=C:\Windows\System32\cps3_pkcs11_w64.dll' 'CERTISANTE_GROUPDATABASEURL=postgresql://inventaire@pg.hopital.local/certisante'
+  written='ReadOnly REG_DWORD 1
+AlertDays REG_SZ "90,60,30,7,0"
+Pkcs11Module REG_SZ "C:\Windows\System32\cps3_pkcs11_w64.dll"
+GroupDatabaseUrl REG_SZ "postgresql://inventaire@pg.hopital.local/certisante"'
+  check "msiexec /qn ALLUSERS=1 CERTISANTE_READONLY=1 ... writes each value with its type" \
+    bash -c 'out=$(wine "$1" | tr -d "\r" | grep -v "^WatchedPaths"); echo "$out"; [ "$out" = "$2" ]' _ "$bin/regprobe.exe" "$written"
+  # Not counted: Wine's msi leaves these values in both cases even without the Permanent
+  # and Transitive attributes (it never removes a component whose condition is false),
+  # so this cannot prove what those attributes do on Windows.
+  wine msiexec /i "$msi" /qn REINSTALL=ALL REINSTALLMODE=amus
+  [ "$(policy)" = "$written" ] && note "a reinstall without the properties leaves the values (also without Transitive)"
+  wine msiexec /x "$msi" /qn
+  [ "$(policy)" = "$written" ] && note "an uninstall leaves the values (also without Permanent)"
+  wine msiexec /i "$msi" /qn CERTISANTE_READONLY=0
+  check "CERTISANTE_READONLY=0 on a later install writes 0 and leaves the rest" \
+    bash -c '[ "$1" = "$2" ]' _ "$(policy)" "${written/REG_DWORD 1/REG_DWORD 0}"
+else
+  not_ok "a test MSI builds from policy.wxs's components (wixl, msibuild: apt-get install wixl msitools)"
+fi
 finish
