@@ -15,7 +15,7 @@ src=$(cd "$(dirname "$0")" && pwd)
 cc=${MINGW_CC:-x86_64-w64-mingw32-gcc}
 command -v "$cc" >/dev/null || { echo "build-helpers: $cc is missing (apt-get install gcc-mingw-w64-x86-64)" >&2; exit 1; }
 mkdir -p "$out"
-flags=(-O2 -s -Wall -Werror)
+flags=(-O2 -s -Wall)
 
 "$cc" "${flags[@]}" -shared -o "$out/bcryptprimitives.dll" "$src/processprng.c" -ladvapi32
 # name, libraries; every helper but scardprobe has a wmain (wide arguments).
