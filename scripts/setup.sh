@@ -14,7 +14,7 @@ app_packages=(
 )
 test_packages=(xvfb xauth webkit2gtk-driver gcc-mingw-w64-x86-64 vsmartcard-vpcd pcsc-tools softhsm2 opensc opencryptoki
   gnome-keyring dbus libglib2.0-bin libsecret-tools wine wine64 yamllint desktop-file-utils python3 python3-venv
-  postgresql prometheus)
+  postgresql prometheus libxml2-utils wixl msitools)
 
 wanted=("${app_packages[@]}")
 [ "$purpose" = test ] && wanted+=("${test_packages[@]}")

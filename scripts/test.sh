@@ -67,6 +67,25 @@ else
   skip wine "the x86_64-pc-windows-gnu target or mingw-w64 is missing"
 fi
 
+# Windows without Rust: the facilities the app relies on, under Wine, through mingw-built
+# C helpers (store keys, Credential Manager, PC/SC, policy registry, read-only stores);
+# the PE resource checker; the policy templates and MSI fragment (XML, consistency).
+if command -v x86_64-w64-mingw32-gcc >/dev/null && command -v wine >/dev/null; then
+  step wine-platform bash tests/installers/wine-platform.sh
+else
+  skip wine-platform "wine or mingw-w64 is missing (apt-get install wine wine64 gcc-mingw-w64-x86-64)"
+fi
+if command -v x86_64-w64-mingw32-windres >/dev/null; then
+  step pe-check bash tests/installers/pe-check.sh
+else
+  skip pe-check "mingw-w64 is missing (apt-get install gcc-mingw-w64-x86-64)"
+fi
+if command -v xmllint >/dev/null; then
+  step policy bash tests/installers/policy.sh
+else
+  skip policy "xmllint is missing (apt-get install libxml2-utils)"
+fi
+
 # The .deb: release build, dpkg -i into this machine, the installed app's dashboard
 # under Xvfb, dpkg -r. Root (or sudo without a password) is needed to install it.
 deb_missing=()
@@ -87,7 +106,7 @@ while read -r p f; do passed=$((passed + p)); failed=$((failed + f)); done < <(
   sed -E 's/\x1b\[[0-9;]*m//g' "$logs"/ui-unit.log 2>/dev/null | grep -E "^ +Tests +" | awk '{p=0;f=0; for(i=1;i<=NF;i++){if($(i+1) ~ /^passed/)p=$i; if($(i+1) ~ /^failed/)f=$i} print p, f}'
   grep -hE "^# (pass|fail) " "$logs"/e2e.log 2>/dev/null | awk '/# pass/{p=$3} /# fail/{f=$3} END{print p+0, f+0}'
   # The release and installer checks print one "ok - ..." or "not ok - ..." line each.
-  for s in release-lint wine deb; do
+  for s in release-lint wine wine-platform pe-check policy deb; do
     [ -f "$logs/$s.log" ] && echo "$(grep -c '^ok - ' "$logs/$s.log") $(grep -c '^not ok - ' "$logs/$s.log")"
   done
 )
@@ -95,7 +114,7 @@ while read -r p f; do passed=$((passed + p)); failed=$((failed + f)); done < <(
 for s in "${failed_steps[@]}"; do
   case $s in
     cargo-test|ui-unit|e2e) grep -qE "([1-9][0-9]* failed|# fail [1-9])" "$logs/$s.log" || failed=$((failed + 1)) ;;
-    release-lint|wine|deb) grep -q "^not ok - " "$logs/$s.log" || failed=$((failed + 1)) ;;
+    release-lint|wine|wine-platform|pe-check|policy|deb) grep -q "^not ok - " "$logs/$s.log" || failed=$((failed + 1)) ;;
     *) failed=$((failed + 1)) ;;
   esac
 done
