@@ -53,6 +53,11 @@ if [ "$purpose" = test ]; then
     echo "setup: cargo install tauri-driver"
     cargo install tauri-driver --version '^2' --locked --root "$tools"
   fi
+  # cargo-deny checks the dependency policy (deny.toml) in the test command.
+  if [ ! -x "$tools/bin/cargo-deny" ]; then
+    echo "setup: cargo install cargo-deny"
+    cargo install cargo-deny --version '^0.20' --locked --root "$tools"
+  fi
   # check-jsonschema validates the release workflow and tauri.conf.json against their
   # schemas (GitHub's, vendored in the package; the Tauri CLI's, in ui/node_modules).
   if [ ! -x "$tools/venv/bin/check-jsonschema" ]; then

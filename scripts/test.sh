@@ -34,6 +34,12 @@ bash scripts/setup.sh test || { echo "setup failed"; echo "0 passed, 1 failed"; 
 # Release checks without a build: workflow lint, Tauri config schema, one version, icons.
 step release-lint bash scripts/release-lint.sh
 
+# Gates: formatting, lints (warnings are errors), and the dependency policy (deny.toml: one
+# crypto backend, licences, sources; advisories need GitHub, which is out of reach here).
+step fmt cargo fmt --all -- --check
+step clippy cargo clippy --workspace --all-targets -- -D warnings
+step deny "$tools/bin/cargo-deny" check bans licenses sources
+
 step ui-check npm --prefix ui run check
 step ui-unit npm --prefix ui test
 step ui-build npm --prefix ui run build
@@ -48,11 +54,16 @@ step harness bash -c 'bash tests/harness/pcscd.sh start && bash tests/harness/to
 # The step ran in a child shell: take the private bus's address from the file it wrote, so
 # the tests and the e2e app use that keyring, never a desktop session's.
 if [ -f "$CERTISANTE_KEYRING_HARNESS/env" ]; then . "$CERTISANTE_KEYRING_HARNESS/env"; fi
-step cargo-test cargo test --workspace --no-fail-fast
+step cargo-test bash -c 'cargo test --workspace --no-fail-fast \
+  && cargo test -p certisante-devices --features card-tls --no-fail-fast --lib --test net'
 step e2e bash tests/e2e/run.sh
 bash tests/harness/pcscd.sh stop >/dev/null 2>&1 || true
 bash tests/harness/keyring.sh stop "$CERTISANTE_KEYRING_HARNESS" >/dev/null 2>&1 || true
 rm -rf "$harness"
+
+# Supervision files shipped for Prometheus and Grafana: rules checked and unit-tested by
+# promtool, then loaded by a real Prometheus scraping sample metrics.
+step monitoring bash tests/monitoring/check.sh
 
 # Windows: the CLI cross-compiled with mingw-w64 and run under Wine (same JSON as on
 # Linux, the "My" store read back); without Wine, at least a cross check of the code.
@@ -106,7 +117,7 @@ while read -r p f; do passed=$((passed + p)); failed=$((failed + f)); done < <(
   sed -E 's/\x1b\[[0-9;]*m//g' "$logs"/ui-unit.log 2>/dev/null | grep -E "^ +Tests +" | awk '{p=0;f=0; for(i=1;i<=NF;i++){if($(i+1) ~ /^passed/)p=$i; if($(i+1) ~ /^failed/)f=$i} print p, f}'
   grep -hE "^# (pass|fail) " "$logs"/e2e.log 2>/dev/null | awk '/# pass/{p=$3} /# fail/{f=$3} END{print p+0, f+0}'
   # The release and installer checks print one "ok - ..." or "not ok - ..." line each.
-  for s in release-lint wine wine-platform pe-check policy deb; do
+  for s in release-lint monitoring wine wine-platform pe-check policy deb; do
     [ -f "$logs/$s.log" ] && echo "$(grep -c '^ok - ' "$logs/$s.log") $(grep -c '^not ok - ' "$logs/$s.log")"
   done
 )
