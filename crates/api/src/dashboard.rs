@@ -4,9 +4,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use certisante_pki::certs::{read_container, CertsError, ContainerFormat, Integrity};
-use certisante_pki::Sensitive;
+use certisante_pki::{ApiError, Sensitive};
 use certisante_store::inventory::{ScanError, ScanOptions, ScanReport};
-use certisante_store::registry::{Registry, RegistryError, Settings, WatchedPath};
+use certisante_store::lifecycle::{self, PendingOrder};
+use certisante_store::registry::{Registry, RegistryError, WatchedPath};
+use certisante_store::settings::Settings;
+use chrono::Utc;
 
 use crate::model::CertificateView;
 use crate::policy::ReadOnly;
@@ -19,6 +22,8 @@ pub struct Dashboard {
     pub settings: Settings,
     /// Read-only view (a secretary's workstation): statuses and exports only.
     pub read_only: ReadOnly,
+    /// Orders still waiting for the portal's certificate (a CSR handed out, nothing back).
+    pub pending_orders: Vec<PendingOrder>,
 }
 
 /// Result of checking a PKCS#12 file with its password.
@@ -35,11 +40,12 @@ pub(crate) fn registry_report(registry: &Registry, settings: &Settings) -> Resul
     registry.list(&ScanOptions { thresholds: settings.thresholds, ..ScanOptions::default() })
 }
 
-pub(crate) fn dashboard(registry: &Registry, read_only_forced: bool) -> Result<Dashboard, RegistryError> {
+pub(crate) fn dashboard(registry: &Registry, read_only_forced: bool) -> Result<Dashboard, ApiError> {
     let settings = registry.settings()?;
     let report = registry_report(registry, &settings)?;
     let read_only = ReadOnly::new(&settings, read_only_forced);
-    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings, read_only })
+    let pending_orders = lifecycle::pending_orders(registry, Utc::now())?;
+    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings, read_only, pending_orders })
 }
 
 /// Verifies a PKCS#12 file's MAC with its password and looks for its private key.

@@ -68,7 +68,6 @@ pub fn all_codes() -> Vec<String> {
     codes.extend(devices::stores::StoreError::codes());
     codes.extend(store::registry::RegistryError::codes());
     codes.extend(store::alerts::AlertsError::codes());
-    codes.extend(store::audit::AuditError::codes());
     codes.extend(store::export::ExportError::codes());
     codes.extend(store::lifecycle::LifecycleError::codes());
     codes.extend(store::lifecycle::ImportError::codes());

@@ -28,7 +28,7 @@ use certisante_store::audit::{self, Actor, AuditAction};
 use certisante_store::inventory::{self, ScanOptions};
 use certisante_store::lifecycle;
 use certisante_store::registry::{self, Registry};
-use certisante_store::{alerts, export, revocation};
+use certisante_store::{alerts, export, places, revocation};
 
 pub use error::AppError;
 use model::*;
@@ -121,7 +121,12 @@ impl Api {
     }
 
     pub fn dashboard(&self) -> Result<Dashboard> {
-        Ok(dashboard::dashboard(&self.registry, self.host.read_only_forced)?)
+        dashboard::dashboard(&self.registry, self.host.read_only_forced)
+    }
+
+    /// Orders waiting for the portal's certificate, longest waiting first.
+    pub fn pending_orders(&self) -> Result<Vec<PendingOrder>> {
+        Ok(lifecycle::pending_orders(&self.registry, Utc::now())?)
     }
 
     /// The registry's certificates, with the saved thresholds unless `thresholds` is given.
@@ -137,10 +142,16 @@ impl Api {
         Ok(self.registry.watched()?)
     }
 
-    /// Re-reads the watched paths (only changed files are parsed again). Allowed everywhere:
-    /// it refreshes what the registry knows of the files, and decides nothing.
+    /// Re-reads the watched paths (only changed files are parsed again) and checks every
+    /// place CertiSanté wrote (files, stores, keystore entries): one that is gone leaves the
+    /// list and is reported. Allowed everywhere: it refreshes what the registry knows, and
+    /// decides nothing.
     pub fn rescan(&mut self, progress: &(dyn Fn(ScanProgress) + Sync)) -> Result<ScanSummary> {
-        Ok(self.registry.scan(progress)?)
+        // An install a crash cut before its record: settled first, so its place is checked.
+        lifecycle::finish_interrupted_installs(&self.registry, &audit::os_user_actor())?;
+        let mut summary = self.registry.scan(progress)?;
+        summary.places_lost.extend(places::check_keystore(&self.registry, self.host.keystore.as_ref())?);
+        Ok(summary)
     }
 
     pub fn audit_log(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>> {

@@ -16,15 +16,19 @@ pub use certisante_devices::install::{P12Encryption, WindowsStore};
 pub use certisante_devices::keys::SecretKind;
 pub use certisante_devices::token::TokensView;
 
+pub use certisante_pki::order::{OrderLink, OrderStep, Replacement};
 pub use certisante_store::alerts::Alert;
 pub use certisante_store::audit::{Actor, ActorKind, AuditAction, AuditEntry, AuditProblem, AuditVerdict};
 pub use certisante_store::export::ExportFormat;
 pub use certisante_store::inventory::{ScanError, ScanProgress, ScanReport};
 pub use certisante_store::lifecycle::{
-    CsrDestination, ImportOutcome, InstallRequest, InstallTarget, KeyOrigin, Order, OrderOptions, OrderState, Portal, RevocationReason, StateChange,
+    CsrDestination, ImportOutcome, InstallRequest, InstallTarget, KeyOrigin, Order, OrderOptions, OrderState, PendingOrder, Portal, RevocationReason,
+    StateChange,
 };
-pub use certisante_store::registry::{ScanSummary, Settings, WatchKind, WatchedPath};
+pub use certisante_store::places::{LostPlace, ScanSummary};
+pub use certisante_store::registry::{WatchKind, WatchedPath};
 pub use certisante_store::revocation::{RefreshSummary, RefreshedCertificate, RevocationProgress};
+pub use certisante_store::settings::Settings;
 
 pub use crate::dashboard::{Dashboard, Pkcs12Check};
 pub use crate::policy::ReadOnly;

@@ -287,12 +287,15 @@ fn run(command: Command, context: &Context) -> Outcome {
         Command::Secret { action } => orders::secret(action, context),
         Command::List { json, csv, common, paths } => {
             let report = report(&common, &paths, context)?;
+            // The registry's list also names the orders waiting for the portal.
+            let pending = if paths.is_empty() { Some(context.api(false)?.pending_orders().map_err(trouble)?) } else { None };
             if json {
-                print_json(&report)?;
+                print_json(&ListDocument { report: &report, pending_orders: pending.as_deref() })?;
             } else if csv {
                 print!("{}", certisante_api::csv(&report, "fr"));
             } else {
                 print_table(&report);
+                print_pending(pending.as_deref().unwrap_or_default(), lang);
             }
             Ok(0)
         }
@@ -465,6 +468,36 @@ fn run(command: Command, context: &Context) -> Outcome {
             }
             Ok(0)
         }
+    }
+}
+
+/// `list --json`: the certificates and read errors, and (from the registry) the orders
+/// waiting for the portal.
+#[derive(serde::Serialize)]
+struct ListDocument<'a> {
+    #[serde(flatten)]
+    report: &'a ScanReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pending_orders: Option<&'a [PendingOrder]>,
+}
+
+fn print_pending(pending: &[PendingOrder], lang: Lang) {
+    if pending.is_empty() {
+        return;
+    }
+    println!();
+    println!("{}", text::pending_heading(lang, pending.len()));
+    for order in pending {
+        let r = &order.request;
+        println!(
+            "  {}  {:<13} {} {} {:<24} {}",
+            order.id,
+            enum_text(&order.state),
+            enum_text(&r.offer),
+            enum_text(&r.usage),
+            r.common_name,
+            text::waiting_days(lang, order.days_waiting)
+        );
     }
 }
 

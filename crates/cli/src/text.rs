@@ -120,3 +120,11 @@ pub fn kept_in_keystore(lang: Lang) -> String {
 pub fn installed_into(lang: Lang, store: &str) -> String {
     pick(lang, format!("installé dans {store}"), format!("installed into {store}"))
 }
+
+pub fn pending_heading(lang: Lang, count: usize) -> String {
+    pick(lang, format!("Commandes en attente de la plateforme ({count}) :"), format!("Orders waiting for the platform ({count}):"))
+}
+
+pub fn waiting_days(lang: Lang, days: i64) -> String {
+    pick(lang, format!("en attente depuis {days} j"), format!("waiting for {days} d"))
+}

@@ -172,7 +172,7 @@ fn token_checks(checks: &mut Vec<DoctorCheck>, module_setting: Option<&Path>) {
         Some(cert) => {
             let until = cert.not_after.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "?".into());
             let (outcome, fix) = match cert.status {
-                Some(Status::Valid) => (CheckOutcome::Ok, None),
+                Some(Status::Valid | Status::Replaced) => (CheckOutcome::Ok, None),
                 Some(Status::Expiring) => (CheckOutcome::Warning, Some("order a renewed card from ANS before it expires")),
                 Some(Status::Expired) => (CheckOutcome::Failed, Some("the card has expired: order a new card from ANS")),
                 Some(Status::NotYetValid) => (CheckOutcome::Warning, Some("the card is not valid yet: check the workstation's date")),

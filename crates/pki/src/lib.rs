@@ -9,6 +9,7 @@ pub mod der;
 pub mod error;
 pub mod igc;
 pub mod keys;
+pub mod order;
 pub mod revocation;
 pub mod secret;
 pub mod view;

@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::certs::{CertificateFacts, ChainStatus, ChainVerdict, ContainerFormat, Integrity};
 use crate::igc::{self, Environment, IdentifierCheck, Offer, StructureKind, Usage};
+use crate::order::OrderLink;
 use crate::revocation::{RevocationState, RevocationStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -19,6 +20,8 @@ pub enum Status {
     NotYetValid,
     /// Its CA says so (cached OCSP or CRL answer): whatever the dates, unusable.
     Revoked,
+    /// Its renewal is installed: the successor took over, nothing more to do about it.
+    Replaced,
 }
 
 /// How urgent the certificate is, for colours and monitoring exit codes.
@@ -53,6 +56,8 @@ pub enum PlaceKind {
     Nss,
     WindowsStore,
     MacosKeychain,
+    /// The OS keystore entry that holds the certificate's private key (CertiSanté's own).
+    Keystore,
 }
 
 /// One place a certificate was found.
@@ -65,10 +70,13 @@ pub struct Place {
     pub position: u32,
     pub has_private_key: bool,
     pub integrity: Integrity,
+    /// Written by CertiSanté (an import, an install, an export): checked at every scan,
+    /// and gone from the list, with a warning, when it is no longer there.
+    pub managed: bool,
 }
 
 /// The codes of a certificate's warnings.
-pub const WARNING_CODES: &[&str] = &["igc.forged_issuer", "igc.unverified_issuer", "igc.structure_id_invalid"];
+pub const WARNING_CODES: &[&str] = &["igc.forged_issuer", "igc.unverified_issuer", "igc.structure_id_invalid", "places.no_copy", "places.no_key"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Warning {
@@ -113,6 +121,9 @@ pub struct CertificateView {
     pub dns_names: Vec<String>,
     pub is_ca: bool,
     pub chain: ChainVerdict,
+    /// The order CertiSanté made it through, when it did: state, history, what is left to
+    /// do, a renewal under way or the successor that replaced it.
+    pub order: Option<OrderLink>,
     /// From the revocation cache (never checked: unknown, no error).
     pub revocation: RevocationStatus,
     pub has_private_key: bool,
@@ -196,6 +207,7 @@ pub fn build_view(facts: &CertificateFacts, chain: ChainVerdict, places: Vec<Pla
         dns_names: facts.dns_names.clone(),
         is_ca: facts.is_ca,
         chain,
+        order: None,
         revocation: RevocationStatus::default(),
         has_private_key: places.iter().any(|p| p.has_private_key),
         paths,
@@ -207,9 +219,19 @@ pub fn build_view(facts: &CertificateFacts, chain: ChainVerdict, places: Vec<Pla
 }
 
 impl CertificateView {
+    /// Ties the certificate to its order. Once its renewal is installed it is `replaced`:
+    /// nothing left to do about it, so nothing to warn about.
+    pub fn set_order(&mut self, order: OrderLink) {
+        if order.replaced_by.is_some() {
+            self.status = Status::Replaced;
+            self.severity = Severity::Ok;
+        }
+        self.order = Some(order);
+    }
+
     /// Sets the cached revocation status; a revoked certificate is critical.
     pub fn set_revocation(&mut self, revocation: RevocationStatus) {
-        if revocation.state == RevocationState::Revoked {
+        if revocation.state == RevocationState::Revoked && self.status != Status::Replaced {
             self.status = Status::Revoked;
             self.severity = Severity::Critical;
         }

@@ -20,19 +20,12 @@ use rusqlite::params;
 use serde::Serialize;
 
 use crate::inventory::ScanOptions;
-use crate::registry::{Registry, RegistryError, Settings};
+use crate::registry::{Registry, RegistryError};
+use crate::settings::{AlertDaysError, Settings};
 use crate::view::{self, CertificateView};
 
 /// The `alerts_sent` table, the registry's migration number 5.
-pub const ALERTS_MIGRATION: &str = "CREATE TABLE alerts_sent (
-        sha256 TEXT NOT NULL,
-        threshold_days INTEGER NOT NULL,
-        sent_at TEXT NOT NULL,
-        PRIMARY KEY (sha256, threshold_days)
-    );";
-
-/// The most distant alert threshold accepted, in days (ten years).
-pub const MAX_ALERT_DAYS: i64 = 3650;
+pub(crate) const SCHEMA: crate::registry::Migration = crate::registry::Migration { owner: "alerts", sql: include_str!("alerts.sql") };
 
 /// An expired certificate first seen more than this many days after its expiry is not
 /// alerted.
@@ -40,10 +33,8 @@ pub const STALE_EXPIRY_DAYS: i64 = 30;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AlertsError {
-    #[error("alert days must be between 0 (the expiry day) and {MAX_ALERT_DAYS}: {0}")]
-    DaysOutOfRange(i64),
-    #[error("alert days listed twice: {0}")]
-    DuplicateDays(i64),
+    #[error(transparent)]
+    Days(#[from] AlertDaysError),
     #[error(transparent)]
     Registry(#[from] RegistryError),
     #[error("the alerts table cannot be used: {0}")]
@@ -51,39 +42,15 @@ pub enum AlertsError {
 }
 
 certisante_pki::error_codes!(AlertsError {
-    Self::DaysOutOfRange(_) => "alerts.days_out_of_range",
-    Self::DuplicateDays(_) => "alerts.duplicate_days",
     Self::Database(_) => "alerts.database",
 } wraps {
+    Days(AlertDaysError),
     Registry(RegistryError),
 });
 
 type Result<T> = std::result::Result<T, AlertsError>;
 
-/// The shipped default thresholds (`thresholds.alert_days` in profiles.json).
-pub fn default_days() -> Vec<i64> {
-    crate::igc::profiles().thresholds.alert_days.clone()
-}
-
-/// Checks one list of alert days: each within 0..=MAX_ALERT_DAYS, none twice.
-pub fn check_days(days: &[i64]) -> Result<()> {
-    let mut seen = BTreeSet::new();
-    for &day in days {
-        if !(0..=MAX_ALERT_DAYS).contains(&day) {
-            return Err(AlertsError::DaysOutOfRange(day));
-        }
-        if !seen.insert(day) {
-            return Err(AlertsError::DuplicateDays(day));
-        }
-    }
-    Ok(())
-}
-
-/// Most distant first, as stored.
-pub fn sort_days(days: &mut Vec<i64>) {
-    days.sort_unstable_by(|a, b| b.cmp(a));
-    days.dedup();
-}
+pub use crate::settings::{check_alert_days as check_days, default_alert_days as default_days, sort_alert_days as sort_days, MAX_ALERT_DAYS};
 
 /// One notification to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -149,7 +116,8 @@ pub fn due(registry: &Registry, now: DateTime<Utc>) -> Result<Vec<Alert>> {
 
 /// The thresholds already notified, by certificate.
 fn sent(registry: &Registry) -> Result<HashMap<String, BTreeSet<i64>>> {
-    let mut stmt = registry.connection().prepare("SELECT sha256, threshold_days FROM alerts_sent")?;
+    let conn = registry.read();
+    let mut stmt = conn.prepare("SELECT sha256, threshold_days FROM alerts_sent")?;
     let mut out: HashMap<String, BTreeSet<i64>> = HashMap::new();
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (sha256, days) = row?;
@@ -162,7 +130,8 @@ fn sent(registry: &Registry) -> Result<HashMap<String, BTreeSet<i64>>> {
 pub fn due_among(certificates: &[CertificateView], settings: &Settings, sent: &HashMap<String, BTreeSet<i64>>, now: DateTime<Utc>) -> Vec<Alert> {
     let nothing = BTreeSet::new();
     let mut alerts = Vec::new();
-    for cert in certificates.iter().filter(|c| !c.is_ca) {
+    // A replaced certificate's renewal is installed: nothing left to do about it.
+    for cert in certificates.iter().filter(|c| !c.is_ca && c.status != view::Status::Replaced) {
         // TODO(revocation): once CertificateView carries its revocation status, a newly
         // revoked certificate gets one alert of its own here (a reserved threshold key).
         let expired = now > cert.not_after;
@@ -195,41 +164,41 @@ pub fn due_among(certificates: &[CertificateView], settings: &Settings, sent: &H
 /// that two processes never both notify. Show the returned ones; `release` those that
 /// could not be shown.
 pub fn claim(registry: &Registry, alerts: &[Alert], now: DateTime<Utc>) -> Result<Vec<Alert>> {
-    // IMMEDIATE: the write lock is taken before the first insert, so the check and the
-    // record cannot interleave with another process's.
-    let tx = rusqlite::Transaction::new_unchecked(registry.connection(), rusqlite::TransactionBehavior::Immediate)?;
-    let mut won = Vec::new();
-    let sent_at = now.to_rfc3339();
-    for alert in alerts {
-        let insert = |days: i64| {
-            tx.execute(
-                "INSERT INTO alerts_sent (sha256, threshold_days, sent_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                params![alert.sha256, days, sent_at],
-            )
-        };
-        if insert(alert.threshold_days)? == 0 {
-            continue;
+    // IMMEDIATE (every registry write is): the write lock is taken before the first
+    // insert, so the check and the record cannot interleave with another process's.
+    registry.write(|tx| {
+        let mut won = Vec::new();
+        let sent_at = now.to_rfc3339();
+        for alert in alerts {
+            let insert = |days: i64| {
+                tx.execute(
+                    "INSERT INTO alerts_sent (sha256, threshold_days, sent_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                    params![alert.sha256, days, sent_at],
+                )
+            };
+            if insert(alert.threshold_days)? == 0 {
+                continue;
+            }
+            for &days in alert.covers.iter().filter(|&&d| d != alert.threshold_days) {
+                insert(days)?;
+            }
+            won.push(alert.clone());
         }
-        for &days in alert.covers.iter().filter(|&&d| d != alert.threshold_days) {
-            insert(days)?;
-        }
-        won.push(alert.clone());
-    }
-    tx.commit()?;
-    Ok(won)
+        Ok(won)
+    })
 }
 
 /// Forgets claimed alerts that could not be shown (no notification service), so that the
 /// next check tries them again.
 pub fn release(registry: &Registry, alerts: &[Alert]) -> Result<()> {
-    let tx = rusqlite::Transaction::new_unchecked(registry.connection(), rusqlite::TransactionBehavior::Immediate)?;
-    for alert in alerts {
-        for &days in &alert.covers {
-            tx.execute("DELETE FROM alerts_sent WHERE sha256 = ?1 AND threshold_days = ?2", params![alert.sha256, days])?;
+    registry.write(|tx| {
+        for alert in alerts {
+            for &days in &alert.covers {
+                tx.execute("DELETE FROM alerts_sent WHERE sha256 = ?1 AND threshold_days = ?2", params![alert.sha256, days])?;
+            }
         }
-    }
-    tx.commit()?;
-    Ok(())
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -16,10 +16,13 @@
 //! kept elsewhere (printed, sent, or signed with a key outside the database) would show it.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
+
+use crate::registry::{Migration, Registry, RegistryError};
 
 /// The prev_hash of the first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -44,6 +47,8 @@ pub enum AuditAction {
     WatchRemoved,
     /// Settings changed; the details hold each changed field, before and after.
     SettingsChanged,
+    /// A place CertiSanté wrote (a file, a store, a keystore entry) was found gone by a scan.
+    PlaceLost,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -142,17 +147,6 @@ pub struct AuditVerdict {
     pub problem: Option<AuditProblem>,
 }
 
-/// Why an entry could not be written. (Database failures are the registry's errors.)
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AuditError {
-    #[error("audit details must not carry a secret (field {0:?})")]
-    SecretInDetails(String),
-}
-
-certisante_pki::error_codes!(AuditError {
-    Self::SecretInDetails(_) => "audit.secret_in_details",
-});
-
 /// One entry as stored: every field as the text the hash covers.
 #[derive(Debug, Clone)]
 pub(crate) struct StoredEntry {
@@ -228,14 +222,14 @@ const SECRET_WORDS: &[&str] = &["password", "passwd", "passphrase", "pin", "puk"
 
 /// The details as canonical JSON (keys sorted at every level, no spaces), refusing
 /// anything that looks like a secret.
-pub(crate) fn canonical_details(details: &Value) -> Result<String, AuditError> {
+pub(crate) fn canonical_details(details: &Value) -> Result<String, RegistryError> {
     check_no_secret(details, "")?;
     let mut out = String::new();
     write_canonical(details, &mut out);
     Ok(out)
 }
 
-fn check_no_secret(value: &Value, path: &str) -> Result<(), AuditError> {
+fn check_no_secret(value: &Value, path: &str) -> Result<(), RegistryError> {
     match value {
         Value::Object(map) => {
             for (key, inner) in map {
@@ -245,7 +239,7 @@ fn check_no_secret(value: &Value, path: &str) -> Result<(), AuditError> {
                     || lower.contains("privatekey");
                 let field = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
                 if secret_name && inner.is_string() {
-                    return Err(AuditError::SecretInDetails(field));
+                    return Err(RegistryError::SecretInAudit(field));
                 }
                 check_no_secret(inner, &field)?;
             }
@@ -255,7 +249,7 @@ fn check_no_secret(value: &Value, path: &str) -> Result<(), AuditError> {
                 check_no_secret(item, path)?;
             }
         }
-        Value::String(text) if text.contains("PRIVATE KEY-----") => return Err(AuditError::SecretInDetails(path.to_string())),
+        Value::String(text) if text.contains("PRIVATE KEY-----") => return Err(RegistryError::SecretInAudit(path.to_string())),
         _ => {}
     }
     Ok(())
@@ -330,6 +324,80 @@ pub(crate) fn verify(entries: &[StoredEntry], head: Option<(i64, &str)>) -> Audi
         Some((_, last)) if last != prev => bad(Some(present.max(1)), AuditProblem::HeadMismatch),
         Some(_) => AuditVerdict { entries: present, ok: true, first_bad_seq: None, problem: None },
     }
+}
+
+// ---------------------------------------------------------------- in the registry
+
+/// The audit tables (migration 2).
+pub(crate) const SCHEMA: Migration = Migration { owner: "audit", sql: include_str!("audit.sql") };
+
+impl Registry {
+    /// Appends one entry to the audit log, in a transaction of its own.
+    pub fn audit_append(&self, actor: &Actor, action: AuditAction, object: &str, details: serde_json::Value) -> Result<AuditEntry, RegistryError> {
+        // IMMEDIATE (every registry write is): the head is read and extended under one write
+        // lock, so two processes (app and CLI) cannot both take the same seq.
+        self.write(|tx| Self::audit_append_in(tx, actor, action, object, details))
+    }
+
+    /// Appends one entry inside the caller's transaction, so that an action and its entry
+    /// commit (or roll back) together. Open that transaction IMMEDIATE: a deferred one
+    /// may fail to take the write lock after reading the head.
+    pub fn audit_append_in(
+        tx: &rusqlite::Transaction<'_>,
+        actor: &Actor,
+        action: AuditAction,
+        object: &str,
+        details: serde_json::Value,
+    ) -> Result<AuditEntry, RegistryError> {
+        let details = canonical_details(&details)?;
+        let (count, last_hash): (i64, String) = tx.query_row("SELECT count, last_hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let stored = StoredEntry::new(count + 1, Utc::now(), actor, action, object, details, last_hash);
+        tx.execute(
+            "INSERT INTO audit (seq, at, actor_kind, actor_name, action, object, details, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![stored.seq, stored.at, stored.actor_kind, stored.actor_name, stored.action, stored.object, stored.details, stored.prev_hash, stored.hash],
+        )?;
+        Ok(stored.to_entry())
+    }
+
+    /// The last `limit` entries (all without a limit), oldest first.
+    pub fn audit_entries(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>, RegistryError> {
+        let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        let conn = self.read();
+        let mut stmt = conn.prepare(&format!("SELECT * FROM (SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT ?1) ORDER BY seq"))?;
+        let rows = stmt.query_map([limit], stored_entry)?;
+        Ok(rows.map(|r| r.map(|e| e.to_entry())).collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Checks the whole chain and its head record, in one read transaction.
+    pub fn audit_verify(&self) -> Result<AuditVerdict, RegistryError> {
+        // One read transaction: the entries and the head as of one moment.
+        let conn = self.read();
+        let tx = conn.unchecked_transaction()?;
+        let entries = {
+            let mut stmt = tx.prepare(&format!("SELECT {AUDIT_COLUMNS} FROM audit ORDER BY seq"))?;
+            let rows = stmt.query_map([], stored_entry)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let head: Option<(i64, String)> =
+            tx.query_row("SELECT count, last_hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        Ok(verify(&entries, head.as_ref().map(|(count, hash)| (*count, hash.as_str()))))
+    }
+}
+
+const AUDIT_COLUMNS: &str = "seq, at, actor_kind, actor_name, action, object, details, prev_hash, hash";
+
+fn stored_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEntry> {
+    Ok(StoredEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor_kind: r.get(2)?,
+        actor_name: r.get(3)?,
+        action: r.get(4)?,
+        object: r.get(5)?,
+        details: r.get(6)?,
+        prev_hash: r.get(7)?,
+        hash: r.get(8)?,
+    })
 }
 
 #[cfg(test)]

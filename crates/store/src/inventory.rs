@@ -116,6 +116,7 @@ impl SourceRead {
                     position: found.position,
                     has_private_key: found.has_private_key,
                     integrity: self.integrity,
+                    managed: false,
                 },
             )
         })
@@ -124,11 +125,11 @@ impl SourceRead {
 
 impl SourceRead {
     /// `places`, giving up the certificates' DER instead of copying it.
-    pub fn into_places(self) -> impl Iterator<Item = (Vec<u8>, Place)> {
+    pub fn into_places(self) -> impl Iterator<Item = (Vec<u8>, Option<Place>)> {
         let Self { path, kind, format, integrity, certificates } = self;
         certificates.into_iter().map(move |found| {
-            let place = Place { path: path.clone(), kind, format, position: found.position, has_private_key: found.has_private_key, integrity };
-            (found.der, place)
+            let place = Place { path: path.clone(), kind, format, position: found.position, has_private_key: found.has_private_key, integrity, managed: false };
+            (found.der, Some(place))
         })
     }
 }
@@ -242,10 +243,11 @@ pub fn read_stores() -> (Vec<SourceRead>, Vec<ScanError>) {
     (reads, errors)
 }
 
-/// Builds one view per distinct certificate, soonest expiry first.
-pub fn assemble(observations: impl IntoIterator<Item = (Vec<u8>, Place)>, options: &ScanOptions) -> Vec<CertificateView> {
+/// Builds one view per distinct certificate, soonest expiry first. An observation without a
+/// place is a certificate known otherwise (by its order): listed, with no place of its own.
+pub fn assemble(observations: impl IntoIterator<Item = (Vec<u8>, Option<Place>)>, options: &ScanOptions) -> Vec<CertificateView> {
     use sha2::Digest;
-    let observations: Vec<(Vec<u8>, Place)> = observations.into_iter().collect();
+    let observations: Vec<(Vec<u8>, Option<Place>)> = observations.into_iter().collect();
     let hashes: Vec<[u8; 32]> = observations.par_iter().map(|(der, _)| sha2::Sha256::digest(der).into()).collect();
 
     // Distinct certificates in order of first sight (DER moved, not copied), each with
@@ -263,6 +265,7 @@ pub fn assemble(observations: impl IntoIterator<Item = (Vec<u8>, Place)>, option
             places.push(Vec::new());
             unique.len() - 1
         });
+        let Some(place) = place else { continue };
         if !seen.insert((i, place.position, path_hasher.hash_one(&place.path))) && places[i].contains(&place) {
             continue;
         }

@@ -182,7 +182,7 @@ fn read_only_refuses_key_actions_but_not_statuses_or_exports() {
     }
     // The app's setting makes the CLI read-only as well (one policy, in the API).
     let registry = certisante_store::registry::Registry::open(&data.path().join(certisante_store::registry::REGISTRY_FILE)).unwrap();
-    let settings = certisante_store::registry::Settings { read_only: true, ..Default::default() };
+    let settings = certisante_store::settings::Settings { read_only: true, ..Default::default() };
     registry.save_settings(&settings).unwrap();
     for args in [&["watch", "add", certs][..], &["order", "list"]] {
         let out = certisante(&fixture, args, data.path(), &[]);

@@ -51,27 +51,27 @@ fn keyring_harness(action: &str) {
 }
 
 /// One isolated world: its own registry, its own portal CA, its own keystore service name.
-struct World {
+pub(crate) struct World {
     dir: tempfile::TempDir,
 }
 
 impl World {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let world = Self { dir: tempfile::tempdir().unwrap() };
         let out = Command::new(testpki()).args(["portal", "init"]).arg(world.portal()).output().unwrap();
         assert!(out.status.success(), "portal init: {}", String::from_utf8_lossy(&out.stderr));
         world
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
-    fn portal(&self) -> PathBuf {
+    pub(crate) fn portal(&self) -> PathBuf {
         self.path("portal")
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(certisante());
         command
             .args(args)
@@ -83,22 +83,22 @@ impl World {
         command
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().unwrap()
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(out.status.success(), "certisante {args:?} failed ({:?}): {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
 
     /// `order new` for a TEST ORG AUTH_CLI INSi certificate; returns the order id.
-    fn order(&self, cn: &str, csr: &Path) -> String {
+    pub(crate) fn order(&self, cn: &str, csr: &Path) -> String {
         self.ok(&[
             "order",
             "new",
@@ -123,18 +123,32 @@ impl World {
         .to_owned()
     }
 
-    fn sign(&self, csr: &Path, out: &Path) {
-        let status = Command::new(testpki())
-            .args(["portal", "sign"])
-            .arg(self.portal())
-            .args(["--csr", csr.to_str().unwrap(), "--offer", "ORG", "--usage", "AUTH_CLI", "--chain", "--out", out.to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(status.success(), "portal sign");
+    pub(crate) fn sign(&self, csr: &Path, out: &Path) {
+        self.sign_for(csr, out, None);
+    }
+
+    /// `sign`, valid `days` days (the profile's validity without).
+    pub(crate) fn sign_for(&self, csr: &Path, out: &Path, days: Option<i64>) {
+        let mut command = Command::new(testpki());
+        command.args(["portal", "sign"]).arg(self.portal()).args([
+            "--csr",
+            csr.to_str().unwrap(),
+            "--offer",
+            "ORG",
+            "--usage",
+            "AUTH_CLI",
+            "--chain",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        if let Some(days) = days {
+            command.args(["--days", &days.to_string()]);
+        }
+        assert!(command.status().unwrap().success(), "portal sign");
     }
 
     /// A platform-made key and certificate as a portal-style .p12 (password in `pass`).
-    fn portal_p12(&self, org: &str, cn: &str, password: &str) -> PathBuf {
+    pub(crate) fn portal_p12(&self, org: &str, cn: &str, password: &str) -> PathBuf {
         std::fs::write(self.path("pass"), format!("{password}\n")).unwrap();
         let p12 = self.path("asip.p12");
         let status = Command::new(testpki())
@@ -148,7 +162,7 @@ impl World {
         p12
     }
 
-    fn state(&self, id: &str) -> String {
+    pub(crate) fn state(&self, id: &str) -> String {
         self.json(&["order", "show", id, "--json"])["state"].as_str().unwrap().to_owned()
     }
 }
@@ -157,12 +171,12 @@ fn openssl(args: &[&str]) -> Output {
     Command::new("openssl").args(args).output().expect("openssl")
 }
 
-fn code_of(out: &Output) -> String {
+pub(crate) fn code_of(out: &Output) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr);
     stderr.rsplit('(').next().unwrap_or("").split(')').next().unwrap_or("").to_owned()
 }
 
-fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
@@ -217,7 +231,7 @@ fn main_path_order_sign_import_install_renew_revoke_audit() {
     assert!(String::from_utf8_lossy(&listed.stdout).contains("INSI-AUTO"), "certutil -L: {}", String::from_utf8_lossy(&listed.stdout));
 
     // Renew: a new order, new key, same request; the old one is renewed once the new
-    // certificate is imported.
+    // certificate is installed (until then the old one is the one in use, and alerted).
     let csr2 = w.path("renewal.csr");
     let renewal = w.ok(&["order", "renew", &id, "--csr-out", csr2.to_str().unwrap()]).trim().to_owned();
     assert_ne!(renewal, id);
@@ -227,8 +241,12 @@ fn main_path_order_sign_import_install_renew_revoke_audit() {
     let cert2 = w.path("renewed.pem");
     w.sign(&csr2, &cert2);
     w.ok(&["import", cert2.to_str().unwrap()]);
-    assert_eq!(w.state(&id), "renewed");
+    assert_eq!(w.state(&id), "installed", "imported is not installed: the old certificate is still the one in use");
     assert_eq!(w.state(&renewal), "certificate_imported");
+    let renewed_p12 = w.path("renewed.p12");
+    w.ok(&["export", &renewal, "--p12", renewed_p12.to_str().unwrap(), "--password-file", w.path("p12pass").to_str().unwrap()]);
+    assert_eq!(w.state(&id), "renewed");
+    assert_eq!(w.state(&renewal), "installed");
 
     // Revoke: refused without the confirmation, then final; the key is retired.
     let refused = w.run(&["order", "revoke", &id, "--reason", "superseded"]);
@@ -408,12 +426,12 @@ fn a_locked_keystore_is_found_before_anything_is_made() {
 /// The keyring is shared: the test that locks it must not overlap with those that use it.
 static KEYRING_LOCK: std::sync::RwLock<()> = std::sync::RwLock::new(());
 
-fn keyring_in_use() -> std::sync::RwLockReadGuard<'static, ()> {
+pub(crate) fn keyring_in_use() -> std::sync::RwLockReadGuard<'static, ()> {
     KEYRING_LOCK.read().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Runs `certisante args` until it says it paused at `point`, then kills it with SIGKILL.
-fn kill_at(w: &World, point: &str, args: &[&str]) {
+pub(crate) fn kill_at(w: &World, point: &str, args: &[&str]) {
     let mut child = w.command(args).env("CERTISANTE_PAUSE_AT", point).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();

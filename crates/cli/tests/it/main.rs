@@ -6,4 +6,5 @@ mod card;
 mod cli;
 mod export;
 mod lifecycle;
+mod places;
 mod revocation;

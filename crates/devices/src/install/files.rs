@@ -66,14 +66,21 @@ pub struct PemFiles {
     pub full_chain: PathBuf,
 }
 
+impl PemFiles {
+    /// The files [`write_pem_files`] writes for `base_name` in `dir`.
+    pub fn in_dir(dir: &Path, base_name: &str) -> Self {
+        let path = |suffix: &str| dir.join(format!("{base_name}-{suffix}.pem"));
+        Self { key: path("key"), certificate: path("cert"), chain: path("chain"), full_chain: path("fullchain") }
+    }
+}
+
 /// Writes the key and the chain (leaf first) as PEM files in `dir`. Nothing is written
 /// when the key is not the leaf's, or, without `overwrite`, when one of the files exists;
 /// if a write fails, the files this call created are removed.
 pub fn write_pem_files(dir: &Path, base_name: &str, pkcs8: &Sensitive<Vec<u8>>, chain: &[Vec<u8>], overwrite: bool) -> Result<PemFiles, InstallError> {
     check_file_name(base_name)?;
     super::p12::check_key_matches(pkcs8, chain)?;
-    let path = |suffix: &str| dir.join(format!("{base_name}-{suffix}.pem"));
-    let files = PemFiles { key: path("key"), certificate: path("cert"), chain: path("chain"), full_chain: path("fullchain") };
+    let files = PemFiles::in_dir(dir, base_name);
     let all = [&files.key, &files.certificate, &files.chain, &files.full_chain];
     if !overwrite {
         if let Some(existing) = all.iter().find(|p| p.exists()) {

@@ -22,72 +22,19 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::audit::{Actor, AuditAction};
+use crate::certs::ContainerFormat;
 use crate::csr::{self, OrderRequest, RuleViolation};
 use crate::igc::Usage;
 use crate::install::{self, P12Encryption};
 use crate::keys::{self, KeyKind, Keystore, KeystoreError, PrivateKey, SecretKind, SecretName};
+use crate::places::{self, ManagedPlace};
 use crate::registry::{Registry, RegistryError};
+use crate::view::PlaceKind;
 use crate::Sensitive;
 
+pub use certisante_pki::order::{OrderState, StateChange};
 pub use import::{import_file, ImportError, ImportOutcome};
-pub(crate) use store::MIGRATION as ORDERS_MIGRATION;
-
-/// Where an order is. The order of the variants is the usual path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderState {
-    Draft,
-    KeyGenerated,
-    CsrExported,
-    CertificateImported,
-    Installed,
-    Renewed,
-    Revoked,
-    Expired,
-    Cancelled,
-}
-
-impl OrderState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::KeyGenerated => "key_generated",
-            Self::CsrExported => "csr_exported",
-            Self::CertificateImported => "certificate_imported",
-            Self::Installed => "installed",
-            Self::Renewed => "renewed",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        ALL_STATES.into_iter().find(|s| s.as_str() == text)
-    }
-
-    /// Waiting for the portal's certificate: its key exists, no certificate yet.
-    pub fn awaits_certificate(self) -> bool {
-        matches!(self, Self::KeyGenerated | Self::CsrExported)
-    }
-
-    /// Has a certificate that may be installed, exported, renewed or revoked.
-    pub fn has_certificate(self) -> bool {
-        matches!(self, Self::CertificateImported | Self::Installed | Self::Renewed | Self::Expired)
-    }
-}
-
-const ALL_STATES: [OrderState; 9] = [
-    OrderState::Draft,
-    OrderState::KeyGenerated,
-    OrderState::CsrExported,
-    OrderState::CertificateImported,
-    OrderState::Installed,
-    OrderState::Renewed,
-    OrderState::Revoked,
-    OrderState::Expired,
-    OrderState::Cancelled,
-];
+pub(crate) use store::{all_orders, SCHEMA};
 
 /// How the order's key came to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -120,14 +67,6 @@ impl RevocationReason {
             Self::Unspecified => "non précisé",
         }
     }
-}
-
-/// One state an order went through, with its time.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct StateChange {
-    pub state: OrderState,
-    #[ts(type = "string")]
-    pub at: DateTime<Utc>,
 }
 
 /// An order as the UI and the CLI see it.
@@ -306,6 +245,10 @@ pub fn resume(registry: &Registry, keystore: &dyn Keystore, actor: &Actor) -> Re
             resumed.push(get_order(registry, &id)?);
         }
     }
+    // An install whose write and record a crash separated.
+    for id in finish_interrupted_installs(registry, actor)? {
+        resumed.push(get_order(registry, &id)?);
+    }
     Ok(resumed)
 }
 
@@ -414,6 +357,11 @@ impl InstallTarget {
 }
 
 /// Installs or exports an order's certificate with its key. Returns the paths written.
+///
+/// Each file or store written becomes one of the certificate's places. They are recorded
+/// pending before the write, and become places in the transaction that records the step
+/// and its audit entry: after a crash in between, `resume` finds the write done (the place
+/// is kept and the step recorded) or not (the place is dropped; install again).
 pub fn install(registry: &Registry, keystore: &dyn Keystore, actor: &Actor, id: &str, target: &InstallTarget) -> Result<Vec<PathBuf>> {
     let row = store::load(registry, id)?;
     if !matches!(row.state, OrderState::CertificateImported | OrderState::Installed | OrderState::Renewed | OrderState::Expired) {
@@ -422,44 +370,107 @@ pub fn install(registry: &Registry, keystore: &dyn Keystore, actor: &Actor, id: 
     let key = keys::load_private_key(keystore, id)?.ok_or_else(|| LifecycleError::KeyMissing(id.to_owned()))?;
     let chain = store::chain(registry, id)?;
     let name = friendly_name(&row.request);
-    let written = match target {
+    let hashes: Vec<String> = chain.iter().map(|der| crate::certs::fingerprint(der)).collect();
+    let pem_files = install::PemFiles::in_dir(
+        match target {
+            InstallTarget::PemFiles { dir, .. } => dir,
+            _ => Path::new(""),
+        },
+        &file_base_name(&row.request),
+    );
+    let places = target_places(target, &hashes, &pem_files);
+    store::install_started(registry, id, &places)?;
+    checkpoint("install_started");
+    let written = match write_target(target, &key, &chain, &name, &row.request) {
+        Ok(written) => written,
+        Err(e) => {
+            store::install_failed(registry, id)?;
+            return Err(e);
+        }
+    };
+    checkpoint("install_written");
+    let action = match target {
+        InstallTarget::P12 { .. } | InstallTarget::PemFiles { .. } => AuditAction::Exported,
+        _ => AuditAction::Installed,
+    };
+    store::installed(registry, actor, id, action, serde_json::json!({ "to": target.describe() }))?;
+    Ok(written)
+}
+
+/// Writes the certificate and its key where `target` says.
+fn write_target(target: &InstallTarget, key: &PrivateKey, chain: &[Vec<u8>], name: &str, request: &OrderRequest) -> Result<Vec<PathBuf>> {
+    Ok(match target {
         InstallTarget::P12 { path, password, encryption, overwrite } => {
-            let p12 = install::export_p12(key.pkcs8(), &chain, password, *encryption, &name)?;
+            let p12 = install::export_p12(key.pkcs8(), chain, password, *encryption, name)?;
             install::write_file_atomically(path, p12.expose(), true, *overwrite)?;
             vec![path.clone()]
         }
         InstallTarget::PemFiles { dir, overwrite } => {
             std::fs::create_dir_all(dir).map_err(|e| LifecycleError::Io { path: dir.display().to_string(), reason: e.to_string() })?;
-            let files = install::write_pem_files(dir, &file_base_name(&row.request), key.pkcs8(), &chain, *overwrite)?;
+            let files = install::write_pem_files(dir, &file_base_name(request), key.pkcs8(), chain, *overwrite)?;
             vec![files.key, files.certificate, files.chain, files.full_chain]
         }
         InstallTarget::Nss { db_dir } => {
             let password = one_time_password();
-            let p12 = install::export_p12(key.pkcs8(), &chain, &password, P12Encryption::Modern, &name)?;
-            install::install_nss(db_dir, &p12, &password, &name)?;
+            let p12 = install::export_p12(key.pkcs8(), chain, &password, P12Encryption::Modern, name)?;
+            install::install_nss(db_dir, &p12, &password, name)?;
             vec![db_dir.clone()]
         }
         #[cfg(windows)]
         InstallTarget::WindowsStore { location } => {
             let password = one_time_password();
-            let p12 = install::export_p12(key.pkcs8(), &chain, &password, P12Encryption::Modern, &name)?;
+            let p12 = install::export_p12(key.pkcs8(), chain, &password, P12Encryption::Modern, name)?;
             install::install_windows(&p12, &password, *location)?;
             vec![]
         }
         #[cfg(target_os = "macos")]
         InstallTarget::MacKeychain => {
             let password = one_time_password();
-            let p12 = install::export_p12(key.pkcs8(), &chain, &password, P12Encryption::Modern, &name)?;
+            let p12 = install::export_p12(key.pkcs8(), chain, &password, P12Encryption::Modern, name)?;
             install::install_macos(&p12, &password)?;
             vec![]
         }
-    };
-    let action = match target {
-        InstallTarget::P12 { .. } | InstallTarget::PemFiles { .. } => AuditAction::Exported,
-        _ => AuditAction::Installed,
-    };
-    store::installed(registry, actor, id, action, &target.describe())?;
-    Ok(written)
+    })
+}
+
+/// The places an install makes: each file with the certificates it holds (leaf first, as
+/// written), or the store with the leaf and its key.
+fn target_places(target: &InstallTarget, hashes: &[String], pem: &install::PemFiles) -> Vec<ManagedPlace> {
+    let leaf = &hashes[0];
+    let file = |path: &Path, format: ContainerFormat, position: usize, sha256: &str, key: bool| ManagedPlace::file(path, format, position as u32, sha256, key);
+    match target {
+        InstallTarget::P12 { path, .. } => hashes.iter().enumerate().map(|(i, sha)| file(path, ContainerFormat::Pkcs12, i, sha, i == 0)).collect(),
+        InstallTarget::PemFiles { .. } => {
+            let mut places = vec![file(&pem.key, ContainerFormat::Pem, 0, leaf, true), file(&pem.certificate, ContainerFormat::Pem, 0, leaf, false)];
+            places.extend(hashes[1..].iter().enumerate().map(|(i, sha)| file(&pem.chain, ContainerFormat::Pem, i, sha, false)));
+            places.extend(hashes.iter().enumerate().map(|(i, sha)| file(&pem.full_chain, ContainerFormat::Pem, i, sha, false)));
+            places
+        }
+        InstallTarget::Nss { db_dir } => vec![ManagedPlace::store(PlaceKind::Nss, format!("nss:{}", db_dir.display()), leaf)],
+        #[cfg(windows)]
+        InstallTarget::WindowsStore { location } => vec![ManagedPlace::store(PlaceKind::WindowsStore, format!("windows:{}", enum_text(location)), leaf)],
+        #[cfg(target_os = "macos")]
+        InstallTarget::MacKeychain => vec![ManagedPlace::store(PlaceKind::MacosKeychain, "macos:login".into(), leaf)],
+    }
+}
+
+/// Settles the installs a crash interrupted between the write and its record: a write that
+/// is there is recorded (with its audit entry, marked resumed); one that is not is dropped.
+pub fn finish_interrupted_installs(registry: &Registry, actor: &Actor) -> Result<Vec<String>> {
+    let mut settled = vec![];
+    for id in store::with_pending_places(registry)? {
+        let pending: Vec<ManagedPlace> = places::all(&registry.read())?.into_iter().filter(|r| r.order_id == id && r.pending).map(|r| r.place).collect();
+        let done = !pending.is_empty() && pending.iter().all(|p| places::still_there(p) != Some(false));
+        if done {
+            let action = if pending.iter().all(|p| p.kind == PlaceKind::File) { AuditAction::Exported } else { AuditAction::Installed };
+            let to: Vec<&str> = pending.iter().map(|p| p.location.as_str()).collect();
+            store::installed(registry, actor, &id, action, serde_json::json!({ "to": to, "resumed": true }))?;
+            settled.push(id);
+        } else {
+            store::install_failed(registry, &id)?;
+        }
+    }
+    Ok(settled)
 }
 
 /// A random password for a .p12 that only lives between two calls of ours.
@@ -584,6 +595,34 @@ pub fn find_order(registry: &Registry, reference: &str) -> Result<Order> {
 
 fn wrong_state(row: &Order, action: &'static str) -> LifecycleError {
     LifecycleError::WrongState { id: row.id.clone(), state: row.state.as_str(), action }
+}
+
+/// An order that waits for the portal's certificate: its key exists, its CSR may have been
+/// handed out days ago. Something to chase.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PendingOrder {
+    pub id: String,
+    pub state: OrderState,
+    pub request: OrderRequest,
+    /// Since when it waits: the CSR handed out, or else the key made.
+    #[ts(type = "string")]
+    pub since: DateTime<Utc>,
+    #[ts(type = "number")]
+    pub days_waiting: i64,
+}
+
+/// The orders waiting for the portal's certificate, longest waiting first.
+pub fn pending_orders(registry: &Registry, now: DateTime<Utc>) -> Result<Vec<PendingOrder>> {
+    let mut pending: Vec<PendingOrder> = store::all(registry)?
+        .into_iter()
+        .filter(|o| o.state.awaits_certificate())
+        .map(|o| {
+            let since = o.history.iter().rev().find(|c| c.state == o.state).map_or(o.updated_at, |c| c.at);
+            PendingOrder { days_waiting: (now - since).num_days(), id: o.id, state: o.state, request: o.request, since }
+        })
+        .collect();
+    pending.sort_by_key(|p| p.since);
+    Ok(pending)
 }
 
 /// What the order wizard offers.

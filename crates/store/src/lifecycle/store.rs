@@ -1,43 +1,19 @@
 //! The `orders` and `order_states` tables. Each change of state is one transaction with
-//! its audit entry: the order and the log never disagree.
+//! its audit entry and the places it makes or removes: the order, the log and the places
+//! never disagree.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::{KeyOrigin, LifecycleError, Order, OrderState, Result, RevocationReason, StateChange};
 use crate::audit::{Actor, AuditAction};
 use crate::csr::OrderRequest;
 use crate::keys::KeyKind;
+use crate::places::{self, ManagedPlace};
 use crate::registry::Registry;
 
 /// The schema, appended to the registry's migrations.
-pub(crate) const MIGRATION: &str = "
-    CREATE TABLE orders (
-        id TEXT PRIMARY KEY,
-        state TEXT NOT NULL,
-        request TEXT NOT NULL,
-        key_origin TEXT NOT NULL,
-        key_kind TEXT NOT NULL,
-        key_in_keystore INTEGER NOT NULL DEFAULT 0,
-        public_key BLOB,
-        csr_der BLOB,
-        csr_pem TEXT,
-        certificate_sha256 TEXT REFERENCES certificates(sha256),
-        chain TEXT,
-        not_after TEXT,
-        renews TEXT REFERENCES orders(id),
-        revocation_reason TEXT,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE INDEX orders_by_public_key ON orders(public_key);
-    CREATE INDEX orders_by_certificate ON orders(certificate_sha256);
-    CREATE TABLE order_states (
-        order_id TEXT NOT NULL REFERENCES orders(id),
-        state TEXT NOT NULL,
-        at TEXT NOT NULL
-    );
-    CREATE INDEX order_states_by_order ON order_states(order_id);";
+pub(crate) const SCHEMA: crate::registry::Migration = crate::registry::Migration { owner: "lifecycle", sql: include_str!("orders.sql") };
 
 fn json_text<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
@@ -81,8 +57,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<Order> {
     })
 }
 
-fn history(registry: &Registry, id: &str) -> Result<Vec<StateChange>> {
-    let conn = registry.connection();
+fn history(conn: &Connection, id: &str) -> rusqlite::Result<Vec<StateChange>> {
     let mut statement = conn.prepare("SELECT state, at FROM order_states WHERE order_id = ?1 ORDER BY rowid")?;
     let changes = statement
         .query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
@@ -92,40 +67,44 @@ fn history(registry: &Registry, id: &str) -> Result<Vec<StateChange>> {
     Ok(changes)
 }
 
+fn load_in(conn: &Connection, id: &str) -> rusqlite::Result<Option<Order>> {
+    let Some(mut row) = conn.query_row(&format!("SELECT {COLUMNS} FROM orders WHERE id = ?1"), [id], read_row).optional()? else { return Ok(None) };
+    row.history = history(conn, id)?;
+    Ok(Some(row))
+}
+
 pub(crate) fn load(registry: &Registry, id: &str) -> Result<Order> {
-    let conn = registry.connection();
-    let row = conn.query_row(&format!("SELECT {COLUMNS} FROM orders WHERE id = ?1"), [id], read_row).optional()?;
-    let mut row = row.ok_or_else(|| LifecycleError::UnknownOrder(id.to_owned()))?;
-    row.history = history(registry, id)?;
-    Ok(row)
+    load_in(&registry.read(), id)?.ok_or_else(|| LifecycleError::UnknownOrder(id.to_owned()))
+}
+
+/// Every order, newest first, with its history.
+pub(crate) fn all_orders(conn: &Connection) -> rusqlite::Result<Vec<Order>> {
+    let mut statement = conn.prepare(&format!("SELECT {COLUMNS} FROM orders ORDER BY created_at DESC, id"))?;
+    let mut orders: Vec<Order> = statement.query_map([], read_row)?.collect::<rusqlite::Result<_>>()?;
+    for order in &mut orders {
+        order.history = history(conn, &order.id)?;
+    }
+    Ok(orders)
 }
 
 pub(crate) fn all(registry: &Registry) -> Result<Vec<Order>> {
-    let ids: Vec<String> = {
-        let conn = registry.connection();
-        let mut statement = conn.prepare("SELECT id FROM orders ORDER BY created_at DESC, id")?;
-        let ids = statement.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        ids
-    };
-    ids.iter().map(|id| load(registry, id)).collect()
+    Ok(all_orders(&registry.read())?)
+}
+
+fn ids(registry: &Registry, sql: &str, param: &dyn rusqlite::ToSql) -> Result<Vec<String>> {
+    let conn = registry.read();
+    let mut statement = conn.prepare(sql)?;
+    let ids = statement.query_map([param], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
 }
 
 pub(crate) fn ids_in_state(registry: &Registry, state: OrderState) -> Result<Vec<String>> {
-    let conn = registry.connection();
-    let mut statement = conn.prepare("SELECT id FROM orders WHERE state = ?1 ORDER BY created_at")?;
-    let ids = statement.query_map([state.as_str()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    Ok(ids)
+    ids(registry, "SELECT id FROM orders WHERE state = ?1 ORDER BY created_at", &state.as_str())
 }
 
 /// Orders whose key is `public_key` (SubjectPublicKeyInfo DER).
 pub(crate) fn by_public_key(registry: &Registry, public_key: &[u8]) -> Result<Vec<Order>> {
-    let ids: Vec<String> = {
-        let conn = registry.connection();
-        let mut statement = conn.prepare("SELECT id FROM orders WHERE public_key = ?1 ORDER BY created_at DESC")?;
-        let ids = statement.query_map([public_key], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        ids
-    };
-    ids.iter().map(|id| load(registry, id)).collect()
+    ids(registry, "SELECT id FROM orders WHERE public_key = ?1 ORDER BY created_at DESC", &public_key)?.iter().map(|id| load(registry, id)).collect()
 }
 
 pub(crate) fn find_by_certificate(registry: &Registry, sha256_prefix: &str) -> Result<Option<Order>> {
@@ -133,21 +112,21 @@ pub(crate) fn find_by_certificate(registry: &Registry, sha256_prefix: &str) -> R
     if prefix.len() < 8 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let ids: Vec<String> = {
-        let conn = registry.connection();
-        let mut statement = conn.prepare("SELECT id FROM orders WHERE certificate_sha256 LIKE ?1 || '%' ORDER BY created_at DESC")?;
-        let ids = statement.query_map([&prefix], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        ids
-    };
-    match ids.as_slice() {
+    let found = ids(registry, "SELECT id FROM orders WHERE certificate_sha256 LIKE ?1 || '%' ORDER BY created_at DESC", &prefix)?;
+    match found.as_slice() {
         [one] => load(registry, one).map(Some),
         _ => Ok(None),
     }
 }
 
+/// Orders with a place whose write may not have finished (a crash came in between).
+pub(crate) fn with_pending_places(registry: &Registry) -> Result<Vec<String>> {
+    ids(registry, "SELECT DISTINCT order_id FROM managed_places WHERE pending = ?1 ORDER BY order_id", &true)
+}
+
 /// The certificate chain of an order, leaf first (DER).
 pub(crate) fn chain(registry: &Registry, id: &str) -> Result<Vec<Vec<u8>>> {
-    let conn = registry.connection();
+    let conn = registry.read();
     let chain: Option<String> = conn.query_row("SELECT chain FROM orders WHERE id = ?1", [id], |r| r.get(0)).optional()?.flatten();
     let hashes: Vec<String> = chain.and_then(|c| serde_json::from_str(&c).ok()).unwrap_or_default();
     let mut ders = Vec::with_capacity(hashes.len());
@@ -161,7 +140,8 @@ pub(crate) fn chain(registry: &Registry, id: &str) -> Result<Vec<Vec<u8>>> {
 // ---------------------------------------------------------------- changes
 
 /// Runs `change` and records the new state (when given) and the audit entry, in one
-/// transaction.
+/// transaction (the registry's: IMMEDIATE, so the app and the CLI never interleave two
+/// changes, nor two audit entries with the same seq).
 fn change<F>(
     registry: &Registry,
     id: &str,
@@ -174,29 +154,23 @@ fn change<F>(
 where
     F: FnOnce(&Transaction<'_>, &str) -> Result<()>,
 {
-    let tx = write_transaction(registry)?;
-    let now = Utc::now().to_rfc3339();
-    change(&tx, &now)?;
-    if let Some(state) = new_state {
-        let updated = tx.execute("UPDATE orders SET state = ?2, updated_at = ?3 WHERE id = ?1", params![id, state.as_str(), now])?;
-        if updated == 0 {
-            return Err(LifecycleError::UnknownOrder(id.to_owned()));
+    registry.write(|tx| {
+        let now = Utc::now().to_rfc3339();
+        change(tx, &now)?;
+        if let Some(state) = new_state {
+            set_state(tx, id, state, &now)?;
         }
-        tx.execute("INSERT INTO order_states (order_id, state, at) VALUES (?1, ?2, ?3)", params![id, state.as_str(), now])?;
+        Registry::audit_append_in(tx, actor, action, id, details)?;
+        Ok(())
+    })
+}
+
+fn set_state(tx: &Transaction<'_>, id: &str, state: OrderState, now: &str) -> Result<()> {
+    let updated = tx.execute("UPDATE orders SET state = ?2, updated_at = ?3 WHERE id = ?1", params![id, state.as_str(), now])?;
+    if updated == 0 {
+        return Err(LifecycleError::UnknownOrder(id.to_owned()));
     }
-    Registry::audit_append_in(&tx, actor, action, id, details)?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// IMMEDIATE: the write lock is taken at once, so the app and the CLI never interleave
-/// two changes (nor two audit entries with the same seq).
-fn write_transaction(registry: &Registry) -> Result<Transaction<'_>> {
-    Ok(Transaction::new_unchecked(registry.connection(), rusqlite::TransactionBehavior::Immediate)?)
-}
-
-pub(crate) fn audit(registry: &Registry, actor: &Actor, action: AuditAction, object: &str, details: serde_json::Value) -> Result<()> {
-    registry.audit_append(actor, action, object, details)?;
+    tx.execute("INSERT INTO order_states (order_id, state, at) VALUES (?1, ?2, ?3)", params![id, state.as_str(), now])?;
     Ok(())
 }
 
@@ -250,17 +224,7 @@ pub(crate) fn csr_exported(registry: &Registry, actor: &Actor, id: &str, target:
 
 /// Stores the issued certificate and its chain (DER, leaf first) in `certificates`.
 fn store_chain(tx: &Transaction<'_>, now: &str, chain: &[Vec<u8>]) -> rusqlite::Result<Vec<String>> {
-    let mut hashes = vec![];
-    for der in chain {
-        let hash = crate::certs::fingerprint(der);
-        tx.execute(
-            "INSERT INTO certificates (sha256, der, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
-             ON CONFLICT(sha256) DO UPDATE SET last_seen = excluded.last_seen",
-            params![hash, der, now],
-        )?;
-        hashes.push(hash);
-    }
-    Ok(hashes)
+    chain.iter().map(|der| Registry::upsert_certificate(tx, der, now)).collect()
 }
 
 pub(crate) struct Imported<'a> {
@@ -269,10 +233,10 @@ pub(crate) struct Imported<'a> {
     pub source: &'a str,
 }
 
-/// The certificate of an order arrived. When the order renews another, that one is marked
-/// renewed in the same transaction.
+/// The certificate of an order arrived. The keystore entry holding its key becomes one of
+/// its places in the same transaction. (A renewed order is marked renewed when this one is
+/// installed, not before: until then the old certificate is the one in use.)
 pub(crate) fn certificate_imported(registry: &Registry, actor: &Actor, id: &str, imported: &Imported<'_>) -> Result<String> {
-    let row = load(registry, id)?;
     let leaf_hash = crate::certs::fingerprint(&imported.chain[0]);
     let details = serde_json::json!({ "certificate_sha256": leaf_hash, "from": imported.source });
     change(registry, id, Some(OrderState::CertificateImported), actor, AuditAction::CertificateImported, details, |tx, now| {
@@ -281,18 +245,14 @@ pub(crate) fn certificate_imported(registry: &Registry, actor: &Actor, id: &str,
             "UPDATE orders SET certificate_sha256 = ?2, chain = ?3, not_after = ?4 WHERE id = ?1",
             params![id, hashes[0], serde_json::to_string(&hashes).unwrap_or_default(), imported.not_after.to_rfc3339()],
         )?;
-        if let Some(old) = &row.renews {
-            tx.execute("UPDATE orders SET state = 'renewed', updated_at = ?2 WHERE id = ?1 AND state NOT IN ('revoked', 'cancelled')", params![old, now])?;
-            tx.execute("INSERT INTO order_states (order_id, state, at) VALUES (?1, 'renewed', ?2)", params![old, now])?;
-            Registry::audit_append_in(tx, actor, AuditAction::Renewed, old, serde_json::json!({ "renewed_by": id }))?;
-        }
+        places::record(tx, id, &[ManagedPlace::keystore(id, &hashes[0])], false)?;
         Ok(())
     })?;
     Ok(leaf_hash)
 }
 
 /// A .p12 made by the platform: the order is created already holding its certificate, in
-/// one transaction (the key was saved in the keystore just before).
+/// one transaction with its keystore place (the key was saved in the keystore just before).
 pub(crate) fn portal_order(
     registry: &Registry,
     actor: &Actor,
@@ -302,35 +262,63 @@ pub(crate) fn portal_order(
     public_key: &[u8],
     imported: &Imported<'_>,
 ) -> Result<()> {
-    let tx = write_transaction(registry)?;
-    let now = Utc::now().to_rfc3339();
-    let hashes = store_chain(&tx, &now, imported.chain)?;
-    tx.execute(
-        "INSERT INTO orders (id, state, request, key_origin, key_kind, key_in_keystore, public_key, certificate_sha256, chain, not_after, created_at, updated_at)
-         VALUES (?1, 'certificate_imported', ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?9)",
-        params![
-            id,
-            serde_json::to_string(request).expect("an order request serialises"),
-            json_text(&KeyOrigin::PortalP12),
-            json_text(&kind),
-            public_key,
-            hashes[0],
-            serde_json::to_string(&hashes).unwrap_or_default(),
-            imported.not_after.to_rfc3339(),
-            now
-        ],
-    )?;
-    tx.execute("INSERT INTO order_states (order_id, state, at) VALUES (?1, 'certificate_imported', ?2)", params![id, now])?;
-    let details = serde_json::json!({ "certificate_sha256": hashes[0], "from": imported.source, "key_moved_to_keystore": true });
-    Registry::audit_append_in(&tx, actor, AuditAction::CertificateImported, id, details)?;
-    tx.commit()?;
-    Ok(())
+    registry.write(|tx| {
+        let now = Utc::now().to_rfc3339();
+        let hashes = store_chain(tx, &now, imported.chain)?;
+        tx.execute(
+            "INSERT INTO orders (id, state, request, key_origin, key_kind, key_in_keystore, public_key, certificate_sha256, chain, not_after, created_at, updated_at)
+             VALUES (?1, 'certificate_imported', ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8, ?9, ?9)",
+            params![
+                id,
+                serde_json::to_string(request).expect("an order request serialises"),
+                json_text(&KeyOrigin::PortalP12),
+                json_text(&kind),
+                public_key,
+                hashes[0],
+                serde_json::to_string(&hashes).unwrap_or_default(),
+                imported.not_after.to_rfc3339(),
+                now
+            ],
+        )?;
+        tx.execute("INSERT INTO order_states (order_id, state, at) VALUES (?1, 'certificate_imported', ?2)", params![id, now])?;
+        places::record(tx, id, &[ManagedPlace::keystore(id, &hashes[0])], false)?;
+        let details = serde_json::json!({ "certificate_sha256": hashes[0], "from": imported.source, "key_moved_to_keystore": true });
+        Registry::audit_append_in(tx, actor, AuditAction::CertificateImported, id, details)?;
+        Ok(())
+    })
 }
 
-pub(crate) fn installed(registry: &Registry, actor: &Actor, id: &str, action: AuditAction, target: &str) -> Result<()> {
+/// Before an install writes anything: its places, pending. A crash between the write and
+/// [`installed`] leaves them pending, for `resume` to settle.
+pub(crate) fn install_started(registry: &Registry, id: &str, places: &[ManagedPlace]) -> Result<()> {
+    registry.write(|tx| Ok(places::record(tx, id, places, true)?))
+}
+
+/// The install wrote nothing (it failed): its pending places go.
+pub(crate) fn install_failed(registry: &Registry, id: &str) -> Result<()> {
+    registry.write(|tx| Ok(places::drop_pending(tx, id)?))
+}
+
+/// The install is done: its places become places, the order `installed` (from
+/// `certificate_imported`), with the audit entry, in one transaction. The first install of
+/// a renewal marks the order it renews `renewed`: the new certificate took over.
+pub(crate) fn installed(registry: &Registry, actor: &Actor, id: &str, action: AuditAction, details: serde_json::Value) -> Result<()> {
     let row = load(registry, id)?;
     let state = (row.state == OrderState::CertificateImported).then_some(OrderState::Installed);
-    change(registry, id, state, actor, action, serde_json::json!({ "to": target }), |_, _| Ok(()))
+    change(registry, id, state, actor, action, details, |tx, now| {
+        places::confirm(tx, id)?;
+        if let (Some(old), Some(_)) = (&row.renews, state) {
+            let updated = tx.execute(
+                "UPDATE orders SET state = 'renewed', updated_at = ?2 WHERE id = ?1 AND state NOT IN ('revoked', 'cancelled', 'renewed')",
+                params![old, now],
+            )?;
+            if updated > 0 {
+                tx.execute("INSERT INTO order_states (order_id, state, at) VALUES (?1, 'renewed', ?2)", params![old, now])?;
+                Registry::audit_append_in(tx, actor, AuditAction::Renewed, old, serde_json::json!({ "renewed_by": id }))?;
+            }
+        }
+        Ok(())
+    })
 }
 
 pub(crate) fn revoked(registry: &Registry, actor: &Actor, id: &str, reason: RevocationReason) -> Result<()> {
@@ -340,9 +328,11 @@ pub(crate) fn revoked(registry: &Registry, actor: &Actor, id: &str, reason: Revo
     })
 }
 
+/// The key left the keystore: so does its place.
 pub(crate) fn key_retired(registry: &Registry, actor: &Actor, id: &str) -> Result<()> {
     change(registry, id, None, actor, AuditAction::KeyRetired, serde_json::json!({}), |tx, _| {
         tx.execute("UPDATE orders SET key_in_keystore = 0 WHERE id = ?1", [id])?;
+        places::forget_key(tx, id)?;
         Ok(())
     })
 }
@@ -354,19 +344,18 @@ pub(crate) fn cancelled(registry: &Registry, actor: &Actor, id: &str) -> Result<
 /// Orders holding a certificate past its end become expired (once; the history keeps when
 /// it was noticed). Expiry is noticed, not done by anyone: no audit entry.
 pub(crate) fn mark_expired(registry: &Registry, now: DateTime<Utc>) -> Result<()> {
-    let ids: Vec<String> = {
-        let conn = registry.connection();
-        let mut statement =
-            conn.prepare("SELECT id FROM orders WHERE state IN ('certificate_imported', 'installed') AND not_after IS NOT NULL AND not_after < ?1")?;
-        let ids = statement.query_map([now.to_rfc3339()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        ids
-    };
-    for id in ids {
-        let tx = write_transaction(registry)?;
-        let now = Utc::now().to_rfc3339();
-        tx.execute("UPDATE orders SET state = 'expired', updated_at = ?2 WHERE id = ?1", params![id, now])?;
-        tx.execute("INSERT INTO order_states (order_id, state, at) VALUES (?1, 'expired', ?2)", params![id, now])?;
-        tx.commit()?;
+    let expired = ids(
+        registry,
+        "SELECT id FROM orders WHERE state IN ('certificate_imported', 'installed') AND not_after IS NOT NULL AND not_after < ?1",
+        &now.to_rfc3339(),
+    )?;
+    for id in expired {
+        registry.write(|tx| set_state(tx, &id, OrderState::Expired, &Utc::now().to_rfc3339()))?;
     }
+    Ok(())
+}
+
+pub(crate) fn audit(registry: &Registry, actor: &Actor, action: AuditAction, object: &str, details: serde_json::Value) -> Result<()> {
+    registry.audit_append(actor, action, object, details)?;
     Ok(())
 }

@@ -11,30 +11,7 @@ use super::VerifiedCrl;
 use super::{Answer, CrlReason, RevocationError, RevocationFailure, RevocationSource, RevocationState, RevocationStatus};
 
 /// The schema, appended to the registry's migrations (number 4).
-pub const MIGRATION: &str = "
-    CREATE TABLE revocation_answers (
-        sha256 TEXT PRIMARY KEY,
-        state TEXT NOT NULL,
-        source TEXT NOT NULL,
-        revoked_at TEXT,
-        reason TEXT,
-        this_update TEXT,
-        next_update TEXT,
-        checked_at TEXT NOT NULL
-    );
-    CREATE TABLE revocation_failures (
-        sha256 TEXT PRIMARY KEY,
-        code TEXT NOT NULL,
-        message TEXT NOT NULL,
-        at TEXT NOT NULL
-    );
-    CREATE TABLE revocation_crls (
-        url TEXT PRIMARY KEY,
-        der BLOB NOT NULL,
-        this_update TEXT NOT NULL,
-        next_update TEXT,
-        fetched_at TEXT NOT NULL
-    );";
+pub(crate) const SCHEMA: crate::registry::Migration = crate::registry::Migration { owner: "revocation", sql: include_str!("cache.sql") };
 
 fn text<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
@@ -50,14 +27,6 @@ fn time(value: Option<String>) -> Option<DateTime<Utc>> {
 
 fn stamp(value: Option<DateTime<Utc>>) -> Option<String> {
     value.map(|t| t.to_rfc3339())
-}
-
-/// The registry's certificates that are still found somewhere: (sha256, DER).
-pub(crate) fn registry_certificates(conn: &Connection) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
-    let mut statement =
-        conn.prepare("SELECT c.sha256, c.der FROM certificates c WHERE EXISTS (SELECT 1 FROM places p WHERE p.sha256 = c.sha256) ORDER BY c.sha256")?;
-    let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
 }
 
 fn read_answer(row: &Row<'_>) -> rusqlite::Result<Answer> {
@@ -141,10 +110,10 @@ pub(crate) fn is_due(conn: &Connection, sha256: &str, now: DateTime<Utc>) -> rus
     })
 }
 
-/// A verified answer replaces the previous one and clears the last failure.
+/// A verified answer replaces the previous one and clears the last failure (in the
+/// caller's transaction).
 pub(crate) fn record_answer(conn: &Connection, sha256: &str, answer: &Answer) -> rusqlite::Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    tx.execute(
+    conn.execute(
         "INSERT OR REPLACE INTO revocation_answers (sha256, state, source, revoked_at, reason, this_update, next_update, checked_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -158,8 +127,8 @@ pub(crate) fn record_answer(conn: &Connection, sha256: &str, answer: &Answer) ->
             answer.checked_at.to_rfc3339()
         ],
     )?;
-    tx.execute("DELETE FROM revocation_failures WHERE sha256 = ?1", [sha256])?;
-    tx.commit()
+    conn.execute("DELETE FROM revocation_failures WHERE sha256 = ?1", [sha256])?;
+    Ok(())
 }
 
 /// A failure is kept beside the last answer, which stays.

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use certisante_pki::revocation::{verify_crl, Answer, Result, RevocationError, VerifiedCrl, MAX_ANSWER_AGE};
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+
+use crate::registry::Registry;
 use x509_parser::prelude::*;
 
 use super::cache::{self, CachedCrl};
@@ -26,10 +27,10 @@ pub(crate) struct CrlStore {
 impl CrlStore {
     /// Brings each (URL, issuer) up to date: downloads what is due (in parallel), keeps
     /// what verifies, and falls back on the kept copy when the server cannot be reached.
-    pub(crate) fn load(conn: &Connection, client: &Client, urls: &[(String, Vec<u8>)], force: bool, now: DateTime<Utc>) -> rusqlite::Result<Self> {
+    pub(crate) fn load(registry: &Registry, client: &Client, urls: &[(String, Vec<u8>)], force: bool, now: DateTime<Utc>) -> rusqlite::Result<Self> {
         let mut kept = Vec::with_capacity(urls.len());
         for (url, _) in urls {
-            kept.push(cache::crl(conn, url)?);
+            kept.push(cache::crl(&registry.read(), url)?);
         }
         let to_fetch: Vec<usize> = (0..urls.len()).filter(|&i| kept[i].as_ref().is_none_or(|c| due(c, force, now))).collect();
         let fetched = super::parallel(&to_fetch, |&i| client.get(&urls[i].0, MAX_CRL_SIZE));
@@ -42,7 +43,7 @@ impl CrlStore {
                     store.downloaded += 1;
                     match verify_crl(&der, issuer, now) {
                         Ok(crl) => {
-                            cache::store_crl(conn, url, &der, &crl, now)?;
+                            registry.write(|tx| cache::store_crl(tx, url, &der, &crl, now))?;
                             Ok(crl)
                         }
                         Err(e) => Err(e),

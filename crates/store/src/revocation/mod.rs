@@ -29,7 +29,7 @@ use x509_parser::prelude::*;
 use crate::registry::{Registry, RegistryError};
 
 // What the layer below knows of revocation (states, answers, OCSP and CRL verification).
-pub use cache::MIGRATION as REVOCATION_MIGRATION;
+pub(crate) use cache::SCHEMA;
 pub use certisante_pki::revocation::*;
 pub use fetch::{Timeouts, CONNECT_TIMEOUT, MAX_CRL_SIZE, MAX_OCSP_SIZE, TOTAL_TIMEOUT};
 
@@ -104,12 +104,12 @@ pub struct RefreshSummary {
 
 /// The cached status of one certificate (never checked: unknown, no error).
 pub fn cached(registry: &Registry, sha256: &str, now: DateTime<Utc>) -> std::result::Result<RevocationStatus, RefreshError> {
-    Ok(cache::status(registry.connection(), sha256, now)?)
+    Ok(cache::status(&registry.read(), sha256, now)?)
 }
 
 /// The cached status of every certificate that has one, by SHA-256.
 pub fn cached_all(registry: &Registry, now: DateTime<Utc>) -> std::result::Result<HashMap<String, RevocationStatus>, RefreshError> {
-    Ok(cache::all_statuses(registry.connection(), now)?)
+    Ok(cache::all_statuses(&registry.read(), now)?)
 }
 
 /// `cached_all` on the registry's own connection (for `Registry::list`).
@@ -119,7 +119,7 @@ pub(crate) fn cached_statuses(conn: &rusqlite::Connection, now: DateTime<Utc>) -
 
 /// When the CRL at `url` was last downloaded (and kept), if ever.
 pub fn crl_fetched_at(registry: &Registry, url: &str) -> std::result::Result<Option<DateTime<Utc>>, RefreshError> {
-    Ok(cache::crl_fetched_at(registry.connection(), url)?)
+    Ok(cache::crl_fetched_at(&registry.read(), url)?)
 }
 
 /// A certificate to check, with what checking it needs.
@@ -139,9 +139,8 @@ pub fn refresh(
     options: &RefreshOptions,
     progress: &(dyn Fn(RevocationProgress) + Sync),
 ) -> std::result::Result<RefreshSummary, RefreshError> {
-    let conn = registry.connection();
     let now = options.now;
-    let candidates = cache::registry_certificates(conn)?;
+    let candidates = registry.listed_certificates()?;
     let mut verifier = crate::trust::chain_verifier(options.extra_anchors.as_deref());
     let mut leaves = Vec::new();
     for (sha256, der) in candidates {
@@ -158,10 +157,11 @@ pub fn refresh(
     }
     let mut summary = RefreshSummary::default();
     let mut jobs = Vec::new();
+    let conn = registry.read();
     for (sha256, name, der) in leaves {
-        let due = options.force || cache::is_due(conn, &sha256, now)?;
+        let due = options.force || cache::is_due(&conn, &sha256, now)?;
         if !due {
-            let status = cache::status(conn, &sha256, now)?;
+            let status = cache::status(&conn, &sha256, now)?;
             summary.certificates.push(RefreshedCertificate { sha256, name, checked: false, status });
             continue;
         }
@@ -169,6 +169,7 @@ pub fn refresh(
         let issuer = verifier.issuer_of(&der);
         jobs.push(Job { sha256, name, der, issuer, urls });
     }
+    drop(conn);
 
     let total = jobs.len() as u32;
     let client = fetch::Client::new(options.timeouts);
@@ -189,7 +190,7 @@ pub fn refresh(
             }
         }
     }
-    let crl_store = crl_store::CrlStore::load(conn, &client, &crl_urls, options.force, now)?;
+    let crl_store = crl_store::CrlStore::load(registry, &client, &crl_urls, options.force, now)?;
     summary.crls_downloaded = crl_store.downloaded;
     let mut outcomes: Vec<Result<Answer>> = Vec::with_capacity(jobs.len());
     for (job, ocsp) in jobs.iter().zip(ocsp_outcomes) {
@@ -208,16 +209,16 @@ pub fn refresh(
     }
 
     for (done, (job, outcome)) in jobs.into_iter().zip(outcomes).enumerate() {
-        match outcome {
-            Ok(answer) => cache::record_answer(conn, &job.sha256, &answer)?,
-            Err(error) => {
-                summary.failures += 1;
-                cache::record_failure(conn, &job.sha256, &error, now)?
-            }
+        registry.write(|tx| match &outcome {
+            Ok(answer) => cache::record_answer(tx, &job.sha256, answer),
+            Err(error) => cache::record_failure(tx, &job.sha256, error, now),
+        })?;
+        if outcome.is_err() {
+            summary.failures += 1;
         }
         summary.checked += 1;
         progress(RevocationProgress { done: done as u32 + 1, total, current: job.name.clone() });
-        let status = cache::status(conn, &job.sha256, now)?;
+        let status = cache::status(&registry.read(), &job.sha256, now)?;
         summary.certificates.push(RefreshedCertificate { sha256: job.sha256, name: job.name, checked: true, status });
     }
     summary.certificates.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.sha256.cmp(&b.sha256)));

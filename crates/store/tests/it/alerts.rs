@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use certisante_store::alerts::{self, Alert};
-use certisante_store::registry::{Registry, Settings};
+use certisante_store::registry::Registry;
+use certisante_store::settings::Settings;
 use certisante_testpki::{Hierarchy, LeafSpec, Usage};
 use chrono::{Duration, Utc};
 
@@ -42,7 +43,7 @@ fn open(database: &Path) -> Registry {
 
 /// The first start: the folder watched (no OS stores) and scanned.
 fn first_start(folder: &Folder, settings: impl FnOnce(&mut Settings)) -> Registry {
-    let mut registry = open(&folder.database);
+    let registry = open(&folder.database);
     let mut s = Settings { include_os_stores: false, ..Settings::default() };
     settings(&mut s);
     registry.save_settings(&s).unwrap();
@@ -87,7 +88,7 @@ fn each_crossed_threshold_is_notified_once_across_restarts() {
 
     // Two restarts: the registry opened again, the folder scanned again, nothing due.
     for _ in 0..2 {
-        let mut registry = open(&folder.database);
+        let registry = open(&folder.database);
         registry.scan(&|_| {}).unwrap();
         assert_eq!(alerts::due(&registry, Utc::now()).unwrap(), [], "nothing is notified twice");
     }

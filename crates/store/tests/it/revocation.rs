@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use certisante_pki::view::{Severity, Status};
 use certisante_store::inventory::ScanOptions;
-use certisante_store::registry::{Registry, Settings};
+use certisante_store::registry::Registry;
 use certisante_store::revocation::{self, CrlReason, RefreshOptions, RefreshSummary, RevocationSource, RevocationState, RevocationStatus, Timeouts};
+use certisante_store::settings::Settings;
 use certisante_testpki::revocation::{missing_tools, RunningLab};
 use chrono::{DateTime, Utc};
 

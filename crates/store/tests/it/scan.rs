@@ -202,7 +202,7 @@ fn registry_rescans_only_changed_files() {
     let watched = tempfile::tempdir().unwrap();
     std::fs::copy(&f.dmp.pem, watched.path().join("a.pem")).unwrap();
     std::fs::copy(&f.dmp.der, watched.path().join("b.cer")).unwrap();
-    let mut registry = certisante_store::registry::Registry::open(&data.path().join("r.sqlite3")).unwrap();
+    let registry = certisante_store::registry::Registry::open(&data.path().join("r.sqlite3")).unwrap();
     registry.add_watch(watched.path()).unwrap();
     let first = registry.scan(&|_| {}).unwrap();
     assert_eq!((first.files_seen, first.files_parsed), (2, 2));

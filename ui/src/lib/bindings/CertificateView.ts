@@ -3,6 +3,7 @@ import type { ChainVerdict } from "./ChainVerdict";
 import type { Environment } from "./Environment";
 import type { IdentifierCheck } from "./IdentifierCheck";
 import type { Offer } from "./Offer";
+import type { OrderLink } from "./OrderLink";
 import type { Place } from "./Place";
 import type { RevocationStatus } from "./RevocationStatus";
 import type { Severity } from "./Severity";
@@ -20,6 +21,11 @@ structure_id: string | null, structure_kind: StructureKind, structure_number: st
  * The subject's ST ("Paris (75)") and the département code read from it.
  */
 state: string | null, department: string | null, environment: Environment, offer: Offer | null, usage: Usage | null, subject: string, issuer: string, serial: string, not_before: string, not_after: string, days_left: number, status: Status, severity: Severity, key_algorithm: string, key_bits: number, signature_algorithm: string, key_usage: Array<string>, extended_key_usage: Array<string>, policies: Array<string>, dns_names: Array<string>, is_ca: boolean, chain: ChainVerdict, 
+/**
+ * The order CertiSanté made it through, when it did: state, history, what is left to
+ * do, a renewal under way or the successor that replaced it.
+ */
+order: OrderLink | null, 
 /**
  * From the revocation cache (never checked: unknown, no error).
  */

@@ -10,4 +10,9 @@ export type Place = { path: string, kind: PlaceKind, format: ContainerFormat,
 /**
  * Index within the container (0-based).
  */
-position: number, has_private_key: boolean, integrity: Integrity, };
+position: number, has_private_key: boolean, integrity: Integrity, 
+/**
+ * Written by CertiSanté (an import, an install, an export): checked at every scan,
+ * and gone from the list, with a warning, when it is no longer there.
+ */
+managed: boolean, };

@@ -1,0 +1,151 @@
+//! User settings, stored in the registry as one JSON document, and the rules they follow
+//! (thresholds, alert days).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::registry::{Registry, RegistryError};
+use crate::view::Thresholds;
+
+/// The most distant alert threshold accepted, in days (ten years).
+pub const MAX_ALERT_DAYS: i64 = 3650;
+
+/// Why a list of alert days is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum AlertDaysError {
+    #[error("alert days must be between 0 (the expiry day) and {MAX_ALERT_DAYS}: {0}")]
+    DaysOutOfRange(i64),
+    #[error("alert days listed twice: {0}")]
+    DuplicateDays(i64),
+}
+
+certisante_pki::error_codes!(AlertDaysError {
+    Self::DaysOutOfRange(_) => "alerts.days_out_of_range",
+    Self::DuplicateDays(_) => "alerts.duplicate_days",
+});
+
+/// The shipped default alert days (`thresholds.alert_days` in profiles.json).
+pub fn default_alert_days() -> Vec<i64> {
+    crate::igc::profiles().thresholds.alert_days.clone()
+}
+
+/// Checks one list of alert days: each within 0..=MAX_ALERT_DAYS, none twice.
+pub fn check_alert_days(days: &[i64]) -> Result<(), AlertDaysError> {
+    let mut seen = BTreeSet::new();
+    for &day in days {
+        if !(0..=MAX_ALERT_DAYS).contains(&day) {
+            return Err(AlertDaysError::DaysOutOfRange(day));
+        }
+        if !seen.insert(day) {
+            return Err(AlertDaysError::DuplicateDays(day));
+        }
+    }
+    Ok(())
+}
+
+/// Most distant first, as stored.
+pub fn sort_alert_days(days: &mut Vec<i64>) {
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    days.dedup();
+}
+
+/// User settings, stored in the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Settings {
+    /// "fr" (default) or "en".
+    pub language: String,
+    pub thresholds: Thresholds,
+    /// Hide certificates expired more than this many days ago (None: show all).
+    #[ts(type = "number | null")]
+    pub hide_expired_after_days: Option<i64>,
+    /// Include the OS certificate stores (NSS, Windows, macOS) in scans.
+    pub include_os_stores: bool,
+    /// Path of the card's PKCS#11 module (Cryptolib CPS); None: its usual places.
+    #[serde(default)]
+    pub pkcs11_module: Option<String>,
+    /// A secretary's workstation: the dashboard, statuses and exports only; no key, card
+    /// or order action is offered (the app's `--read-only` flag forces it on).
+    #[serde(default)]
+    pub read_only: bool,
+    /// Start with the session, hidden in the notification area (tray).
+    #[serde(default)]
+    pub start_at_login: bool,
+    /// Closing the window keeps CertiSanté watching from the notification area.
+    #[serde(default = "default_true")]
+    pub run_in_background: bool,
+    /// Days before expiry at which a notification is sent, most distant first (0: the
+    /// expiry day). Optional in TypeScript so that settings built before it still type.
+    #[serde(default = "default_alert_days")]
+    #[ts(as = "Option<Vec<i32>>", optional)]
+    pub alert_days: Vec<i64>,
+    /// Per-establishment alert days, by structure identifier (the OU: FINESS, SIRET...);
+    /// an empty list silences that establishment.
+    #[serde(default)]
+    #[ts(as = "Option<BTreeMap<String, Vec<i32>>>", optional)]
+    pub alert_days_by_structure: BTreeMap<String, Vec<i64>>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            language: "fr".into(),
+            thresholds: Thresholds::default(),
+            hide_expired_after_days: None,
+            include_os_stores: true,
+            pkcs11_module: None,
+            read_only: false,
+            start_at_login: false,
+            run_in_background: true,
+            alert_days: default_alert_days(),
+            alert_days_by_structure: BTreeMap::new(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn validate(&self) -> Result<(), RegistryError> {
+        if !matches!(self.language.as_str(), "fr" | "en") {
+            return Err(RegistryError::InvalidSetting(format!("language {:?} (fr or en)", self.language)));
+        }
+        let t = self.thresholds;
+        if t.crit_days < 0 || t.warn_days < t.crit_days || t.warn_days > 3650 {
+            return Err(RegistryError::InvalidSetting("thresholds: 0 ≤ critical ≤ warning ≤ 3650 days".into()));
+        }
+        if self.hide_expired_after_days.is_some_and(|d| d < 0) {
+            return Err(RegistryError::InvalidSetting("hide_expired_after_days must be positive".into()));
+        }
+        let invalid = |e: AlertDaysError| RegistryError::InvalidSetting(e.to_string());
+        check_alert_days(&self.alert_days).map_err(invalid)?;
+        for (structure, days) in &self.alert_days_by_structure {
+            if structure.trim().is_empty() {
+                return Err(RegistryError::InvalidSetting("alert days: an establishment needs its structure identifier".into()));
+            }
+            check_alert_days(days).map_err(invalid)?;
+        }
+        Ok(())
+    }
+}
+
+impl Registry {
+    pub fn settings(&self) -> Result<Settings, RegistryError> {
+        let value: Option<String> = self.read().query_row("SELECT value FROM settings WHERE key = 'settings'", [], |r| r.get(0)).optional()?;
+        Ok(value.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
+    }
+
+    pub fn save_settings(&self, settings: &Settings) -> Result<(), RegistryError> {
+        settings.validate()?;
+        let mut settings = settings.clone();
+        sort_alert_days(&mut settings.alert_days);
+        settings.alert_days_by_structure.values_mut().for_each(sort_alert_days);
+        let json = serde_json::to_string(&settings).expect("settings serialize");
+        self.write(|tx| tx.execute("INSERT INTO settings (key, value) VALUES ('settings', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [json]))?;
+        Ok(())
+    }
+}
