@@ -40,8 +40,7 @@ pub(crate) fn registry_report(registry: &Registry, settings: &Settings) -> Resul
     registry.list(&ScanOptions { thresholds: settings.thresholds, ..ScanOptions::default() })
 }
 
-pub(crate) fn dashboard(registry: &Registry, read_only_forced: bool) -> Result<Dashboard, ApiError> {
-    let settings = registry.settings()?;
+pub(crate) fn dashboard(registry: &Registry, settings: Settings, read_only_forced: bool) -> Result<Dashboard, ApiError> {
     let report = registry_report(registry, &settings)?;
     let read_only = ReadOnly::new(&settings, read_only_forced);
     let pending_orders = lifecycle::pending_orders(registry, Utc::now())?;

@@ -62,11 +62,13 @@ pub fn all_codes() -> Vec<String> {
     codes.extend(pki::revocation::RevocationError::codes());
     codes.extend(pki::view::WARNING_CODES);
     codes.extend(devices::card::CardError::codes());
+    codes.extend(devices::files::FileError::codes());
     codes.extend(devices::token::TokenError::codes());
     codes.extend(devices::keys::KeystoreError::codes());
     codes.extend(devices::install::InstallError::codes());
     codes.extend(devices::stores::StoreError::codes());
     codes.extend(store::registry::RegistryError::codes());
+    codes.extend(store::inventory::WalkError::codes());
     codes.extend(store::alerts::AlertsError::codes());
     codes.extend(store::export::ExportError::codes());
     codes.extend(store::lifecycle::LifecycleError::codes());

@@ -96,8 +96,21 @@ impl Api {
 
     // ------------------------------------------------------------ policy
 
+    /// Whether this workstation is read-only. Settings that cannot be read count as
+    /// read-only: the most restrictive mode, never a silent reset to read-only off.
     pub fn read_only(&self) -> Result<ReadOnly> {
-        Ok(ReadOnly::new(&self.registry.settings()?, self.host.read_only_forced))
+        let (settings, _) = self.settings_or_restrictive()?;
+        Ok(ReadOnly::new(&settings, self.host.read_only_forced))
+    }
+
+    /// The settings; when their record cannot be read, the defaults in read-only mode and
+    /// the error, to show.
+    fn settings_or_restrictive(&self) -> Result<(Settings, Option<ApiError>)> {
+        match self.registry.settings() {
+            Ok(settings) => Ok((settings, None)),
+            Err(e @ certisante_store::registry::RegistryError::CorruptSettings(_)) => Ok((Settings { read_only: true, ..Settings::default() }, Some(e.into()))),
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn allow(&self, access: Access) -> Result<()> {
@@ -121,7 +134,12 @@ impl Api {
     }
 
     pub fn dashboard(&self) -> Result<Dashboard> {
-        dashboard::dashboard(&self.registry, self.host.read_only_forced)
+        let (settings, problem) = self.settings_or_restrictive()?;
+        let mut dashboard = dashboard::dashboard(&self.registry, settings, self.host.read_only_forced)?;
+        if let Some(problem) = problem {
+            dashboard.errors.insert(0, ScanError { path: "settings".into(), code: problem.code, message: problem.message });
+        }
+        Ok(dashboard)
     }
 
     /// Orders waiting for the portal's certificate, longest waiting first.
@@ -175,7 +193,9 @@ impl Api {
     /// Asks the OCSP responders and CRLs about the certificates whose answer is due (all
     /// with `force`), and caches the answers.
     pub fn refresh_revocation(&self, force: bool, progress: &(dyn Fn(RevocationProgress) + Sync)) -> Result<RefreshSummary> {
-        let options = revocation::RefreshOptions { force, ..revocation::RefreshOptions::default() };
+        let defaults = revocation::RefreshOptions::default();
+        let allow_private_networks = defaults.allow_private_networks || self.registry.settings()?.revocation_private_networks;
+        let options = revocation::RefreshOptions { force, allow_private_networks, ..defaults };
         Ok(revocation::refresh(&self.registry, &options, progress)?)
     }
 
@@ -218,7 +238,7 @@ impl Api {
     /// policy ([`ReadOnly::allow_settings`]). Every change is audited (what changed, before
     /// and after).
     pub fn save_settings(&self, settings: &Settings) -> Result<Settings> {
-        let before = self.registry.settings()?;
+        let (before, _) = self.settings_or_restrictive()?;
         self.read_only()?.allow_settings(&before, settings)?;
         self.registry.save_settings(settings)?;
         let after = self.registry.settings()?;
@@ -465,7 +485,13 @@ pub enum P12Store {
     MacKeychain,
 }
 
-/// Reads a file named by the user, mapping failures to a coded error.
+/// Reads a certificate file named by the user: a regular file, within the cap of every
+/// certificate container.
 fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| AppError::Io { path: path.to_path_buf(), reason: e.to_string() }.into())
+    Ok(certisante_devices::files::read_bounded(path, certisante_pki::certs::MAX_FILE_SIZE)?)
+}
+
+/// Reads a password or secret from a file (never from a command line): bounded, zeroized.
+pub fn read_secret_file(path: &Path) -> Result<Sensitive<String>> {
+    Ok(certisante_devices::files::read_secret_file(path)?)
 }

@@ -69,8 +69,8 @@ impl ReadOnly {
 }
 
 /// The settings that decide what the workstation does (see the module's documentation).
-fn admin_fields(settings: &Settings) -> (&Option<String>, bool) {
-    (&settings.pkcs11_module, settings.include_os_stores)
+fn admin_fields(settings: &Settings) -> (&Option<String>, bool, bool) {
+    (&settings.pkcs11_module, settings.include_os_stores, settings.revocation_private_networks)
 }
 
 /// Environment variable that forces the read-only view (a deployment's shortcut or policy).

@@ -519,7 +519,7 @@ fn report(common: &Common, paths: &[PathBuf], context: &Context) -> Result<ScanR
 
 /// Reads a password or secret from a file (never from the command line).
 pub fn read_secret_file(path: &Path) -> Result<Sensitive<String>, Failure> {
-    Sensitive::from_password_file(path).map_err(|e| Failure { message: format!("cannot read {}: {e}", path.display()), exit: EXIT_TROUBLE })
+    certisante_api::read_secret_file(path).map_err(|e| Failure::from_api(e, Lang::Fr, false))
 }
 
 fn status_line(report: &ScanReport, thresholds: Thresholds) -> (String, u8) {

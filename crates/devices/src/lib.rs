@@ -7,6 +7,7 @@
 pub mod card;
 pub mod card_access;
 pub mod doctor;
+pub mod files;
 pub mod install;
 pub mod keys;
 #[cfg(feature = "card-tls")]

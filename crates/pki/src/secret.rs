@@ -24,17 +24,6 @@ impl<T: Zeroize> Sensitive<T> {
     }
 }
 
-impl Sensitive<String> {
-    /// Reads a password from a file, dropping one trailing line break (as `echo` writes it).
-    pub fn from_password_file(path: &std::path::Path) -> std::io::Result<Self> {
-        let mut text = std::fs::read_to_string(path)?;
-        while text.ends_with('\n') || text.ends_with('\r') {
-            text.pop();
-        }
-        Ok(Self(text))
-    }
-}
-
 impl<T: Zeroize> Drop for Sensitive<T> {
     fn drop(&mut self) {
         self.0.zeroize();
@@ -68,13 +57,5 @@ mod tests {
         let pin = Sensitive::new(String::from("1234"));
         assert_eq!(format!("{pin:?}"), "<redacted>");
         assert_eq!(pin.expose(), "1234");
-    }
-
-    #[test]
-    fn password_file_drops_the_final_newline_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("pw");
-        std::fs::write(&path, "p a ss\n").unwrap();
-        assert_eq!(Sensitive::from_password_file(&path).unwrap().expose(), "p a ss");
     }
 }

@@ -10,6 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use ts_rs::TS;
 
+use certisante_pki::CodedError;
+
 use crate::certs::{self, CertificateFacts, CertsError, ChainVerifier, ContainerFormat, FoundCertificate, Integrity};
 use crate::stores::{self, StoreContent};
 use crate::view::{build_view, CertificateView, Place, PlaceKind, Thresholds};
@@ -24,10 +26,45 @@ pub struct ScanError {
 }
 
 impl ScanError {
-    pub fn new(path: impl Into<String>, error: &CertsError) -> Self {
+    pub fn new(path: impl Into<String>, error: &impl CodedError) -> Self {
         Self { path: path.into(), code: error.code().into(), message: error.to_string() }
     }
 }
+
+/// Why part of a folder was not walked (the rest of the scan goes on).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WalkError {
+    #[error("folders nested deeper than {MAX_WALK_DEPTH} levels are not read")]
+    TooDeep,
+    #[error("the walk stopped after {MAX_WALK_FILES} files: watch fewer or smaller folders")]
+    TooManyFiles,
+    #[error("a link into {0} (a system pseudo-filesystem) is not followed")]
+    PseudoFilesystem(String),
+    #[error("a link or mount point to another filesystem is not followed: watch that folder itself to read it")]
+    OtherFilesystem,
+    #[error("a link to a folder that holds the watched folder (such as /) is not followed")]
+    LinkToAncestor,
+    #[error("cannot read: {0}")]
+    Io(String),
+}
+
+certisante_pki::error_codes!(WalkError {
+    Self::TooDeep => "scan.too_deep",
+    Self::TooManyFiles => "scan.too_many_files",
+    Self::PseudoFilesystem(_) => "scan.pseudo_filesystem",
+    Self::OtherFilesystem => "scan.other_filesystem",
+    Self::LinkToAncestor => "scan.link_to_ancestor",
+    Self::Io(_) => "scan.io",
+});
+
+/// Deeper than any certificate folder; a ladder of links ends here.
+pub const MAX_WALK_DEPTH: usize = 32;
+/// Files collected from the watched paths, at most: a link to `/` or a share of a whole
+/// disk stops here instead of walking for hours.
+pub const MAX_WALK_FILES: usize = 500_000;
+/// Never walked into, even through a link: their files are not files (`/proc/self/pagemap`
+/// reads without end, devices block).
+const PSEUDO_FILESYSTEMS: &[&str] = &["/proc", "/sys", "/dev"];
 
 /// What `list` prints and the dashboard shows.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -67,31 +104,141 @@ pub fn has_certificate_extension(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| CERTIFICATE_EXTENSIONS.iter().any(|known| known.eq_ignore_ascii_case(e)))
 }
 
-/// Expands files and folders (recursively, following links, never twice the same file).
+/// Expands files and folders: recursively, following links within limits (depth, count,
+/// never into `/proc`, `/sys` or `/dev`, never onto another filesystem than the watched
+/// folder's, each real folder once), never twice the same file.
 pub fn collect_candidates(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<ScanError>) {
-    let mut candidates = Vec::new();
-    let mut errors = Vec::new();
+    let mut walk = Walk::default();
     for path in paths {
         match std::fs::metadata(path) {
-            Err(e) => errors.push(ScanError::new(path.display().to_string(), &CertsError::Io(e.to_string()))),
-            Ok(meta) if meta.is_file() => candidates.push(Candidate { path: path.clone(), explicit: true }),
-            Ok(_) => {
-                for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
-                    match entry {
-                        Ok(e) if e.file_type().is_file() => candidates.push(Candidate { path: e.into_path(), explicit: false }),
-                        Ok(_) => {}
-                        Err(e) => {
-                            let at = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| path.display().to_string());
-                            errors.push(ScanError::new(at, &CertsError::Io(e.to_string())));
-                        }
-                    }
-                }
-            }
+            Err(e) => walk.errors.push(ScanError::new(path.display().to_string(), &CertsError::Io(e.to_string()))),
+            Ok(meta) if meta.is_dir() => walk.folder(path, &meta),
+            // A file named by the user is read whatever its kind: the reader refuses
+            // special files with their own code.
+            Ok(_) => walk.candidates.push(Candidate { path: path.clone(), explicit: true }),
         }
     }
+    let Walk { mut candidates, errors, .. } = walk;
     candidates.sort_by(|a, b| a.path.cmp(&b.path));
     candidates.dedup_by(|a, b| a.path == b.path);
     (candidates, errors)
+}
+
+#[derive(Default)]
+struct Walk {
+    candidates: Vec<Candidate>,
+    errors: Vec<ScanError>,
+    /// Real folders already walked (by device and inode on unix, canonical path elsewhere):
+    /// loops and ladders of links walk each folder once.
+    visited: HashSet<FolderId>,
+    stopped: bool,
+}
+
+#[cfg(unix)]
+type FolderId = (u64, u64);
+#[cfg(not(unix))]
+type FolderId = PathBuf;
+
+#[cfg(unix)]
+fn folder_id(_path: &Path, meta: &std::fs::Metadata) -> Option<FolderId> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_id(path: &Path, _meta: &std::fs::Metadata) -> Option<FolderId> {
+    std::fs::canonicalize(path).ok()
+}
+
+#[cfg(unix)]
+fn same_filesystem(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev()
+}
+
+#[cfg(not(unix))]
+fn same_filesystem(_a: &std::fs::Metadata, _b: &std::fs::Metadata) -> bool {
+    true
+}
+
+fn in_pseudo_filesystem(path: &Path) -> Option<&'static str> {
+    let real = std::fs::canonicalize(path).ok()?;
+    PSEUDO_FILESYSTEMS.iter().copied().find(|root| real.starts_with(root))
+}
+
+impl Walk {
+    /// Walks one watched folder, iteratively (no recursion on the stack).
+    fn folder(&mut self, root: &Path, root_meta: &std::fs::Metadata) {
+        if let Some(pseudo) = in_pseudo_filesystem(root) {
+            self.errors.push(ScanError::new(root.display().to_string(), &WalkError::PseudoFilesystem(pseudo.into())));
+            return;
+        }
+        let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let mut pending = vec![(root.to_path_buf(), 0usize)];
+        if let Some(id) = folder_id(root, root_meta) {
+            self.visited.insert(id);
+        }
+        while let Some((dir, depth)) = pending.pop() {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    self.errors.push(ScanError::new(dir.display().to_string(), &WalkError::Io(e.to_string())));
+                    continue;
+                }
+            };
+            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            // Depth-first in name order: pushed in reverse so the first name pops first.
+            let mut folders = Vec::new();
+            for path in paths {
+                if self.stopped {
+                    return;
+                }
+                let Ok(link_meta) = std::fs::symlink_metadata(&path) else { continue };
+                let is_link = link_meta.file_type().is_symlink();
+                let meta = if is_link {
+                    if let Some(pseudo) = in_pseudo_filesystem(&path) {
+                        self.errors.push(ScanError::new(path.display().to_string(), &WalkError::PseudoFilesystem(pseudo.into())));
+                        continue;
+                    }
+                    // A link up the tree (to `/`, to a parent) would walk far more than was watched.
+                    if std::fs::canonicalize(&path).is_ok_and(|target| target != real_root && real_root.starts_with(&target)) {
+                        self.errors.push(ScanError::new(path.display().to_string(), &WalkError::LinkToAncestor));
+                        continue;
+                    }
+                    match std::fs::metadata(&path) {
+                        Ok(meta) => meta,
+                        Err(_) => continue, // a dangling link: nothing to read
+                    }
+                } else {
+                    link_meta
+                };
+                if meta.is_dir() {
+                    if !same_filesystem(&meta, root_meta) {
+                        self.errors.push(ScanError::new(path.display().to_string(), &WalkError::OtherFilesystem));
+                        continue;
+                    }
+                    if depth + 1 > MAX_WALK_DEPTH {
+                        self.errors.push(ScanError::new(path.display().to_string(), &WalkError::TooDeep));
+                        continue;
+                    }
+                    if folder_id(&path, &meta).is_some_and(|id| !self.visited.insert(id)) {
+                        continue;
+                    }
+                    folders.push((path, depth + 1));
+                } else if meta.is_file() {
+                    if self.candidates.len() >= MAX_WALK_FILES {
+                        self.errors.push(ScanError::new(root.display().to_string(), &WalkError::TooManyFiles));
+                        self.stopped = true;
+                        return;
+                    }
+                    self.candidates.push(Candidate { path, explicit: false });
+                }
+                // Devices, pipes and sockets met in a folder are not certificate files.
+            }
+            pending.extend(folders.into_iter().rev());
+        }
+    }
 }
 
 /// One container read from a file or a store.
@@ -150,18 +297,13 @@ pub enum FileOutcome {
 
 pub fn read_file(candidate: &Candidate, password: Option<&Sensitive<String>>) -> FileOutcome {
     let path = candidate.path.display().to_string();
-    let fail = |e: CertsError| if candidate.reports_errors() { FileOutcome::Failed(ScanError::new(path.clone(), &e)) } else { FileOutcome::Skipped };
-    let size = match std::fs::metadata(&candidate.path) {
-        Ok(m) => m.len(),
-        Err(e) => return fail(CertsError::Io(e.to_string())),
+    let report = candidate.reports_errors();
+    let bytes = match crate::files::read_bounded(&candidate.path, certs::MAX_FILE_SIZE) {
+        Ok(bytes) => bytes,
+        Err(e) if report => return FileOutcome::Failed(ScanError::new(path, &e)),
+        Err(_) => return FileOutcome::Skipped,
     };
-    if size > certs::MAX_FILE_SIZE {
-        return fail(CertsError::TooLarge(size));
-    }
-    let bytes = match std::fs::read(&candidate.path) {
-        Ok(b) => b,
-        Err(e) => return fail(CertsError::Io(e.to_string())),
-    };
+    let fail = |e: CertsError| if report { FileOutcome::Failed(ScanError::new(path.clone(), &e)) } else { FileOutcome::Skipped };
     match certs::read_container(&bytes, password) {
         Ok(container) => {
             let problems = container.problems.iter().map(|p| ScanError::new(path.clone(), p)).collect();

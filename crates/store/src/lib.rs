@@ -21,7 +21,7 @@ use registry::{Migration, Registry, RegistryError};
 
 // The layers below, under the names this crate's modules use.
 #[allow(unused_imports)]
-use certisante_devices::{card_access, install, keys, stores};
+use certisante_devices::{card_access, files, install, keys, stores};
 #[allow(unused_imports)]
 use certisante_pki::{certs, csr, der, igc, order, view, Sensitive};
 

@@ -27,8 +27,12 @@ pub enum RegistryError {
     PathNotFound(String),
     #[error("this path is not watched: {0}")]
     NotWatched(String),
+    #[error("this path's name is not valid text (UTF-8), so it cannot be watched: {0}")]
+    PathNotText(String),
     #[error("invalid setting: {0}")]
     InvalidSetting(String),
+    #[error("the saved settings cannot be read ({0}): read-only mode stays on until they are saved again")]
+    CorruptSettings(String),
     #[error("audit details must not carry a secret (field {0:?})")]
     SecretInAudit(String),
     #[error("the registry was written by a newer CertiSanté (schema {found}, this version knows {known}): update CertiSanté, or open another data folder")]
@@ -40,7 +44,9 @@ certisante_pki::error_codes!(RegistryError {
     Self::DataDir { .. } => "registry.data_dir",
     Self::PathNotFound(_) => "registry.path_not_found",
     Self::NotWatched(_) => "registry.not_watched",
+    Self::PathNotText(_) => "registry.path_not_text",
     Self::InvalidSetting(_) => "registry.invalid_setting",
+    Self::CorruptSettings(_) => "registry.corrupt_settings",
     Self::NewerSchema { .. } => "registry.newer_schema",
     Self::SecretInAudit(_) => "audit.secret_in_details",
 });
@@ -158,15 +164,18 @@ impl Registry {
 
     pub fn add_watch(&self, path: &Path) -> Result<WatchedPath> {
         let absolute = std::fs::canonicalize(path).map_err(|_| RegistryError::PathNotFound(path.display().to_string()))?;
+        // The registry keeps paths as text: a name that is not UTF-8 could never be found again.
+        let text_path = absolute.to_str().ok_or_else(|| RegistryError::PathNotText(absolute.to_string_lossy().into_owned()))?.to_owned();
         let kind = if absolute.is_dir() { WatchKind::Folder } else { WatchKind::File };
         let now = Utc::now();
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO watched (path, kind, added_at) VALUES (?1, ?2, ?3) ON CONFLICT(path) DO NOTHING",
-                params![absolute.display().to_string(), text(&kind), now.to_rfc3339()],
+                params![text_path, text(&kind), now.to_rfc3339()],
             )
         })?;
-        Ok(self.watched()?.into_iter().find(|w| Path::new(&w.path) == absolute).expect("just inserted"))
+        let added = self.watched()?.into_iter().find(|w| w.path == text_path);
+        added.ok_or(RegistryError::PathNotFound(text_path))
     }
 
     /// Removes a watched path (as given, or canonical); returns the path as it was watched.

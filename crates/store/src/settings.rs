@@ -86,6 +86,11 @@ pub struct Settings {
     #[serde(default)]
     #[ts(as = "Option<BTreeMap<String, Vec<i32>>>", optional)]
     pub alert_days_by_structure: BTreeMap<String, Vec<i64>>,
+    /// Revocation servers on this machine or a private network may be asked (a lab, an
+    /// internal mirror). Off: a certificate's URLs must not reach internal services.
+    #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
+    pub revocation_private_networks: bool,
 }
 
 fn default_true() -> bool {
@@ -105,6 +110,7 @@ impl Default for Settings {
             run_in_background: true,
             alert_days: default_alert_days(),
             alert_days_by_structure: BTreeMap::new(),
+            revocation_private_networks: false,
         }
     }
 }
@@ -134,9 +140,14 @@ impl Settings {
 }
 
 impl Registry {
+    /// The saved settings (the defaults when none were saved). A record that does not read
+    /// is an error, never a silent reset: the defaults would turn read-only off.
     pub fn settings(&self) -> Result<Settings, RegistryError> {
         let value: Option<String> = self.read().query_row("SELECT value FROM settings WHERE key = 'settings'", [], |r| r.get(0)).optional()?;
-        Ok(value.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
+        match value {
+            None => Ok(Settings::default()),
+            Some(text) => serde_json::from_str(&text).map_err(|e| RegistryError::CorruptSettings(e.to_string())),
+        }
     }
 
     pub fn save_settings(&self, settings: &Settings) -> Result<(), RegistryError> {

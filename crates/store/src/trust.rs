@@ -20,7 +20,7 @@ pub fn extra_anchors(dir: Option<&Path>) -> Vec<(Vec<u8>, Environment)> {
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
         for path in paths {
-            let Ok(bytes) = std::fs::read(&path) else { continue };
+            let Ok(bytes) = crate::files::read_bounded(&path, crate::certs::MAX_FILE_SIZE) else { continue };
             if let Ok(container) = read_container(&bytes, None) {
                 found.extend(container.certificates.into_iter().map(|c| (c.der, environment)));
             }

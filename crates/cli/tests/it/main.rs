@@ -8,3 +8,4 @@ mod export;
 mod lifecycle;
 mod places;
 mod revocation;
+mod state;

@@ -10,6 +10,8 @@ fn certisante(args: &[&str], running: &RunningLab, data_dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_certisante"))
         .args(args)
         .env("CERTISANTE_EXTRA_ANCHORS", running.lab.anchors())
+        // The lab's responders are on 127.0.0.1.
+        .env("CERTISANTE_REVOCATION_PRIVATE_NETWORKS", "1")
         .env("CERTISANTE_DATA_DIR", data_dir)
         .output()
         .unwrap()

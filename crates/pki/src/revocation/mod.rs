@@ -131,6 +131,10 @@ pub enum RevocationError {
     Unreachable { url: String, reason: String },
     #[error("{url} did not answer in time")]
     Timeout { url: String },
+    #[error("{url} points to this machine or a private network: not asked (a setting allows it for a lab or an internal mirror)")]
+    AddressRefused { url: String },
+    #[error("{url} redirected to another host: not followed")]
+    RedirectRefused { url: String },
     #[error("{url} answered HTTP {status}")]
     HttpStatus { url: String, status: u16 },
     #[error("{url} sent more than {limit} bytes")]
@@ -165,6 +169,8 @@ crate::error_codes!(RevocationError {
     Self::CertificateInvalid(_) => "revocation.certificate_invalid",
     Self::Unreachable { .. } => "revocation.unreachable",
     Self::Timeout { .. } => "revocation.timeout",
+    Self::AddressRefused { .. } => "revocation.address_refused",
+    Self::RedirectRefused { .. } => "revocation.redirect_refused",
     Self::HttpStatus { .. } => "revocation.http_status",
     Self::TooLarge { .. } => "revocation.too_large",
     Self::CrlInvalid(_) => "revocation.crl_invalid",

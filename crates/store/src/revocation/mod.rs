@@ -67,11 +67,27 @@ pub struct RefreshOptions {
     pub timeouts: Timeouts,
     /// Extra trust anchors (as `ScanOptions::extra_anchors`): issuers are looked for there too.
     pub extra_anchors: Option<PathBuf>,
+    /// Ask responders on this machine or a private network (a lab, an internal mirror);
+    /// off by default: a certificate's URLs must not reach internal services.
+    pub allow_private_networks: bool,
+}
+
+/// Environment variable that allows private networks for revocation requests (test labs).
+pub const PRIVATE_NETWORKS_ENV: &str = "CERTISANTE_REVOCATION_PRIVATE_NETWORKS";
+
+pub fn private_networks_allowed_by_env() -> bool {
+    std::env::var(PRIVATE_NETWORKS_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
 }
 
 impl Default for RefreshOptions {
     fn default() -> Self {
-        Self { force: false, now: Utc::now(), timeouts: Timeouts::default(), extra_anchors: crate::trust::extra_anchors_from_env() }
+        Self {
+            force: false,
+            now: Utc::now(),
+            timeouts: Timeouts::default(),
+            extra_anchors: crate::trust::extra_anchors_from_env(),
+            allow_private_networks: private_networks_allowed_by_env(),
+        }
     }
 }
 
@@ -131,7 +147,7 @@ struct Job {
     urls: RevocationUrls,
 }
 
-/// Checks every non-CA, unexpired certificate of the registry whose cached answer is due
+/// Checks every non-CA, unexpired certificate of the registry whose chain verifies and whose cached answer is due
 /// (all with `force`), and caches the answers. Servers that fail or hang only cost their
 /// timeouts; their certificates keep their last known answer with the error beside it.
 pub fn refresh(
@@ -155,6 +171,9 @@ pub fn refresh(
         let name = cert.subject().iter_common_name().next().and_then(|cn| cn.as_str().ok()).map_or_else(|| cert.subject().to_string(), str::to_owned);
         leaves.push((sha256, name, der));
     }
+    // Only a certificate whose chain verifies to a trust anchor chooses where CertiSanté
+    // connects: a forged or unverified one (dropped in a watched folder by anyone) never does.
+    leaves.retain(|(_, _, der)| verifier.verify(der).status == certisante_pki::certs::ChainStatus::Trusted);
     let mut summary = RefreshSummary::default();
     let mut jobs = Vec::new();
     let conn = registry.read();
@@ -172,7 +191,7 @@ pub fn refresh(
     drop(conn);
 
     let total = jobs.len() as u32;
-    let client = fetch::Client::new(options.timeouts);
+    let client = fetch::Client::new(options.timeouts, options.allow_private_networks);
     // OCSP first, in parallel: the freshest answer, one request per certificate.
     let ocsp_outcomes: Vec<Option<Result<Answer>>> = parallel(&jobs, |job| {
         let (Some(issuer), Some(url)) = (&job.issuer, &job.urls.ocsp) else { return None };

@@ -253,3 +253,102 @@ fn nss_database_is_read() {
     let content = certisante_devices::stores::read_nss_database(db.path()).unwrap();
     assert!(content.certificates.iter().any(|c| c.has_private_key), "the imported key is seen");
 }
+
+/// A folder holding one real certificate and the links and special files that used to
+/// stop or exhaust a scan: links into `/proc`, to `/`, a ladder of links, a FIFO, a link
+/// to `/dev/zero`. The scan ends, lists the certificate once, and says what it skipped.
+#[test]
+#[cfg(target_os = "linux")]
+fn hostile_links_and_special_files_never_stop_a_scan() {
+    use std::os::unix::fs::symlink;
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::copy(&f.dmp.pem, root.join("dmp.pem")).unwrap();
+    symlink("/proc/self", root.join("proc-self")).unwrap();
+    symlink("/", root.join("whole-disk")).unwrap();
+    symlink("/dev/zero", root.join("zero.pem")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(root.join("pipe.pem")).status().unwrap().success());
+    // A ladder: each rung links twice to the next, 2^20 paths without the visited set.
+    for level in 0..20 {
+        let rung = root.join(format!("rung{level}"));
+        std::fs::create_dir(&rung).unwrap();
+        if level > 0 {
+            let previous = root.join(format!("rung{}", level - 1));
+            symlink(&rung, previous.join("a")).unwrap();
+            symlink(&rung, previous.join("b")).unwrap();
+        }
+    }
+    let started = std::time::Instant::now();
+    let report = scan(&[root], &options());
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert_eq!(report.certificates.len(), 1, "the certificate, once");
+    let codes: Vec<(&str, &str)> = report.errors.iter().map(|e| (e.path.rsplit('/').next().unwrap(), e.code.as_str())).collect();
+    assert!(codes.contains(&("proc-self", "scan.pseudo_filesystem")), "{codes:?}");
+    assert!(codes.contains(&("whole-disk", "scan.link_to_ancestor")), "{codes:?}");
+    assert!(codes.contains(&("zero.pem", "scan.pseudo_filesystem")), "{codes:?}");
+
+    // Named directly, a FIFO and a device are refused with a code, without blocking.
+    let direct = scan(&[&root.join("pipe.pem"), Path::new("/dev/zero")], &options());
+    let codes: Vec<&str> = direct.errors.iter().map(|e| e.code.as_str()).collect();
+    assert_eq!(codes, ["file.special", "file.special"], "{:?}", direct.errors);
+}
+
+#[test]
+fn connections_migrating_a_fresh_registry_together_all_succeed() {
+    // Eight connections open the same new registry at the same moment (the CLI's test does
+    // it with processes): the migrations run once, under the write lock; the others wait,
+    // then find them done.
+    let data = tempfile::tempdir().unwrap();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let path = data.path().join("registry.sqlite3");
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                certisante_store::registry::Registry::open(&path).map(|_| ()).map_err(|e| e.to_string())
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap().expect("every opener succeeds");
+    }
+    let registry = certisante_store::registry::Registry::open(&data.path().join("registry.sqlite3")).unwrap();
+    assert!(registry.watched().unwrap().is_empty());
+}
+
+#[test]
+fn a_registry_from_a_newer_version_is_refused_and_left_untouched() {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("registry.sqlite3");
+    drop(certisante_store::registry::Registry::open(&path).unwrap());
+    set_user_version(&path, 99);
+    let error = certisante_store::registry::Registry::open(&path).err().expect("refused");
+    assert_eq!(error.code(), "registry.newer_schema");
+    assert!(error.to_string().contains("schema 99"), "{error}");
+    assert_eq!(set_user_version(&path, 99), 99, "the version is left as it was");
+}
+
+/// Sets the database's user_version with the sqlite3 tool (as a newer CertiSanté would
+/// have), and reads it back.
+fn set_user_version(path: &Path, version: u32) -> u32 {
+    let set = std::process::Command::new("sqlite3").arg(path).arg(format!("PRAGMA user_version = {version};")).status().unwrap();
+    assert!(set.success());
+    let out = std::process::Command::new("sqlite3").arg(path).arg("PRAGMA user_version;").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+#[test]
+fn corrupt_settings_are_an_error_never_a_silent_reset() {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("registry.sqlite3");
+    let registry = certisante_store::registry::Registry::open(&path).unwrap();
+    registry.save_settings(&certisante_store::settings::Settings { read_only: true, ..Default::default() }).unwrap();
+    drop(registry);
+    let status =
+        std::process::Command::new("sqlite3").arg(&path).arg("UPDATE settings SET value = '{\"read_only\": tru' WHERE key = 'settings';").status().unwrap();
+    assert!(status.success());
+    let registry = certisante_store::registry::Registry::open(&path).unwrap();
+    assert_eq!(registry.settings().unwrap_err().code(), "registry.corrupt_settings");
+}

@@ -43,4 +43,9 @@ alert_days?: Array<number>,
  * Per-establishment alert days, by structure identifier (the OU: FINESS, SIRET...);
  * an empty list silences that establishment.
  */
-alert_days_by_structure?: { [key in string]?: Array<number> }, };
+alert_days_by_structure?: { [key in string]?: Array<number> }, 
+/**
+ * Revocation servers on this machine or a private network may be asked (a lab, an
+ * internal mirror). Off: a certificate's URLs must not reach internal services.
+ */
+revocation_private_networks?: boolean, };
