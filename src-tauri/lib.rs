@@ -103,7 +103,7 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
 async fn rescan_and_publish<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     let state = app.state::<AppState>().inner().clone();
     let scan_handle = app.clone();
-    if let Ok(dashboard) = state.run(move |api| commands::dashboard::scan_with_events(&scan_handle, api)).await {
+    if let Ok(dashboard) = state.run_apart(move |api| commands::dashboard::scan_with_events(&scan_handle, api)).await {
         let _ = app.emit("dashboard-updated", dashboard);
     }
 }

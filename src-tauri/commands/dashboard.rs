@@ -18,17 +18,21 @@ pub async fn get_dashboard<R: Runtime>(app: AppHandle<R>, state: State<'_, AppSt
 #[tauri::command]
 pub async fn add_watched<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, paths: Vec<String>) -> Result<Dashboard, ApiError> {
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    state.run(move |api| api.add_watched(&paths).and_then(|_| scan_with_events(&app, api))).await
+    state.run(move |api| api.add_watched(&paths)).await?;
+    rescan(app, state).await
 }
 
 #[tauri::command]
 pub async fn remove_watched<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, path: String) -> Result<Dashboard, ApiError> {
-    state.run(move |api| api.remove_watched(&PathBuf::from(path)).and_then(|()| scan_with_events(&app, api))).await
+    state.run(move |api| api.remove_watched(&PathBuf::from(path))).await?;
+    rescan(app, state).await
 }
 
+/// Scans on a session of its own: walking and reading thousands of files never holds the
+/// window's other commands (the registry is written in one short transaction at the end).
 #[tauri::command]
 pub async fn rescan<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Dashboard, ApiError> {
-    state.run(move |api| scan_with_events(&app, api)).await
+    state.run_apart(move |api| scan_with_events(&app, api)).await
 }
 
 #[tauri::command]

@@ -74,8 +74,11 @@ pub struct Api {
 impl Api {
     /// Opens the registry (created, and migrated, when needed).
     pub fn open(host: Host) -> Result<Self> {
-        std::fs::create_dir_all(&host.data_dir)
-            .map_err(|e| registry::RegistryError::DataDir { path: host.data_dir.display().to_string(), reason: e.to_string() })?;
+        let data_dir_error = |e: std::io::Error| registry::RegistryError::DataDir { path: host.data_dir.display().to_string(), reason: e.to_string() };
+        std::fs::create_dir_all(&host.data_dir).map_err(data_dir_error)?;
+        // Secrets a tool must read from a file live a moment in a private folder of the data
+        // folder; what a killed process left there is wiped now.
+        install::use_private_work_root(&host.data_dir.join("work")).map_err(data_dir_error)?;
         let registry = Registry::open(&host.registry_path())?;
         Ok(Self { registry, host })
     }

@@ -155,17 +155,73 @@ pub(crate) fn open_p12(p12: &Sensitive<Vec<u8>>, password: &Sensitive<String>) -
     Ok(Identity { pkcs8, chain: certs })
 }
 
-/// A temporary folder only the user can open (0700 on unix: tempfile's default follows
-/// the umask), removed with everything in it when dropped.
+/// Where private working folders go once the application named its own (see
+/// [`use_private_work_root`]); the shared temporary folder until then.
+static WORK_ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Private working folders (a re-wrapped .p12 and its one-time password, for a tool that
+/// reads them from files) go under `root`, the application's data folder, rather than the
+/// shared temporary folder; and what a process killed in the middle left there is wiped
+/// now. Called once at start; later calls keep the first root.
+pub fn use_private_work_root(root: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(root)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let _ = WORK_ROOT.set(root.to_path_buf());
+    wipe_leftovers(root);
+    Ok(())
+}
+
+/// Removes the folders of processes that are gone, overwriting their files first.
+fn wipe_leftovers(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("certisante-").and_then(|rest| rest.split('-').next()).and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        let dir = entry.path();
+        if let Ok(files) = std::fs::read_dir(&dir) {
+            for file in files.flatten() {
+                if let Ok(meta) = file.metadata() {
+                    let _ = std::fs::write(file.path(), vec![0u8; meta.len() as usize]);
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn process_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_alive(_pid: u32) -> bool {
+    // Without a cheap portable check, a leftover is wiped only by the next start of a
+    // process that is not the one that made it, which is fine: the folder is private.
+    false
+}
+
+/// A folder only the user can open (0700 on unix: tempfile's default follows the umask),
+/// named after this process (so that a later start can tell a leftover), removed with
+/// everything in it when dropped.
 pub(crate) fn private_temp_dir() -> Result<tempfile::TempDir, InstallError> {
+    let root = WORK_ROOT.get().cloned().unwrap_or_else(std::env::temp_dir);
     let mut builder = tempfile::Builder::new();
-    builder.prefix("certisante-");
+    let prefix = format!("certisante-{}-", std::process::id());
+    builder.prefix(&prefix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o700));
     }
-    builder.tempdir().map_err(|e| InstallError::io(&std::env::temp_dir(), &e))
+    builder.tempdir_in(&root).map_err(|e| InstallError::io(&root, &e))
 }
 
 /// A name used inside a file name: no folder separators, no leading dot, nothing empty.
@@ -203,6 +259,21 @@ mod tests {
         assert_eq!(code(5), "install.io");
         let full = InstallError::io(path, &std::io::Error::from_raw_os_error(28));
         assert!(full.to_string().contains("/x/y.p12"), "{full}");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn leftovers_of_dead_processes_are_wiped_and_live_ones_kept() {
+        let root = tempfile::tempdir().unwrap();
+        let dead = root.path().join("certisante-999999999-abc");
+        let alive = root.path().join(format!("certisante-{}-def", std::process::id()));
+        for dir in [&dead, &alive] {
+            std::fs::create_dir(dir).unwrap();
+            std::fs::write(dir.join("password"), "one-time").unwrap();
+        }
+        wipe_leftovers(root.path());
+        assert!(!dead.exists());
+        assert!(alive.join("password").exists());
     }
 
     #[test]

@@ -94,11 +94,6 @@ fn choose(setting: Option<&Path>, env: Option<OsString>, defaults: Vec<String>) 
     ModuleChoice { paths: defaults.into_iter().map(PathBuf::from).collect(), source: ModuleSource::Default }
 }
 
-/// A bare file name is left to the OS library search; anything else must exist.
-fn is_bare_name(path: &Path) -> bool {
-    path.parent().is_none_or(|p| p.as_os_str().is_empty())
-}
-
 /// One loaded, initialised module. Loaded once per process and kept: PKCS#11 allows one
 /// `C_Initialize` per process, and other parts of the app (TLS) share the same module.
 pub(crate) struct Loaded {
@@ -235,15 +230,19 @@ pub(crate) fn open(choice: &ModuleChoice) -> Result<Arc<Loaded>, TokenError> {
     let mut first_failure: Option<(String, String)> = None;
     for path in &choice.paths {
         let shown = path.display().to_string();
-        let bare = is_bare_name(path);
-        if !bare && !path.exists() {
+        // A native library is loaded by its full path only: a bare name would be looked for
+        // along the OS search order (on Windows the current folder too), where anyone who
+        // can drop a file could plant one.
+        if !path.is_absolute() {
+            tried.push(format!("{shown} (not a full path: not loaded)"));
+            continue;
+        }
+        if !path.exists() {
             tried.push(format!("{shown} (absent)"));
             continue;
         }
         match load(path) {
             Ok(loaded) => return Ok(loaded),
-            // A bare name that does not load is most often simply not installed.
-            Err(reason) if bare => tried.push(format!("{shown} (library search path: {reason})")),
             Err(reason) => {
                 tried.push(format!("{shown} (not loadable)"));
                 first_failure.get_or_insert((shown, reason));
@@ -265,14 +264,28 @@ mod tests {
     }
 
     #[test]
+    fn only_full_paths_are_loaded() {
+        let error = match open(&module_choice(Some(Path::new("libsofthsm2.so")))) {
+            Err(e) => e,
+            Ok(_) => panic!("a bare name must not be loaded"),
+        };
+        assert_eq!(error.code(), "token.module_not_found");
+        assert!(error.to_string().contains("libsofthsm2.so (not a full path: not loaded)"), "{error}");
+        for candidate in table().modules.iter() {
+            assert!(candidate.path.starts_with('%') || candidate.path.starts_with('/'), "{} is not a full path", candidate.path);
+        }
+    }
+
+    #[test]
     fn windows_paths_follow_the_process_architecture() {
         let vars = env(&[("SystemRoot", r"C:\Windows")]);
         let x64 = candidates_for("windows", "x86_64", &vars);
-        assert_eq!(x64, vec![r"C:\Windows\System32\cps3_pkcs11_w64.dll".to_string(), "cps3_pkcs11_w64.dll".into()]);
+        assert_eq!(x64, vec![r"C:\Windows\System32\cps3_pkcs11_w64.dll".to_string()]);
         let x86 = candidates_for("windows", "x86", &vars);
-        assert!(x86.iter().all(|p| p.ends_with("cps3_pkcs11_w32.dll")), "{x86:?}");
-        // Without SystemRoot the absolute paths are not guessed; the search-path name stays.
-        assert_eq!(candidates_for("windows", "x86_64", env(&[])), vec!["cps3_pkcs11_w64.dll".to_string()]);
+        assert!(x86.iter().all(|p| p.ends_with("cps3_pkcs11_w32.dll") && p.starts_with(r"C:\Windows\")), "{x86:?}");
+        // Without SystemRoot no path is guessed, and no bare name is left to the DLL search
+        // order (DLL planting).
+        assert!(candidates_for("windows", "x86_64", env(&[])).is_empty());
     }
 
     #[test]

@@ -206,4 +206,32 @@ mod tests {
             Client::new(Timeouts { connect: Duration::from_secs(1), total: Duration::from_secs(2) }, true).get("http://127.0.0.1:9/crl", 10).unwrap_err();
         assert_eq!(allowed.code(), "revocation.unreachable", "allowed: tried, and the port is closed");
     }
+
+    /// A server on 127.0.0.1 that answers every request with a redirect to `location`.
+    fn redirecting(location: impl Fn(u16) -> String + Send + 'static) -> u16 {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(8) {
+                let Ok(mut stream) = stream else { continue };
+                let mut buffer = [0u8; 2048];
+                let _ = std::io::Read::read(&mut stream, &mut buffer);
+                let answer = format!("HTTP/1.1 302 Found\r\nLocation: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", location(port));
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        port
+    }
+
+    #[test]
+    fn redirects_to_another_host_are_not_followed() {
+        let port = redirecting(|port| format!("http://127.0.0.2:{port}/elsewhere"));
+        let error = Client::new(Timeouts::default(), true).get(&format!("http://127.0.0.1:{port}/crl"), 1024).unwrap_err();
+        assert_eq!(error.code(), "revocation.redirect_refused", "{error}");
+        // The same host: followed, until the cap on redirects.
+        let port = redirecting(|port| format!("http://127.0.0.1:{port}/again"));
+        let error = Client::new(Timeouts::default(), true).get(&format!("http://127.0.0.1:{port}/crl"), 1024).unwrap_err();
+        assert_eq!(error.code(), "revocation.redirect_refused", "too many redirects: {error}");
+    }
 }

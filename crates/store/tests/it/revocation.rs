@@ -252,3 +252,30 @@ fn the_ocsp_request_reads_back_with_openssl() {
     assert!(text.contains("Hash Algorithm: sha1"), "{text}");
     assert!(text.contains("Serial Number: 1001"), "{text}");
 }
+
+/// A certificate made by anyone's own CA and dropped in a watched folder names where
+/// CertiSanté would connect: it never does, whatever its AIA and CRL URLs say.
+#[test]
+fn certificates_whose_chain_does_not_verify_never_cause_a_request() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://127.0.0.1:{}/trap", listener.local_addr().unwrap().port());
+    let hierarchy = certisante_testpki::Hierarchy::new();
+    let mut spec = certisante_testpki::LeafSpec::new(certisante_testpki::Usage::AuthCli, "UNTRUSTED", 100);
+    spec.ocsp_url = Some(url.clone());
+    spec.crl_urls = vec![url.clone()];
+    let forged = hierarchy.issue(&spec);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("certs")).unwrap();
+    std::fs::write(dir.path().join("certs/untrusted.pem"), &forged.cert_pem).unwrap();
+    let registry = Registry::open(&dir.path().join("registry.sqlite3")).unwrap();
+    registry.save_settings(&Settings { include_os_stores: false, ..Settings::default() }).unwrap();
+    registry.add_watch(&dir.path().join("certs")).unwrap();
+    registry.scan(&|_| {}).unwrap();
+    // No extra anchor: this hierarchy is nobody's trust anchor. Private networks allowed,
+    // so that only the chain rule stands between the certificate and the listener.
+    let options = RefreshOptions { force: true, now: Utc::now(), timeouts: Timeouts::default(), extra_anchors: None, allow_private_networks: true };
+    let summary = revocation::refresh(&registry, &options, &|_| {}).unwrap();
+    assert_eq!(summary.checked, 0, "{summary:?}");
+    assert!(matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock), "a connection was made");
+}
