@@ -30,6 +30,7 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::dashboard::add_watched,
             commands::dashboard::remove_watched,
             commands::dashboard::rescan,
+            commands::dashboard::retry_set_aside,
             commands::dashboard::save_settings,
             commands::dashboard::export_dashboard,
             watch::check_revocation,

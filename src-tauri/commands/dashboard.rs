@@ -36,6 +36,12 @@ pub async fn rescan<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -
 }
 
 #[tauri::command]
+pub async fn retry_set_aside<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Dashboard, ApiError> {
+    state.run(|api| api.retry_set_aside()).await?;
+    rescan(app, state).await
+}
+
+#[tauri::command]
 pub async fn save_settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, settings: Settings) -> Result<Dashboard, ApiError> {
     let dashboard = state.run(move |api| api.save_settings(&settings).and_then(|_| api.dashboard())).await?;
     crate::tray::apply_settings(&app, &dashboard.settings);

@@ -49,6 +49,8 @@ ui_commands! {
     add_watched(paths: Vec<String>) -> Dashboard;
     remove_watched(path: String) -> Dashboard;
     rescan() -> Dashboard;
+    /// Reads again the files a crash set aside, then scans.
+    retry_set_aside() -> Dashboard;
     save_settings(settings: Settings) -> Dashboard;
     /// Writes the dashboard to `path`; returns the path written.
     export_dashboard(format: ExportFormat, path: String) -> String;

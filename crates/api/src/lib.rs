@@ -175,6 +175,11 @@ impl Api {
         Ok(summary)
     }
 
+    /// The files a crash set aside are read again at the next scan (the user asked).
+    pub fn retry_set_aside(&self) -> Result<usize> {
+        Ok(self.registry.retry_set_aside()?)
+    }
+
     pub fn audit_log(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>> {
         Ok(self.registry.audit_entries(limit)?)
     }

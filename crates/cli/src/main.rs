@@ -71,6 +71,9 @@ enum Command {
     Scan {
         #[arg(long)]
         json: bool,
+        /// Read again the files set aside because reading them stopped an earlier scan.
+        #[arg(long)]
+        retry_set_aside: bool,
     },
     /// Check, in order, what the card needs: PC/SC service, reader, card, PKCS#11 module,
     /// token, holder certificate. Exit 0 all fine, 1 a warning, 2 a failure.
@@ -433,8 +436,12 @@ fn run(command: Command, context: &Context) -> Outcome {
             }
             Ok(if verdict.ok { 0 } else { EXIT_REFUSED })
         }
-        Command::Scan { json } => {
-            let summary = context.api(false)?.rescan(&|_| {}).map_err(trouble)?;
+        Command::Scan { json, retry_set_aside } => {
+            let mut api = context.api(false)?;
+            if retry_set_aside {
+                api.retry_set_aside().map_err(trouble)?;
+            }
+            let summary = api.rescan(&|_| {}).map_err(trouble)?;
             if json {
                 print_json(&summary)?;
             } else {

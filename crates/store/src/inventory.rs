@@ -46,6 +46,8 @@ pub enum WalkError {
     LinkToAncestor,
     #[error("cannot read: {0}")]
     Io(String),
+    #[error("reading this file stopped CertiSanté during an earlier scan: it is set aside, and read again when it changes or when you ask")]
+    SetAside,
 }
 
 certisante_pki::error_codes!(WalkError {
@@ -55,6 +57,7 @@ certisante_pki::error_codes!(WalkError {
     Self::OtherFilesystem => "scan.other_filesystem",
     Self::LinkToAncestor => "scan.link_to_ancestor",
     Self::Io(_) => "scan.io",
+    Self::SetAside => "scan.set_aside",
 });
 
 /// Deeper than any certificate folder; a ladder of links ends here.
@@ -295,7 +298,17 @@ pub enum FileOutcome {
     Failed(ScanError),
 }
 
+/// Fault injection for the tests: the process aborts when it reads a file of this name, as
+/// a stack overflow in a dependency would (which no code can catch).
+pub const FAULT_ABORT_ENV: &str = "CERTISANTE_FAULT_ABORT_READING";
+
 pub fn read_file(candidate: &Candidate, password: Option<&Sensitive<String>>) -> FileOutcome {
+    if let Some(name) = std::env::var_os(FAULT_ABORT_ENV) {
+        if candidate.path.file_name() == Some(name.as_os_str()) {
+            eprintln!("certisante: fault injected: aborting while reading {}", candidate.path.display());
+            std::process::abort();
+        }
+    }
     let path = candidate.path.display().to_string();
     let report = candidate.reports_errors();
     let bytes = match crate::files::read_bounded(&candidate.path, certs::MAX_FILE_SIZE) {

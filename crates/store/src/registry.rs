@@ -95,6 +95,8 @@ pub struct Registry {
     // A RefCell, not a Mutex: a registry is one connection used by one thread at a time;
     // the cell lets `write` take a checked transaction from `&self`.
     conn: RefCell<Connection>,
+    /// The scan journal beside the database (see `scan_sources`).
+    journal: PathBuf,
 }
 
 /// Environment variable overriding the data folder (tests, portable installs).
@@ -123,11 +125,13 @@ impl Registry {
     /// `migrations`, atomically. A registry written by a newer version is refused.
     pub(crate) fn open_with(path: &Path, migrations: &[Migration]) -> Result<Self> {
         let mut conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Switching to WAL takes an exclusive lock, and SQLite answers "busy" at once (not
+        // through the busy handler) to a second process doing it at the same moment.
+        retry_while_busy(|| conn.pragma_update(None, "journal_mode", "WAL"))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        migrate(&mut conn, migrations)?;
-        Ok(Self { conn: RefCell::new(conn) })
+        retry_while_busy(|| migrate(&mut conn, migrations))?;
+        Ok(Self { conn: RefCell::new(conn), journal: path.with_extension("scanning") })
     }
 
     /// The connection, to read (outside any write).
@@ -225,28 +229,41 @@ impl Registry {
         candidates.retain(|c| !skip.contains(&c.path.display().to_string()));
         let known = self.known_sources()?;
         let mut summary = SourcesScanned { files_seen: candidates.len() as u32, ..Default::default() };
+        // Files whose reading a previous scan started and never finished: the process died on
+        // them (a dependency's stack overflow cannot be caught). Set aside, not read again
+        // until they change or the user asks: one bad file never stops the app twice.
+        let suspects = journal::unfinished(&self.journal);
 
         let mut changed = Vec::new();
+        let mut set_aside = Vec::new();
         let mut stamps = HashMap::new();
         for candidate in candidates {
             let stamp = file_stamp(&candidate.path);
             let key = candidate.path.display().to_string();
             if stamp.is_some() && known.get(&key) == stamp.as_ref() {
                 summary.files_unchanged += 1;
+                continue;
+            }
+            stamps.insert(key.clone(), stamp.unwrap_or((0, 0)));
+            if suspects.contains(&key) {
+                let error = ScanError::new(key, &inventory::WalkError::SetAside);
+                set_aside.push((candidate, FileOutcome::Failed(error)));
             } else {
-                stamps.insert(key, stamp.unwrap_or((0, 0)));
                 changed.push(candidate);
             }
         }
         summary.files_parsed = changed.len() as u32;
-        let outcomes: Vec<(Candidate, FileOutcome)> = {
+        let journal = journal::Journal::start(&self.journal);
+        let mut outcomes: Vec<(Candidate, FileOutcome)> = {
             use rayon::prelude::*;
             let done = std::sync::atomic::AtomicU64::new(0);
             let total = changed.len() as u64;
             changed
                 .into_par_iter()
                 .map(|c| {
+                    journal.started(&c.path);
                     let outcome = inventory::read_file(&c, None);
+                    journal.finished(&c.path);
                     let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     if n == total || n.is_multiple_of(64) {
                         progress(ScanProgress { done: n, total, current: c.path.display().to_string() });
@@ -255,6 +272,8 @@ impl Registry {
                 })
                 .collect()
         };
+        journal.close();
+        outcomes.extend(set_aside);
         let (stores, store_errors) = if settings.include_os_stores { inventory::read_stores() } else { (vec![], vec![]) };
 
         let now = Utc::now().to_rfc3339();
@@ -311,6 +330,12 @@ impl Registry {
         Ok(summary)
     }
 
+    /// Forgets the files set aside: the next scan reads them again.
+    pub fn retry_set_aside(&self) -> Result<usize> {
+        let code = inventory::WalkError::SetAside.code();
+        Ok(self.write(|tx| tx.execute("DELETE FROM sources WHERE error_code = ?1", [code]))?)
+    }
+
     fn known_sources(&self) -> Result<HashMap<String, (i64, i64)>> {
         let conn = self.read();
         let mut stmt = conn.prepare("SELECT path, size, mtime_ns FROM sources")?;
@@ -353,6 +378,107 @@ fn write_source(tx: &Transaction<'_>, read: &SourceRead, size: i64, mtime: i64, 
 }
 
 // ------------------------------------------------------------ audit log
+
+/// The scan journal: one line as each file's reading starts, one as it ends. A journal left
+/// behind names the files a dead process was reading.
+mod journal {
+    use std::collections::HashSet;
+    use std::io::Write;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    /// A journal this long is not read (it is dropped): a scan writes two short lines a file.
+    const MAX_JOURNAL: u64 = 256 * 1024 * 1024;
+
+    pub(super) struct Journal {
+        path: PathBuf,
+        file: Option<Mutex<std::fs::File>>,
+    }
+
+    impl Journal {
+        /// A fresh journal; without one (a read-only folder), the scan goes on unguarded.
+        pub(super) fn start(path: &Path) -> Self {
+            let file = std::fs::OpenOptions::new().create(true).write(true).truncate(true).open(path).ok().map(Mutex::new);
+            Self { path: path.to_path_buf(), file }
+        }
+
+        fn line(&self, mark: char, file: &Path) {
+            if let Some(journal) = &self.file {
+                let line = format!("{mark}\t{}\n", file.display());
+                let _ = journal.lock().unwrap_or_else(|e| e.into_inner()).write_all(line.as_bytes());
+            }
+        }
+
+        pub(super) fn started(&self, file: &Path) {
+            self.line('S', file);
+        }
+
+        pub(super) fn finished(&self, file: &Path) {
+            self.line('D', file);
+        }
+
+        /// Every reading ended: nothing to suspect.
+        pub(super) fn close(self) {
+            drop(self.file);
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+
+    /// The files started and not finished in a journal left behind (which is then removed).
+    pub(super) fn unfinished(path: &Path) -> HashSet<String> {
+        let text = match std::fs::metadata(path) {
+            Ok(meta) if meta.len() <= MAX_JOURNAL => std::fs::read_to_string(path).unwrap_or_default(),
+            _ => String::new(),
+        };
+        let _ = std::fs::remove_file(path);
+        let mut open = HashSet::new();
+        for line in text.lines() {
+            match line.split_once('\t') {
+                Some(("S", file)) => {
+                    open.insert(file.to_owned());
+                }
+                Some(("D", file)) => {
+                    open.remove(file);
+                }
+                _ => {}
+            }
+        }
+        open
+    }
+}
+
+/// How long a write waits for another process's transaction.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs `step` again while the database answers "busy" without waiting, up to BUSY_TIMEOUT.
+fn retry_while_busy<T, E>(mut step: impl FnMut() -> std::result::Result<T, E>) -> std::result::Result<T, E>
+where
+    E: IsBusy,
+{
+    let started = std::time::Instant::now();
+    loop {
+        match step() {
+            Err(e) if e.is_busy() && started.elapsed() < BUSY_TIMEOUT => std::thread::sleep(std::time::Duration::from_millis(20)),
+            other => return other,
+        }
+    }
+}
+
+trait IsBusy {
+    fn is_busy(&self) -> bool;
+}
+
+impl IsBusy for rusqlite::Error {
+    fn is_busy(&self) -> bool {
+        matches!(self.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    }
+}
+
+impl IsBusy for RegistryError {
+    fn is_busy(&self) -> bool {
+        matches!(self, RegistryError::Database(e) if e.is_busy())
+    }
+}
 
 /// Brings the schema up to `migrations` in one IMMEDIATE transaction: the version is read
 /// under the write lock, so a second process waits, then finds nothing left to do.

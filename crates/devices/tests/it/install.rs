@@ -205,6 +205,7 @@ const CHILD_RAN: &str = "CHILD-RAN";
 fn in_mount_namespace(child: &str, options: &str) -> Option<Output> {
     let dir = tempfile::tempdir().unwrap();
     let exe = std::env::current_exe().unwrap();
+    let child = test_name(child);
     let script = format!(r#"mount -t tmpfs -o {options} certisante-test "$1" && exec "$2" --exact {child} --nocapture --test-threads=1"#);
     let out = Command::new("unshare").args(["-rm", "sh", "-c", &script, "sh", s(dir.path()), s(&exe)]).env(CHILD_DIR, dir.path()).output().ok()?;
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -213,6 +214,12 @@ fn in_mount_namespace(child: &str, options: &str) -> Option<Output> {
         return None;
     }
     Some(out)
+}
+
+/// A test's name as the test binary knows it: the binary holds every module of the crate's
+/// tests, so the name is given in full (a bare one would run nothing, silently).
+fn test_name(name: &str) -> String {
+    format!("{}::{name}", module_path!().split_once("::").map_or(module_path!(), |(_, module)| module))
 }
 
 fn assert_child_passed(out: &Output) {
@@ -369,7 +376,7 @@ fn nss_database_with_its_own_password_is_refused_without_prompting() {
     // Under a terminal pk12util asks for the database's password and waits: run the
     // import in a child with a pseudo-terminal (util-linux `script`), bounded in time.
     let exe = std::env::current_exe().unwrap();
-    let command = format!("timeout 60 {} --exact child_protected_database_under_a_terminal --nocapture --test-threads=1", s(&exe));
+    let command = format!("timeout 60 {} --exact {} --nocapture --test-threads=1", s(&exe), test_name("child_protected_database_under_a_terminal"));
     match Command::new("script").args(["-qec", &command, "/dev/null"]).env(CHILD_DIR, dir.path()).stdin(std::process::Stdio::null()).output() {
         Ok(out) if String::from_utf8_lossy(&out.stdout).contains(CHILD_RAN) => {
             assert!(out.status.success(), "child under a terminal failed or waited:\n{}", String::from_utf8_lossy(&out.stdout));
