@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod audit;
 pub mod export;
+pub mod faults;
 pub mod inventory;
 pub mod lifecycle;
 pub mod listing;

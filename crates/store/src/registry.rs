@@ -274,6 +274,7 @@ impl Registry {
         };
         journal.close();
         outcomes.extend(set_aside);
+        crate::faults::checkpoint("scan_read");
         let (stores, store_errors) = if settings.include_os_stores { inventory::read_stores() } else { (vec![], vec![]) };
 
         let now = Utc::now().to_rfc3339();
@@ -490,6 +491,9 @@ fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<()> {
     }
     for migration in &migrations[version..] {
         tx.execute_batch(migration.sql)?;
+    }
+    if version < migrations.len() {
+        crate::faults::checkpoint("migrating");
     }
     tx.pragma_update(None, "user_version", migrations.len())?;
     tx.commit()?;

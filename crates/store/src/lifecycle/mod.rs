@@ -163,19 +163,8 @@ fn violation_lines(violations: &[RuleViolation]) -> String {
     violations.iter().map(|v| format!("\n• {}", v.message)).collect()
 }
 
-/// Named points between the steps of the lifecycle. Tests set `CERTISANTE_PAUSE_AT` to one
-/// of these names: the process stops there (sleeps) so that the test can kill it with
-/// SIGKILL at exactly that point and check that nothing was lost.
-pub const PAUSE_ENV: &str = "CERTISANTE_PAUSE_AT";
-
-fn checkpoint(name: &str) {
-    if std::env::var(PAUSE_ENV).as_deref() == Ok(name) {
-        eprintln!("certisante: paused at {name}");
-        loop {
-            std::thread::sleep(std::time::Duration::from_secs(3600));
-        }
-    }
-}
+use crate::faults::checkpoint;
+pub use crate::faults::PAUSE_ENV;
 
 /// "cmd-20261129-1a2b3c4d": the date helps people, the random part keeps ids unique.
 fn new_order_id() -> String {

@@ -235,6 +235,9 @@ pub fn refresh(
         if outcome.is_err() {
             summary.failures += 1;
         }
+        if done == 0 {
+            crate::faults::checkpoint("revocation_recorded");
+        }
         summary.checked += 1;
         progress(RevocationProgress { done: done as u32 + 1, total, current: job.name.clone() });
         let status = cache::status(&registry.read(), &job.sha256, now)?;
