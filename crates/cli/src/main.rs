@@ -581,17 +581,21 @@ fn revocation_cell(c: &CertificateView) -> String {
 }
 
 fn print_table(report: &ScanReport) {
-    println!("{:<12} {:<9} {:<9} {:<6} {:>6}  {:<5} {:<14} {:<30} STRUCTURE", "STATUS", "REVOC", "EXPIRES", "ENV", "DAYS", "KEY", "PROFILE", "CN");
+    println!("{:<12} {:<9} {:<11} {:<6} {:>6}  {:<5} {:<14} {:<30} STRUCTURE", "STATUS", "REVOC", "ENDS", "ENV", "DAYS", "KEY", "PROFILE", "CN");
+    let mut key_ends_first = false;
     for c in &report.certificates {
         let profile = match (c.offer, c.usage) {
             (Some(o), Some(u)) => format!("{} {}", enum_text(&o), enum_text(&u)),
             _ => "-".into(),
         };
+        // A signing key's usage period may end before the certificate: that end counts.
+        let key_end = c.usable_until < c.not_after;
+        key_ends_first |= key_end;
         println!(
-            "{:<12} {:<9} {:<9} {:<6} {:>6}  {:<5} {:<14} {:<30} {}",
+            "{:<12} {:<9} {:<11} {:<6} {:>6}  {:<5} {:<14} {:<30} {}",
             enum_text(&c.status),
             revocation_cell(c),
-            c.not_after.format("%Y-%m-%d"),
+            format!("{}{}", c.usable_until.format("%Y-%m-%d"), if key_end { " *" } else { "" }),
             enum_text(&c.environment),
             c.days_left,
             if c.has_private_key { "yes" } else { "no" },
@@ -599,6 +603,9 @@ fn print_table(report: &ScanReport) {
             c.cn.as_deref().unwrap_or("-"),
             c.structure_id.as_deref().unwrap_or("-"),
         );
+    }
+    if key_ends_first {
+        println!("* the key's usage period (privateKeyUsagePeriod) ends before the certificate: it may no longer sign after that day");
     }
     for e in &report.errors {
         eprintln!("error: {}: {} ({})", e.path, e.message, e.code);

@@ -106,8 +106,17 @@ pub struct CertificateView {
     pub serial: String,
     #[ts(type = "string")]
     pub not_before: DateTime<Utc>,
+    /// The certificate's own end (notAfter).
     #[ts(type = "string")]
     pub not_after: DateTime<Utc>,
+    /// The end of its privateKeyUsagePeriod, when it carries one (ORG SIGN).
+    #[ts(type = "string | null")]
+    pub private_key_usage_end: Option<DateTime<Utc>>,
+    /// When the certificate stops being of use: the earlier of `not_after` and
+    /// `private_key_usage_end`. Status, days left, alerts and the calendar follow it.
+    #[ts(type = "string")]
+    pub usable_until: DateTime<Utc>,
+    /// Whole days left until `usable_until`.
     #[ts(type = "number")]
     pub days_left: i64,
     pub status: Status,
@@ -142,9 +151,17 @@ pub fn days_left(not_after: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (not_after - now).num_days()
 }
 
+/// When a certificate stops being of use: its notAfter, or earlier the end of the period
+/// in which its key may sign (a signature made later is not valid).
+pub fn usable_until(facts: &CertificateFacts) -> DateTime<Utc> {
+    facts.private_key_usage_end.map_or(facts.not_after, |end| end.min(facts.not_after))
+}
+
+/// Status, severity and whole days left, all following `usable_until`.
 pub fn status_of(facts: &CertificateFacts, now: DateTime<Utc>, thresholds: Thresholds) -> (Status, Severity, i64) {
-    let days = days_left(facts.not_after, now);
-    if now > facts.not_after {
+    let end = usable_until(facts);
+    let days = days_left(end, now);
+    if now > end {
         (Status::Expired, Severity::Critical, days)
     } else if now < facts.not_before {
         (Status::NotYetValid, Severity::Warning, days)
@@ -195,6 +212,8 @@ pub fn build_view(facts: &CertificateFacts, chain: ChainVerdict, places: Vec<Pla
         serial: facts.serial.clone(),
         not_before: facts.not_before,
         not_after: facts.not_after,
+        private_key_usage_end: facts.private_key_usage_end,
+        usable_until: usable_until(facts),
         days_left: days,
         status,
         severity,

@@ -4,7 +4,8 @@
 //! restarts and across processes (the app and a second instance, or the CLI).
 //!
 //! Rules:
-//! - a certificate is alerted when its whole days left (`view::days_left`) reach a
+//! - a certificate is alerted when its whole days left until it stops being of use
+//!   (`usable_until`: notAfter, or earlier its signing key's end) reach a
 //!   threshold: 90 days left crosses 90, an expired certificate crosses 0;
 //! - several thresholds crossed at once (a certificate first seen 5 days before its
 //!   expiry) give ONE notification, for the most urgent of them, and all are recorded;
@@ -61,7 +62,10 @@ pub struct Alert {
     /// Every threshold this notification stands for (recorded as sent together).
     pub covers: Vec<i64>,
     pub days_left: i64,
-    pub not_after: DateTime<Utc>,
+    /// When the certificate stops being of use (`CertificateView::usable_until`).
+    pub ends_at: DateTime<Utc>,
+    /// It ends because its key may no longer sign (privateKeyUsagePeriod), before notAfter.
+    pub signing_key_end: bool,
     pub expired: bool,
     /// The common name, or the subject when there is none.
     pub cn: String,
@@ -81,11 +85,19 @@ impl Alert {
 
     /// The notification's text in "fr" (default) or "en", dates in local time.
     pub fn body(&self, language: &str) -> String {
-        let local = self.not_after.with_timezone(&Local);
+        let local = self.ends_at.with_timezone(&Local);
         let date = local.format("%d/%m/%Y");
         let cn = &self.cn;
         let days = self.days_left;
         let plural = if days > 1 { "s" } else { "" };
+        if self.signing_key_end {
+            return match (english(language), self.expired) {
+                (false, true) => format!("La clé de {cn} ne peut plus signer depuis le {date} (période d'usage de la clé terminée)."),
+                (false, false) => format!("La clé de {cn} ne pourra plus signer dans {days} jour{plural} (le {date}) : renouvelez-le avant."),
+                (true, true) => format!("{cn}'s key may no longer sign since {date} (its key usage period ended)."),
+                (true, false) => format!("{cn}'s key may no longer sign in {days} day{plural} ({date}): renew it before."),
+            };
+        }
         match (english(language), self.expired, days) {
             (false, true, _) => format!("{cn} a expiré le {date}."),
             (false, false, 0) => format!("{cn} expire dans moins d'un jour (le {date} à {}).", local.format("%H:%M")),
@@ -134,12 +146,13 @@ pub fn due_among(certificates: &[CertificateView], settings: &Settings, sent: &H
     for cert in certificates.iter().filter(|c| !c.is_ca && c.status != view::Status::Replaced) {
         // TODO(revocation): once CertificateView carries its revocation status, a newly
         // revoked certificate gets one alert of its own here (a reserved threshold key).
-        let expired = now > cert.not_after;
+        let end = cert.usable_until;
+        let expired = now > end;
         let first_seen = cert.first_seen.unwrap_or(now);
-        if expired && (first_seen - cert.not_after).num_days() > STALE_EXPIRY_DAYS {
+        if expired && (first_seen - end).num_days() > STALE_EXPIRY_DAYS {
             continue;
         }
-        let days_left = view::days_left(cert.not_after, now);
+        let days_left = view::days_left(end, now);
         let already = sent.get(&cert.sha256).unwrap_or(&nothing);
         let mut covers: Vec<i64> =
             days_for(settings, cert.structure_id.as_deref()).iter().copied().filter(|&t| days_left <= t && !already.contains(&t)).collect();
@@ -150,7 +163,8 @@ pub fn due_among(certificates: &[CertificateView], settings: &Settings, sent: &H
             threshold_days,
             covers,
             days_left,
-            not_after: cert.not_after,
+            ends_at: end,
+            signing_key_end: end < cert.not_after,
             expired,
             cn: cert.cn.clone().unwrap_or_else(|| cert.subject.clone()),
         });
@@ -216,12 +230,12 @@ mod tests {
         let mut days = vec![7, 90, 0, 30];
         sort_days(&mut days);
         assert_eq!(days, [90, 30, 7, 0]);
-        assert_eq!(default_days(), [90, 30, 7, 0]);
+        assert_eq!(default_days(), [90, 60, 30, 7, 0], "ANS e-mails at 60 days: ours come before and after");
     }
 
     fn alert(days_left: i64, expired: bool) -> Alert {
         let not_after = Utc.with_ymd_and_hms(2026, 12, 28, 12, 0, 0).unwrap();
-        Alert { sha256: "ab".into(), threshold_days: 30, covers: vec![30], days_left, not_after, expired, cn: "DMP".into() }
+        Alert { sha256: "ab".into(), threshold_days: 30, covers: vec![30], days_left, ends_at: not_after, signing_key_end: false, expired, cn: "DMP".into() }
     }
 
     #[test]
@@ -242,8 +256,8 @@ mod tests {
         let mut settings = Settings::default();
         settings.alert_days_by_structure.insert("10B0123456".into(), vec![60]);
         assert_eq!(days_for(&settings, Some("10B0123456")), [60]);
-        assert_eq!(days_for(&settings, Some("other")), [90, 30, 7, 0]);
-        assert_eq!(days_for(&settings, None), [90, 30, 7, 0]);
+        assert_eq!(days_for(&settings, Some("other")), [90, 60, 30, 7, 0]);
+        assert_eq!(days_for(&settings, None), [90, 60, 30, 7, 0]);
         let mut invalid = settings.clone();
         invalid.alert_days_by_structure.insert("10B0123456".into(), vec![7, 7]);
         assert_eq!(invalid.validate().unwrap_err().code(), "registry.invalid_setting");
@@ -254,7 +268,7 @@ mod tests {
     fn old_settings_get_the_default_days() {
         let old = r#"{"language":"fr","thresholds":{"warn_days":30,"crit_days":7},"hide_expired_after_days":null,"include_os_stores":true}"#;
         let settings: Settings = serde_json::from_str(old).unwrap();
-        assert_eq!(settings.alert_days, [90, 30, 7, 0]);
+        assert_eq!(settings.alert_days, [90, 60, 30, 7, 0]);
         assert!(settings.alert_days_by_structure.is_empty());
     }
 }

@@ -68,7 +68,7 @@ pub fn renewal_date(view: &CertificateView, lead_days: i64, now: DateTime<Utc>) 
     if view.status == Status::Revoked {
         return now.date_naive();
     }
-    let ideal = (view.not_after - Duration::days(lead_days)).date_naive();
+    let ideal = (view.usable_until - Duration::days(lead_days)).date_naive();
     ideal.max(now.date_naive())
 }
 
@@ -128,6 +128,7 @@ pub fn calendar(views: &[CertificateView], lead_days: i64, language: &str, now: 
     for view in views.iter().filter(|v| needs_reminder(v)) {
         let start = renewal_date(view, lead_days, now);
         let expiry = view.not_after.format("%d/%m/%Y");
+        let key_end = view.private_key_usage_end.filter(|end| *end < view.not_after);
         let profile = profile_text(view);
         let name = name_of(view);
         let profile = if profile.is_empty() { String::new() } else { format!(" ({profile})") };
@@ -140,11 +141,27 @@ pub fn calendar(views: &[CertificateView], lead_days: i64, language: &str, now: 
         let mut description = Vec::new();
         if en {
             description.push(format!("The certificate {name} expires on {expiry} (UTC {}).", view.not_after.format("%Y-%m-%d %H:%M")));
+            if let Some(end) = key_end {
+                description.push(format!(
+                    "Its key may no longer sign after {} (UTC {}): renew it before that day.",
+                    end.format("%d/%m/%Y"),
+                    end.format("%Y-%m-%d %H:%M")
+                ));
+            }
             description.push("Order its renewal on the IGC-Santé platform with the card, then import and install it with CertiSanté.".to_string());
+            description.push(format!("ANS renews a certificate only while it is active: after {expiry}, a new order is needed."));
         } else {
             description.push(format!("Le certificat {name} expire le {expiry} (UTC {}).", view.not_after.format("%Y-%m-%d %H:%M")));
+            if let Some(end) = key_end {
+                description.push(format!(
+                    "Sa clé ne pourra plus signer après le {} (UTC {}) : renouvelez-le avant.",
+                    end.format("%d/%m/%Y"),
+                    end.format("%Y-%m-%d %H:%M")
+                ));
+            }
             description
                 .push("Commandez son renouvellement sur la plateforme IGC-Santé avec la carte, puis importez-le et installez-le avec CertiSanté.".to_string());
+            description.push(format!("L'ANS ne renouvelle un certificat que tant qu'il est actif : après le {expiry}, il faudra une nouvelle commande."));
         }
         description.push(revocation_text(view, en));
         if let Some(org) = &view.organization {
@@ -225,6 +242,7 @@ pub fn csv(views: &[CertificateView], language: &str) -> String {
             "usage",
             "not_before",
             "not_after",
+            "usable_until",
             "days_left",
             "status",
             "revocation",
@@ -246,6 +264,7 @@ pub fn csv(views: &[CertificateView], language: &str) -> String {
             "usage",
             "debut_validite",
             "fin_validite",
+            "utilisable_jusqu_au",
             "jours_restants",
             "statut",
             "revocation",
@@ -274,6 +293,7 @@ pub fn csv(views: &[CertificateView], language: &str) -> String {
                 v.usage.map(|u| u.as_str().to_string()).unwrap_or_default(),
                 date(Some(v.not_before)),
                 date(Some(v.not_after)),
+                date(Some(v.usable_until)),
                 v.days_left.to_string(),
                 enum_text(&v.status),
                 enum_text(&revocation.state),

@@ -450,5 +450,5 @@ pub fn assemble(observations: impl IntoIterator<Item = (Vec<u8>, Option<Place>)>
 
 /// Soonest expiry first; ties by name, then fingerprint, for a stable order.
 pub fn sort_for_dashboard(views: &mut [CertificateView]) {
-    views.sort_by(|a, b| a.not_after.cmp(&b.not_after).then_with(|| a.cn.cmp(&b.cn)).then_with(|| a.sha256.cmp(&b.sha256)));
+    views.sort_by(|a, b| a.usable_until.cmp(&b.usable_until).then_with(|| a.cn.cmp(&b.cn)).then_with(|| a.sha256.cmp(&b.sha256)));
 }

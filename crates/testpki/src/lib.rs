@@ -122,6 +122,9 @@ pub struct LeafSpec {
     /// Validity start and end, in days from now (negative: in the past).
     pub starts_in_days: i64,
     pub ends_in_days: i64,
+    /// The privateKeyUsagePeriod's end, in days from now (none: no such extension). ANS's
+    /// ORG SIGN certificates carry one ending about 30 days before notAfter.
+    pub key_usage_ends_in_days: Option<i64>,
     pub serial: u64,
     /// Reuse this PKCS#8 PEM key instead of generating one (fast corpora).
     pub key: Option<String>,
@@ -141,6 +144,7 @@ impl LeafSpec {
             state: "Paris (75)".into(),
             starts_in_days: (ends_in_days - 1095).min(-1),
             ends_in_days,
+            key_usage_ends_in_days: None,
             serial: 1,
             key: None,
             ocsp_url: None,
@@ -177,12 +181,23 @@ impl LeafSpec {
             params.custom_extensions.push(policies_extension(TEST_ORG_POLICY));
         }
         params.custom_extensions.push(CustomExtension::from_oid_content(PRIVATE_EXTENSION, vec![0x04, 0x01, 0x83]));
+        if let Some(days) = self.key_usage_ends_in_days {
+            params.custom_extensions.push(private_key_usage_period(params.not_before, now + Duration::days(days)));
+        }
         if let Some(url) = &self.ocsp_url {
             params.custom_extensions.push(aia_extension(url, None));
         }
         params.crl_distribution_points = self.crl_urls.iter().map(|url| rcgen::CrlDistributionPoint { uris: vec![url.clone()] }).collect();
         params
     }
+}
+
+/// privateKeyUsagePeriod (RFC 3280): [0] notBefore and [1] notAfter, GeneralizedTime.
+pub(crate) fn private_key_usage_period(not_before: OffsetDateTime, not_after: OffsetDateTime) -> CustomExtension {
+    let time =
+        |t: OffsetDateTime| format!("{:04}{:02}{:02}{:02}{:02}{:02}Z", t.year(), t.month() as u8, t.day(), t.hour(), t.minute(), t.second()).into_bytes();
+    let content = [der_tlv(0x80, &time(not_before)), der_tlv(0x81, &time(not_after))].concat();
+    CustomExtension::from_oid_content(&[2, 5, 29, 16], der_tlv(0x30, &content))
 }
 
 fn uri_name(uri: &str) -> Vec<u8> {

@@ -115,13 +115,17 @@ fn fixtures(dir: PathBuf) {
     let leaves = [
         (Usage::AuthCli, "DMP", 400, "dmp"),
         (Usage::AuthCli, "INSI-AUTO", 25, "insi"),
+        // Its key may sign for 80 more days; the certificate itself ends a month later.
         (Usage::Sign, "MSSANTE SIGNATURE", 80, "sign"),
         (Usage::Conf, "MSSANTE CHIFFREMENT", 5, "conf"),
         (Usage::SslServ, "portail.ch-test.fr", 100, "ssl"),
         (Usage::AuthCli, "ROC", -3, "roc-expired"),
     ];
     for (i, (usage, cn, days, name)) in leaves.into_iter().enumerate() {
-        let mut spec = LeafSpec::new(usage, cn, days);
+        let mut spec = match usage {
+            Usage::Sign => LeafSpec { key_usage_ends_in_days: Some(days), ..LeafSpec::new(usage, cn, days + 30) },
+            _ => LeafSpec::new(usage, cn, days),
+        };
         spec.serial = 100 + i as u64;
         let leaf = hierarchy.issue(&spec);
         if name == "dmp" {

@@ -317,7 +317,7 @@ impl Portal {
         ext.push(CustomExtension::from_oid_content(PRIVATE_EXTENSION, vec![0x04, 0x01, 0x83]));
         ext.push(CustomExtension::from_oid_content(&[2, 5, 29, 19], vec![0x30, 0x00]));
         if let Some(pku_days) = profile.private_key_usage_days {
-            ext.push(private_key_usage_period(now, now + Duration::days(pku_days)));
+            ext.push(crate::private_key_usage_period(now, now + Duration::days(pku_days)));
         }
         let cert = params.signed_by(key, &self.intermediate).map_err(|e| err("portal.internal", e.to_string()))?;
         Ok(Issued { der: cert.der().to_vec(), pem: cert.pem() })
@@ -437,12 +437,4 @@ fn policies_extension(oids: &[String], cps_uri: Option<&str>) -> CustomExtension
         })
         .collect();
     CustomExtension::from_oid_content(&[2, 5, 29, 32], der_tlv(0x30, &infos))
-}
-
-/// privateKeyUsagePeriod (RFC 3280): [0] notBefore and [1] notAfter, GeneralizedTime.
-fn private_key_usage_period(not_before: OffsetDateTime, not_after: OffsetDateTime) -> CustomExtension {
-    let time =
-        |t: OffsetDateTime| format!("{:04}{:02}{:02}{:02}{:02}{:02}Z", t.year(), t.month() as u8, t.day(), t.hour(), t.minute(), t.second()).into_bytes();
-    let content = [der_tlv(0x80, &time(not_before)), der_tlv(0x81, &time(not_after))].concat();
-    CustomExtension::from_oid_content(&[2, 5, 29, 16], der_tlv(0x30, &content))
 }

@@ -23,7 +23,12 @@ fn fixture() -> &'static Fixture {
             [("ok", Usage::AuthCli, "DMP", 100), ("warn", Usage::Sign, "SIGN", 20), ("crit", Usage::Conf, "CONF", 3), ("expired", Usage::AuthCli, "OLD", -3)]
         {
             std::fs::create_dir_all(certs.join(name)).unwrap();
-            let leaf = hierarchy.issue(&LeafSpec::new(usage, cn, days));
+            // As ANS issues them: the signing key's period ends a month before notAfter.
+            let spec = match usage {
+                Usage::Sign => LeafSpec { key_usage_ends_in_days: Some(days), ..LeafSpec::new(usage, cn, days + 30) },
+                _ => LeafSpec::new(usage, cn, days),
+            };
+            let leaf = hierarchy.issue(&spec);
             std::fs::write(certs.join(name).join(format!("{name}.pem")), &leaf.cert_pem).unwrap();
             if name == "ok" {
                 write_containers(&certs.join("ok"), "dmp", &leaf, &hierarchy, "secret");
@@ -64,6 +69,8 @@ fn list_json_has_the_contract_fields() {
         "offer",
         "usage",
         "not_after",
+        "usable_until",
+        "private_key_usage_end",
         "days_left",
         "status",
         "sha256",
@@ -78,6 +85,7 @@ fn list_json_has_the_contract_fields() {
     assert_eq!(dmp["structure_kind"], "FINESS");
     assert_eq!(dmp["structure_id"], "11B0073160");
     assert_eq!(dmp["status"], "valid");
+    assert_eq!((&dmp["usable_until"], &dmp["private_key_usage_end"]), (&dmp["not_after"], &serde_json::Value::Null), "no key period: notAfter counts");
     assert_eq!(dmp["has_private_key"], true);
     assert!(dmp["not_after"].as_str().unwrap().ends_with('Z'), "RFC 3339 UTC");
     assert_eq!(dmp["sha256"].as_str().unwrap().len(), 64);
@@ -171,4 +179,23 @@ fn watch_scan_and_list_use_the_registry() {
     assert!(String::from_utf8_lossy(&missing.stderr).contains("registry.not_watched"));
     let bad = certisante(&["watch", "add", "/nonexistent/folder"], data.path());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("registry.path_not_found"));
+}
+
+/// A signing certificate: `not_after` stays the certificate's own, `usable_until` is the
+/// key's end, and days left, status and the table follow it.
+#[test]
+fn a_signing_key_period_sets_the_usable_end() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = fixture().certs.join("warn");
+    let value = json(&certisante(&["list", "--json", dir.to_str().unwrap()], data.path()));
+    let sign = &value["certificates"][0];
+    assert_eq!(sign["usage"], "SIGN");
+    let date = |field: &str| chrono::DateTime::parse_from_rfc3339(sign[field].as_str().unwrap()).unwrap();
+    assert_eq!((date("not_after") - date("usable_until")).num_days(), 30);
+    assert_eq!(sign["usable_until"], sign["private_key_usage_end"]);
+    assert_eq!((sign["days_left"].as_i64(), sign["status"].as_str()), (Some(19), Some("expiring")));
+    let table = certisante(&["list", dir.to_str().unwrap()], data.path());
+    let text = String::from_utf8_lossy(&table.stdout);
+    let ends = &sign["usable_until"].as_str().unwrap()[..10];
+    assert!(text.contains(&format!("{ends} *")) && text.contains("* the key's usage period"), "{text}");
 }

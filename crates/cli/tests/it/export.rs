@@ -89,7 +89,7 @@ fn export_calendar_gives_one_reminder_per_certificate_to_renew_on_the_right_day(
     // The expired certificate and the CA get no reminder.
     assert_eq!(events.len(), 4, "{parsed:#}");
     let today = Utc::now().date_naive();
-    let lead = 45;
+    let lead = 60; // profiles.json: renewal.lead_days (the day ANS e-mails its reminder)
     for days in [100i64, 80, 25, 5] {
         let event = events.iter().find(|e| e["summary"].as_str().unwrap().contains(&format!("INSI-AUTO J{days} "))).unwrap();
         // The test PKI's "in N days" is N×24 h after issuance, moments ago: the expiry falls

@@ -22,6 +22,9 @@ pub struct CertificateFacts {
     pub serial: String,
     pub not_before: DateTime<Utc>,
     pub not_after: DateTime<Utc>,
+    /// The end of the privateKeyUsagePeriod (RFC 3280 4.2.1.4), when the certificate
+    /// carries one: an ORG SIGN key may no longer sign about a month before notAfter.
+    pub private_key_usage_end: Option<DateTime<Utc>>,
     pub key_algorithm: String,
     pub key_bits: u32,
     pub signature_algorithm: String,
@@ -72,6 +75,7 @@ impl CertificateFacts {
             serial: hex::encode_upper(cert.raw_serial()),
             not_before: timestamp(cert.validity().not_before.timestamp()),
             not_after: timestamp(cert.validity().not_after.timestamp()),
+            private_key_usage_end: None,
             key_algorithm: String::new(),
             key_bits: 0,
             signature_algorithm: signature_name(&cert.signature_algorithm.algorithm.to_id_string()),
@@ -88,6 +92,10 @@ impl CertificateFacts {
         facts.key_algorithm = algorithm;
         facts.key_bits = bits;
         for ext in cert.extensions() {
+            if ext.oid.to_id_string() == PRIVATE_KEY_USAGE_PERIOD {
+                facts.private_key_usage_end = private_key_usage_end(ext.value);
+                continue;
+            }
             match ext.parsed_extension() {
                 ParsedExtension::KeyUsage(ku) => facts.key_usage = key_usage_names(ku),
                 ParsedExtension::ExtendedKeyUsage(eku) => facts.extended_key_usage = extended_key_usage_names(eku),
@@ -109,6 +117,30 @@ impl CertificateFacts {
         }
         facts
     }
+}
+
+const PRIVATE_KEY_USAGE_PERIOD: &str = "2.5.29.16";
+
+/// `PrivateKeyUsagePeriod ::= SEQUENCE { notBefore [0] IMPLICIT GeneralizedTime OPTIONAL,
+/// notAfter [1] IMPLICIT GeneralizedTime OPTIONAL }`: its notAfter, when present and
+/// well formed (anything else is ignored: the certificate's own end still applies).
+fn private_key_usage_end(value: &[u8]) -> Option<DateTime<Utc>> {
+    let (sequence, rest) = crate::der::expect(value, 0x30).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let end = crate::der::children(sequence.content).ok()?.into_iter().find(|field| field.tag == 0x81)?;
+    generalized_time(end.content)
+}
+
+/// DER GeneralizedTime: exactly `YYYYMMDDHHMMSSZ` (X.690 11.7: UTC, no fraction).
+pub(super) fn generalized_time(bytes: &[u8]) -> Option<DateTime<Utc>> {
+    if bytes.len() != 15 || bytes[14] != b'Z' || !bytes[..14].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let number = |from: usize, to: usize| bytes[from..to].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    let date = chrono::NaiveDate::from_ymd_opt(number(0, 4) as i32, number(4, 6), number(6, 8))?;
+    Some(date.and_hms_opt(number(8, 10), number(10, 12), number(12, 14))?.and_utc())
 }
 
 fn timestamp(seconds: i64) -> DateTime<Utc> {

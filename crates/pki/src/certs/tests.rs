@@ -70,3 +70,23 @@ fn pem_key_beside_its_certificate_is_detected() {
     let unrelated = read_container(format!("{key}{SAMPLE}").as_bytes(), None).unwrap();
     assert!(!unrelated.certificates[0].has_private_key);
 }
+
+#[test]
+fn private_key_usage_period_end_is_read() {
+    let spec =
+        certisante_testpki::LeafSpec { key_usage_ends_in_days: Some(50), ..certisante_testpki::LeafSpec::new(certisante_testpki::Usage::Sign, "SIGN", 80) };
+    let leaf = certisante_testpki::Hierarchy::new().issue(&spec);
+    let facts = CertificateFacts::from_der(&leaf.cert_der).unwrap();
+    let end = facts.private_key_usage_end.expect("read");
+    assert_eq!((facts.not_after - end).num_days(), 30);
+    assert_eq!(CertificateFacts::from_der(&sample_der()).unwrap().private_key_usage_end, None, "an AUTH_CLI certificate has none");
+}
+
+#[test]
+fn generalized_times_are_strict() {
+    use super::facts::generalized_time;
+    assert_eq!(generalized_time(b"20270223010624Z").unwrap().to_rfc3339(), "2027-02-23T01:06:24+00:00");
+    for bad in [&b"20270223010624"[..], b"2027022301062Z", b"20271323010624Z", b"2027022301062+Z", b"202702230106240Z", b"20270223250624Z"] {
+        assert_eq!(generalized_time(bad), None, "{}", String::from_utf8_lossy(bad));
+    }
+}

@@ -75,11 +75,11 @@ fn each_crossed_threshold_is_notified_once_across_restarts() {
     let folder = folder();
     let registry = first_start(&folder, |_| {});
     let sent = notify(&registry, Utc::now());
-    // 100 days: none; 80: "90"; 25: "30"; 5: "7" (90 and 30 recorded with it, not sent);
+    // 100 days: none; 80: "90"; 25: "30"; 5: "7" (90, 60 and 30 recorded with it, not sent);
     // -3: the expiry; -40 at first sight: old news, none; CAs: never.
     assert_eq!(summary(&sent), pairs(&[("QUATRE-VINGTS", 90), ("VINGT-CINQ", 30), ("CINQ", 7), ("EXPIRE", 0)]));
     let five = sent.iter().find(|a| a.cn == "CINQ").unwrap();
-    assert_eq!(five.covers, [90, 30, 7]);
+    assert_eq!(five.covers, [90, 60, 30, 7]);
     assert_eq!(five.title("fr"), "Certificat à renouveler");
     assert!(five.body("fr").starts_with("CINQ expire dans 4 jours (le "), "{}", five.body("fr"));
     let expired = sent.iter().find(|a| a.cn == "EXPIRE").unwrap();
@@ -93,10 +93,10 @@ fn each_crossed_threshold_is_notified_once_across_restarts() {
         assert_eq!(alerts::due(&registry, Utc::now()).unwrap(), [], "nothing is notified twice");
     }
 
-    // Twenty days later: the 100-day certificates cross 90, the 25-day one 7, the 5-day one expires.
+    // Twenty days later: the 100-day certificates cross 90, the 80-day one 60, the 25-day one 7, the 5-day one expires.
     let registry = open(&folder.database);
     let later = Utc::now() + Duration::days(20);
-    assert_eq!(summary(&notify(&registry, later)), pairs(&[("CENT", 90), ("AUTRE ETABLISSEMENT", 90), ("VINGT-CINQ", 7), ("CINQ", 0)]));
+    assert_eq!(summary(&notify(&registry, later)), pairs(&[("CENT", 90), ("AUTRE ETABLISSEMENT", 90), ("QUATRE-VINGTS", 60), ("VINGT-CINQ", 7), ("CINQ", 0)]));
     assert_eq!(notify(&registry, later), []);
 }
 
@@ -147,4 +147,39 @@ fn invalid_thresholds_are_refused() {
         let settings = Settings { alert_days: days.clone(), ..Settings::default() };
         assert_eq!(registry.save_settings(&settings).unwrap_err().code(), "registry.invalid_setting", "{days:?}");
     }
+}
+
+/// ORG SIGN: the key may sign until 50 days from now, the certificate lasts 30 more. The
+/// status, the days left and the alerts follow the key's end, and say why.
+#[test]
+fn a_signing_certificate_ends_with_its_key_usage_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = dir.path().join("certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    let hierarchy = Hierarchy::new();
+    let spec = LeafSpec { key_usage_ends_in_days: Some(50), ..LeafSpec::new(Usage::Sign, "DMP SIGNATURE", 80) };
+    std::fs::write(certs.join("sign.pem"), hierarchy.issue(&spec).cert_pem).unwrap();
+    let folder = Folder { database: dir.path().join("registry.sqlite3"), certs, _dir: dir };
+    let registry = first_start(&folder, |_| {});
+    let now = Utc::now();
+    let listed = registry.list(&certisante_store::inventory::ScanOptions { now, ..Default::default() }).unwrap();
+    let view = listed.certificates.iter().find(|c| c.cn.as_deref() == Some("DMP SIGNATURE")).unwrap();
+    let key_end = view.private_key_usage_end.expect("the period's end is read");
+    assert!((view.not_after - key_end).num_days() == 30, "{key_end} vs {}", view.not_after);
+    assert_eq!(view.usable_until, key_end);
+    assert_eq!(view.days_left, 49, "whole days until the key's end, not notAfter's 79");
+
+    let sent = notify(&registry, now);
+    assert_eq!(summary(&sent), pairs(&[("DMP SIGNATURE", 60)]), "60 crossed by the key's end; notAfter alone would cross only 90");
+    assert!(sent[0].signing_key_end && sent[0].ends_at == key_end);
+    assert!(sent[0].body("fr").starts_with("La clé de DMP SIGNATURE ne pourra plus signer dans 49 jours"), "{}", sent[0].body("fr"));
+    assert!(sent[0].body("en").contains("key may no longer sign in 49 days"), "{}", sent[0].body("en"));
+
+    // Past the key's end, before notAfter: the certificate is of no more use.
+    let later = now + Duration::days(55);
+    let listed = registry.list(&certisante_store::inventory::ScanOptions { now: later, ..Default::default() }).unwrap();
+    let view = listed.certificates.iter().find(|c| c.cn.as_deref() == Some("DMP SIGNATURE")).unwrap();
+    assert_eq!(view.status, certisante_pki::view::Status::Expired);
+    let sent = notify(&registry, later);
+    assert!(sent[0].expired && sent[0].body("fr").contains("ne peut plus signer depuis le"), "{}", sent[0].body("fr"));
 }

@@ -20,7 +20,24 @@ structure_id: string | null, structure_kind: StructureKind, structure_number: st
 /**
  * The subject's ST ("Paris (75)") and the département code read from it.
  */
-state: string | null, department: string | null, environment: Environment, offer: Offer | null, usage: Usage | null, subject: string, issuer: string, serial: string, not_before: string, not_after: string, days_left: number, status: Status, severity: Severity, key_algorithm: string, key_bits: number, signature_algorithm: string, key_usage: Array<string>, extended_key_usage: Array<string>, policies: Array<string>, dns_names: Array<string>, is_ca: boolean, chain: ChainVerdict, 
+state: string | null, department: string | null, environment: Environment, offer: Offer | null, usage: Usage | null, subject: string, issuer: string, serial: string, not_before: string, 
+/**
+ * The certificate's own end (notAfter).
+ */
+not_after: string, 
+/**
+ * The end of its privateKeyUsagePeriod, when it carries one (ORG SIGN).
+ */
+private_key_usage_end: string | null, 
+/**
+ * When the certificate stops being of use: the earlier of `not_after` and
+ * `private_key_usage_end`. Status, days left, alerts and the calendar follow it.
+ */
+usable_until: string, 
+/**
+ * Whole days left until `usable_until`.
+ */
+days_left: number, status: Status, severity: Severity, key_algorithm: string, key_bits: number, signature_algorithm: string, key_usage: Array<string>, extended_key_usage: Array<string>, policies: Array<string>, dns_names: Array<string>, is_ca: boolean, chain: ChainVerdict, 
 /**
  * The order CertiSanté made it through, when it did: state, history, what is left to
  * do, a renewal under way or the successor that replaced it.

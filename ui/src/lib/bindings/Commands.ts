@@ -25,6 +25,8 @@ export interface Commands {
   add_watched: { args: { paths: Array<string> }; result: Dashboard };
   remove_watched: { args: { path: string }; result: Dashboard };
   rescan: { args: Record<string, never>; result: Dashboard };
+  // Reads again the files a crash set aside, then scans.
+  retry_set_aside: { args: Record<string, never>; result: Dashboard };
   save_settings: { args: { settings: Settings }; result: Dashboard };
   // Writes the dashboard to `path`; returns the path written.
   export_dashboard: { args: { format: ExportFormat; path: string }; result: string };

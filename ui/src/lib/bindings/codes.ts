@@ -143,6 +143,7 @@ export const ERROR_CODES = [
   'scan.link_to_ancestor',
   'scan.other_filesystem',
   'scan.pseudo_filesystem',
+  'scan.set_aside',
   'scan.too_deep',
   'scan.too_many_files',
   'stores.unreadable',

@@ -143,6 +143,7 @@ export const ERROR_TEXTS: Record<string, { fr: string; en: string }> = {
   'scan.link_to_ancestor': { fr: "Lien vers un dossier qui contient le dossier surveillé (comme /) : non suivi.", en: "Link to a folder that holds the watched folder (such as /): not followed." },
   'scan.other_filesystem': { fr: "Lien ou point de montage vers un autre disque : non suivi. Surveillez ce dossier lui-même pour le lire.", en: "Link or mount point to another disk: not followed. Watch that folder itself to read it." },
   'scan.pseudo_filesystem': { fr: "Lien vers un système de fichiers du système (/proc, /sys, /dev) : non suivi.", en: "Link into a system pseudo-filesystem (/proc, /sys, /dev): not followed." },
+  'scan.set_aside': { fr: "La lecture de ce fichier a arrêté CertiSanté lors d’une analyse précédente : il est mis de côté, et relu quand il change ou quand vous le demandez.", en: "Reading this file stopped CertiSanté during an earlier scan: it is set aside, and read again when it changes or when you ask." },
   'scan.too_deep': { fr: "Dossiers trop profondément imbriqués : la suite n’est pas lue.", en: "Folders nested too deeply: what lies below is not read." },
   'scan.too_many_files': { fr: "Trop de fichiers : l’analyse s’est arrêtée. Surveillez moins de dossiers, ou des dossiers plus petits.", en: "Too many files: the scan stopped. Watch fewer or smaller folders." },
   'stores.unreadable': { fr: "Magasin de certificats du système illisible.", en: "System certificate store unreadable." },
