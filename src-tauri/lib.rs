@@ -53,6 +53,13 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::orders::audit_log,
             commands::orders::audit_verify,
             commands::orders::open_portal,
+            commands::procedure::get_procedure,
+            commands::procedure::list_teleservices,
+            commands::procedure::set_teleservices,
+            commands::procedure::list_habilitations,
+            commands::procedure::record_habilitation,
+            commands::procedure::remove_habilitation,
+            commands::procedure::check_habilitation,
         ])
         .setup(|app| {
             // Readers and cards, live: the watcher blocks in SCardGetStatusChange (no

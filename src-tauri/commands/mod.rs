@@ -4,3 +4,4 @@ pub mod card;
 pub mod dashboard;
 pub mod files;
 pub mod orders;
+pub mod procedure;

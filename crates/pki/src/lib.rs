@@ -10,6 +10,7 @@ pub mod error;
 pub mod igc;
 pub mod keys;
 pub mod order;
+pub mod procedure;
 pub mod revocation;
 pub mod secret;
 pub mod view;

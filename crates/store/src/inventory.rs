@@ -382,7 +382,9 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions, progress: &(dyn Fn(S
     let (reads, read_errors) = read_candidates(&candidates, options.pkcs12_password.as_ref(), progress);
     errors.extend(read_errors);
     let observations = reads.into_iter().flat_map(SourceRead::into_places);
-    ScanReport { certificates: assemble(observations, options), errors }
+    let mut certificates = assemble(observations, options);
+    crate::view::warn_about_teleservices(&mut certificates);
+    ScanReport { certificates, errors }
 }
 
 /// Reads the OS stores (NSS, Windows, macOS) as sources.

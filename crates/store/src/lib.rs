@@ -11,9 +11,11 @@ pub mod inventory;
 pub mod lifecycle;
 pub mod listing;
 pub mod places;
+pub mod platform;
 pub mod registry;
 pub mod revocation;
 pub mod settings;
+pub mod teleservices;
 pub mod trust;
 
 use std::path::Path;
@@ -24,11 +26,12 @@ use registry::{Migration, Registry, RegistryError};
 #[allow(unused_imports)]
 use certisante_devices::{card_access, files, install, keys, stores};
 #[allow(unused_imports)]
-use certisante_pki::{certs, csr, der, igc, order, view, Sensitive};
+use certisante_pki::{certs, csr, der, igc, order, procedure, view, Sensitive};
 
 /// Every table, in the order it was introduced: each feature declares its own migration
 /// (a SQL file beside its code). Never reorder or change one that has shipped: add another.
-const MIGRATIONS: &[Migration] = &[registry::SCHEMA, audit::SCHEMA, lifecycle::SCHEMA, revocation::SCHEMA, alerts::SCHEMA, places::SCHEMA];
+const MIGRATIONS: &[Migration] =
+    &[registry::SCHEMA, audit::SCHEMA, lifecycle::SCHEMA, revocation::SCHEMA, alerts::SCHEMA, places::SCHEMA, teleservices::SCHEMA];
 
 impl Registry {
     /// Opens the registry at `path` (created and migrated when needed).

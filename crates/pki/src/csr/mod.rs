@@ -21,7 +21,7 @@ use x509_parser::x509::SubjectPublicKeyInfo;
 
 use crate::igc::{Environment, KeySpec, Offer, Profile, Structure, Usage};
 
-pub use rules::{department_name, departments, rule_codes, suggested_common_names, validate};
+pub use rules::{department_name, departments, name_suggestions, rule_codes, structure_ou, suggested_common_names, validate, NameSuggestion};
 
 /// What the order wizard and `certisante order new` collect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -631,6 +631,8 @@ pub struct ProfileChoice {
     /// False while no public source settled the profile's values.
     pub confirmed: bool,
     pub suggested_names: Vec<String>,
+    /// The same names with the téléservice each is for (the certificate is tied to it).
+    pub suggestions: Vec<csr::NameSuggestion>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -651,6 +653,7 @@ pub fn order_options() -> OrderOptions {
             label_en: p.label_en.clone(),
             confirmed: p.confirmed,
             suggested_names: csr::suggested_common_names(p.offer, p.usage),
+            suggestions: csr::name_suggestions(p.offer, p.usage),
         })
         .collect();
     let departments = csr::departments().into_iter().map(|(code, name)| DepartmentChoice { code: code.to_owned(), name: name.to_owned() }).collect();
@@ -658,7 +661,7 @@ pub fn order_options() -> OrderOptions {
     OrderOptions { profiles, departments, portals }
 }
 
-/// The portal of an environment, as data (`assets/portal.json`): the test platform's
+/// The platform address of an environment (from `procedure.json`): the test platform's
 /// address is not public, so it may be unknown.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Portal {
@@ -666,10 +669,13 @@ pub struct Portal {
     pub confirmed: bool,
 }
 
+/// The platform address "Ouvrir la plateforme" opens for an environment (procedure.json:
+/// the procedure's card-authenticated address; none for TEST, whose address is not public).
 pub fn portal(environment: crate::igc::Environment) -> Portal {
-    // Keys starting with "_" are comments in the data file.
-    let all: serde_json::Value = serde_json::from_str(include_str!("../../assets/portal.json")).unwrap_or_default();
-    all.get(enum_text(&environment)).and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or(Portal { url: None, confirmed: false })
+    match crate::procedure::platform_to_open(environment) {
+        Some(address) => Portal { url: Some(address.url.clone()), confirmed: true },
+        None => Portal { url: None, confirmed: false },
+    }
 }
 
 /// The actor of the actions taken now: the card holder when a card is readable, the OS
