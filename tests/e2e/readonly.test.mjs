@@ -44,13 +44,15 @@ test('no key, card or order action is offered', async () => {
     assert.equal(await present(`[data-testid="${testid}"]`), false, `${testid} is shown`);
   }
   // The details of a certificate kept in a password-protected .p12: the place is listed,
-  // its password cannot be checked here.
-  const rows = await session.findAll('[data-testid="cert-row"]');
-  let dmp = null;
-  for (const row of rows) {
-    const [cell] = await session.findAll('[data-testid="cert-cn"]', row);
-    if ((await session.text(cell)).trim() === 'DMP') dmp = row;
-  }
+  // its password cannot be checked here. Searched by its file: the orders test may have
+  // imported another DMP certificate, listed too.
+  await session.type(await session.find('[data-testid="search-input"]'), 'dmp-portal');
+  const dmp = await session.waitFor('the DMP certificate of dmp-portal.p12', async () => {
+    const rows = await session.findAll('[data-testid="cert-row"]');
+    if (rows.length !== 1) return null;
+    const [cell] = await session.findAll('[data-testid="cert-cn"]', rows[0]);
+    return (await session.text(cell)).trim() === 'DMP' ? rows[0] : null;
+  });
   assert.ok(dmp, 'the DMP certificate is listed');
   const [select] = await session.findAll('[data-testid="cert-cn"] button', dmp);
   await session.click(select);
@@ -64,6 +66,7 @@ test('no key, card or order action is offered', async () => {
   assert.match(await session.text(await session.find('[data-testid="revocation-answer"]')), /^Inconnu/);
   await screenshot('readonly-details.png');
   await session.click(await session.find('[data-testid="details-pane"] button.close'));
+  await session.type(await session.find('[data-testid="search-input"]'), '');
 });
 
 test('the exports and the revocation check are offered and enabled', async () => {

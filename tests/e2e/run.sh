@@ -48,11 +48,15 @@ export E2E_APP="$target/debug/certisante-app" E2E_FIXTURES="$work/fixtures" E2E_
 export E2E_TESTPKI="$target/debug/certisante-testpki" E2E_PORTAL="$work/portal" E2E_WORK="$work"
 export E2E_ARTIFACTS="$root/tests/e2e/artifacts"
 export E2E_SELECTED="$selected"
+# tauri-driver's port (the tests reach it there) and, next to it, WebKitWebDriver's: a
+# port of one's own lets a developer's run go on beside CI's (4444 and 4445).
+export E2E_DRIVER_PORT="${E2E_DRIVER_PORT:-4444}"
+export E2E_NATIVE_PORT="${E2E_NATIVE_PORT:-$((E2E_DRIVER_PORT + 1))}"
 mkdir -p "$E2E_ARTIFACTS"
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  "$0" --port 4444 --native-driver /usr/bin/WebKitWebDriver > "$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
+  "$0" --port "$E2E_DRIVER_PORT" --native-port "$E2E_NATIVE_PORT" --native-driver /usr/bin/WebKitWebDriver > "$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
   driver=$!
-  for _ in $(seq 50); do curl -s http://127.0.0.1:4444/status >/dev/null && break; sleep 0.2; done
+  for _ in $(seq 50); do curl -s "http://127.0.0.1:$E2E_DRIVER_PORT/status" >/dev/null && break; sleep 0.2; done
   node --test --test-concurrency=1 $E2E_SELECTED
   status=$?
   kill $driver 2>/dev/null; wait $driver 2>/dev/null

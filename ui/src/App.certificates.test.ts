@@ -457,6 +457,8 @@ describe('places a scan found gone', () => {
       ...summary,
       places_lost: [
         { sha256: OLD_SHA, kind: 'file', location: '/srv/dmp.p12', order_id: ORDER_ID, last_copy: true, key_lost: false },
+        // A certificate of the chain in the same .p12 (listed without an order): counted only.
+        { sha256: scanned.sha256, kind: 'file', location: '/srv/dmp.p12', order_id: ORDER_ID, last_copy: true, key_lost: false },
         { sha256: OLD_SHA, kind: 'keystore', location: `private-key/${ORDER_ID}`, order_id: ORDER_ID, last_copy: false, key_lost: true },
       ],
     });
@@ -473,6 +475,14 @@ describe('places a scan found gone', () => {
     expect(items[0].querySelector('[data-testid="place-lost-key"]')).toBeNull();
     expect(items[1].textContent).toContain('Trousseau du système (clé privée)');
     expect(textOf(items[1], 'place-lost-key')).toContain('clé privée n’était plus qu’à cet endroit');
+    expect(items[0].querySelectorAll('[data-testid="place-lost-certificate"]')).toHaveLength(1);
+    expect(items[0].textContent).toContain('et 1 certificat(s) de sa chaîne de certification');
+    // The certificate named opens its details.
+    const open = items[0].querySelector<HTMLButtonElement>('[data-testid="place-lost-certificate"] button')!;
+    expect(open.getAttribute('aria-label')).toBe('Ouvrir les détails de DMP');
+    open.click();
+    await settle();
+    expect(byTestId(root, 'details-pane').dataset.sha256).toBe(OLD_SHA);
     notice.querySelector<HTMLButtonElement>('button.close')!.click();
     await settle();
     expect(root.querySelector('[data-testid="places-lost"]')).toBeNull();

@@ -635,6 +635,8 @@ const fr = {
   'lost.lastCopy': 'C’était la dernière copie de ce certificat : plus aucun fichier ni magasin ne le contient. Installez-le ou exportez-le à nouveau.',
   'lost.keyLost': 'La clé privée n’était plus qu’à cet endroit : elle est perdue, et le certificat ne peut plus servir. Sans sauvegarde, il faut en commander un nouveau (et révoquer celui-ci).',
   'lost.dismiss': 'Fermer l’avis des emplacements disparus',
+  'lost.chain': 'et {count} certificat(s) de sa chaîne de certification',
+  'lost.open': 'Ouvrir les détails de {cn}',
 } as const;
 
 export type Key = keyof typeof fr;
@@ -1257,6 +1259,8 @@ const en: Dictionary = {
   'lost.lastCopy': 'That was the last copy of this certificate: no file or store holds it any more. Install or export it again.',
   'lost.keyLost': 'The private key was only there: it is lost, and the certificate can no longer be used. Without a backup, order a new one (and revoke this one).',
   'lost.dismiss': 'Dismiss the notice about places gone',
+  'lost.chain': 'and {count} certificate(s) of its certification chain',
+  'lost.open': 'Open the details of {cn}',
 };
 
 export const dictionaries: Record<Lang, Dictionary> = { fr, en };
