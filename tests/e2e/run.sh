@@ -38,13 +38,13 @@ if runs card.test; then
   CERTISANTE_PKCS11_MODULE=$(sed -n 's/^SOFTHSM_MODULE=//p' "$CERTISANTE_TOKEN_HARNESS/softhsm.env")
   set +a
 fi
-# The orders test keeps keys in the OS keystore: the harness's gnome-keyring on its private
-# D-Bus (scripts/test.sh exports its address; never a desktop session's keyring).
-if runs orders.test; then
+# The orders and renewal tests keep keys in the OS keystore: the harness's gnome-keyring on
+# its private D-Bus (scripts/test.sh exports its address; never a desktop session's keyring).
+if runs orders.test || runs renewal.test; then
   [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || { echo "e2e: no D-Bus session with a keyring (tests/harness/keyring.sh start DIR && . DIR/env)"; exit 1; }
 fi
 
-export E2E_APP="$target/debug/certisante-app" E2E_FIXTURES="$work/fixtures" E2E_VCARD="$target/debug/certisante-vcard"
+export E2E_APP="$target/debug/certisante-app" E2E_CLI="$target/debug/certisante" E2E_FIXTURES="$work/fixtures" E2E_VCARD="$target/debug/certisante-vcard"
 export E2E_TESTPKI="$target/debug/certisante-testpki" E2E_PORTAL="$work/portal" E2E_WORK="$work"
 export E2E_ARTIFACTS="$root/tests/e2e/artifacts"
 export E2E_SELECTED="$selected"

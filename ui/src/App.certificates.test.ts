@@ -186,6 +186,9 @@ describe('the status replaced', () => {
     expect(renewal.textContent?.replace(/\s+/g, ' ').trim()).toBe(`Demande (CSR) exportée (commande ${RENEWAL_ID})`);
     expect(details.textContent).toContain('Renouvellement en cours');
     expect(details.querySelector('[data-testid="details-replaced-by"]')).toBeNull();
+    // Not renewed twice: the renewal under way is the one to follow.
+    expect(details.querySelector('[data-testid="details-order-renew"]')).toBeNull();
+    expect(details.querySelector('[data-testid="details-order-install"]')).not.toBeNull();
     // The renewal's order opens on the orders view.
     byTestId(renewal, 'details-renewal-order').click();
     await settle();
@@ -233,6 +236,8 @@ describe('places', () => {
     expect(warnings.map((w) => w.dataset.code)).toEqual(['places.no_copy', 'places.no_key']);
     expect(warnings[0].textContent).toContain('plus installé nulle part');
     expect(warnings[1].textContent).toContain('clé privée de ce certificat n’est plus nulle part');
+    // Installing it again is the thing to do: put first.
+    expect(byTestId(details, 'details-order-install').classList.contains('btn-primary')).toBe(true);
   });
 });
 
@@ -257,6 +262,8 @@ describe('a certificate’s order in its details', () => {
       'Révoquer…',
       'Voir la commande',
     ]);
+    // Installed already: installing again is offered, not put first.
+    expect(byTestId(group as HTMLElement, 'details-order-install').classList.contains('btn-primary')).toBe(false);
     // Nothing asked of the orders until an action is chosen.
     expect(backend.callsOf('list_orders')).toEqual([]);
   });
@@ -268,6 +275,14 @@ describe('a certificate’s order in its details', () => {
     expect(details.querySelectorAll('[data-testid^="details-order-install"], [data-testid^="details-order-renew"], [data-testid^="details-order-revoke"]')).toHaveLength(0);
     expect(textOf(details, 'details-order-state')).toBe('Révoqué');
     expect(details.querySelector('[data-testid="details-show-order"]')).not.toBeNull();
+  });
+
+  it('puts the install first once the certificate is imported', async () => {
+    current = dashboard([makeCert({ ...ordered, order: link({ state: 'certificate_imported' }) })]);
+    const root = await mountApp();
+    const details = await openDetails(root, OLD_SHA);
+    expect(byTestId(details, 'details-order-install').classList.contains('btn-primary')).toBe(true);
+    expect(textOf(details, 'details-order-state')).toBe('Certificat importé');
   });
 
   it('installs through the orders view’s dialog; the new place shows once the dashboard is read again', async () => {
