@@ -5,6 +5,8 @@ import * as api from './api';
 import type { CertificateView } from './bindings/CertificateView';
 import type { Dashboard } from './bindings/Dashboard';
 import type { ExportFormat } from './bindings/ExportFormat';
+import type { LostPlace } from './bindings/LostPlace';
+import type { PendingOrder } from './bindings/PendingOrder';
 import type { ScanProgress } from './bindings/ScanProgress';
 import type { ScanSummary } from './bindings/ScanSummary';
 import type { Settings } from './bindings/Settings';
@@ -51,6 +53,11 @@ export class DashboardState {
   sort = $state<Sort>(DEFAULT_SORT);
   /** Bumped to have the table scroll the selected row into view. */
   revealRequest = $state(0);
+  /**
+   * Places CertiSanté wrote that a scan found gone: kept until dismissed (the scan that
+   * found them took them off the list, so no later scan says it again).
+   */
+  lostPlaces = $state.raw<readonly LostPlace[]>([]);
 
   /** Commands in flight (buttons wait). */
   readonly busy = new Busy();
@@ -64,6 +71,8 @@ export class DashboardState {
 
   readonly settings = $derived<Settings>(this.dashboard?.settings ?? defaultSettings(locale.lang));
   readonly certificates = $derived<readonly CertificateView[]>(this.dashboard?.certificates ?? []);
+  /** Orders whose CSR waits for the portal's certificate, the longest waiting first. */
+  readonly pendingOrders = $derived<readonly PendingOrder[]>(this.dashboard?.pending_orders ?? []);
   readonly hideDays = $derived(this.settings.hide_expired_after_days);
   readonly effectiveFilters = $derived<Filters>({ ...this.filters, hideExpiredAfterDays: this.hideExpired ? this.hideDays : null });
   // Each step is recomputed only when what it reads changes: the index with the dashboard,
@@ -94,6 +103,8 @@ export class DashboardState {
     },
     scanFinished: (next) => {
       this.summary = next;
+      // A back end from before the managed places sends none.
+      if ((next.places_lost ?? []).length > 0) this.lostPlaces = next.places_lost;
       // A command still running says when its scan is over.
       if (!this.busy.active) {
         this.scanning = false;
@@ -127,6 +138,25 @@ export class DashboardState {
     const loaded = await runApi(api.getDashboard, { notices: this.#shell.banner, codes: this.#shell.codes });
     if (loaded.ok) this.apply(loaded.value);
     this.loading = false;
+  }
+
+  /**
+   * Reads the dashboard again without a scan: orders changed (a certificate imported or
+   * installed is listed without any folder watched, a request made waits for the portal).
+   */
+  async reload() {
+    const loaded = await runApi(api.getDashboard, { notices: this.#shell.banner, codes: this.#shell.codes });
+    if (loaded.ok) this.apply(loaded.value);
+  }
+
+  /** The certificate of this SHA-256, when the dashboard lists it. */
+  certificateBySha(sha256: string): CertificateView | null {
+    const position = this.#index.positions.get(sha256);
+    return position === undefined ? null : this.certificates[position];
+  }
+
+  dismissLostPlaces() {
+    this.lostPlaces = [];
   }
 
   /** Runs one command that answers the new dashboard: busy, and its notice on the banner. */

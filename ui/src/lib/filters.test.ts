@@ -18,6 +18,7 @@ import {
   parseStatusFilter,
   parseUsageFilter,
   sortCertificates,
+  STATUSES,
   type Filters,
   type Sort,
 } from './filters';
@@ -166,7 +167,18 @@ describe('matchesText', () => {
 
 describe('counts', () => {
   it('counts certificates by status', () => {
-    expect(countByStatus(all)).toEqual({ valid: 1, expiring: 1, expired: 2, not_yet_valid: 1, revoked: 0 });
+    expect(countByStatus(all)).toEqual({ valid: 1, expiring: 1, expired: 2, not_yet_valid: 1, revoked: 0, replaced: 0 });
+  });
+
+  it('counts and filters replaced certificates apart (their renewal is installed)', () => {
+    const replaced = makeCert({ sha256: 'beef'.repeat(16), cn: 'REMPLACE', status: 'replaced', severity: 'ok', days_left: 40 });
+    const list = [...all, replaced];
+    expect(countByStatus(list).replaced).toBe(1);
+    expect(countByStatus(list).valid).toBe(1);
+    expect(STATUSES).toContain('replaced');
+    expect(filterCertificates(list, filters({ status: 'replaced' }))).toEqual([replaced]);
+    expect(filterCertificates(list, filters({ status: 'valid' }))).not.toContain(replaced);
+    expect(parseStatusFilter('replaced')).toBe('replaced');
   });
 
   it('counts and filters revoked certificates apart, whatever their dates', () => {

@@ -11,7 +11,7 @@ import type { Environment } from './bindings/Environment';
 import type { Status } from './bindings/Status';
 import type { Usage } from './bindings/Usage';
 
-export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'not_yet_valid', 'revoked'];
+export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'not_yet_valid', 'revoked', 'replaced'];
 export const USAGES: readonly Usage[] = ['AUTH_CLI', 'SIGN', 'CONF', 'SSL_SERV', 'SMIME'];
 export const ENVIRONMENTS: readonly Environment[] = ['PROD', 'TEST', 'OTHER'];
 
@@ -190,7 +190,7 @@ export function isFiltering(filters: Filters): boolean {
 
 /** How many certificates have each status. */
 export function countByStatus(certs: readonly CertificateView[]): Record<Status, number> {
-  const counts: Record<Status, number> = { valid: 0, expiring: 0, expired: 0, not_yet_valid: 0, revoked: 0 };
+  const counts: Record<Status, number> = { valid: 0, expiring: 0, expired: 0, not_yet_valid: 0, revoked: 0, replaced: 0 };
   for (const cert of certs) {
     counts[cert.status] += 1;
   }

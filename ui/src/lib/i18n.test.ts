@@ -67,6 +67,7 @@ describe('dictionaries', () => {
       'watch_added',
       'watch_removed',
       'settings_changed',
+      'place_lost',
     ];
     const problems: AuditProblem[] = ['edited', 'removed', 'reordered', 'head_mismatch'];
     const keys = [
@@ -80,6 +81,24 @@ describe('dictionaries', () => {
     for (const key of keys) {
       expect(Object.prototype.hasOwnProperty.call(dictionaries.fr, key), key).toBe(true);
     }
+  });
+});
+
+describe('issue 11 texts', () => {
+  it('name the replaced status, the keystore place and the managed places in both languages', () => {
+    expect(translate('fr', 'status.replaced')).toBe('Remplacé');
+    expect(translate('en', 'status.replaced')).toBe('Replaced');
+    expect(translate('fr', 'place.keystore')).toBe('Trousseau du système (clé privée)');
+    expect(translate('en', 'place.keystore')).toBe('OS keystore (private key)');
+    expect(translate('fr', 'details.managed')).toBe('Écrit par CertiSanté, vérifié à chaque analyse');
+    expect(translate('en', 'details.managed')).toBe('Written by CertiSanté, checked at every scan');
+    expect(translate('fr', 'pending.title')).toBe('Commandes en attente de la plateforme');
+    expect(translate('en', 'auditAction.place_lost')).toBe('Place gone');
+  });
+
+  it('translate the places warnings by their code', () => {
+    expect(translateCode('fr', { code: 'places.no_copy', message: 'x' })).toMatch(/plus installé nulle part/);
+    expect(translateCode('en', { code: 'places.no_key', message: 'x' })).toMatch(/private key is nowhere/);
   });
 });
 

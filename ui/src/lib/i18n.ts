@@ -85,6 +85,7 @@ const fr = {
   'status.expiring': 'Expire bientôt',
   'status.expired': 'Expiré',
   'status.not_yet_valid': 'Pas encore valide',
+  'status.replaced': 'Remplacé',
 
   'severity.ok': 'Normal',
   'severity.warning': 'Alerte',
@@ -192,6 +193,7 @@ const fr = {
   'place.nss': 'Magasin NSS (Firefox)',
   'place.windows_store': 'Magasin Windows',
   'place.macos_keychain': 'Trousseau macOS',
+  'place.keystore': 'Trousseau du système (clé privée)',
 
   'integrity.not_applicable': 'Sans objet',
   'integrity.unverified': 'Non vérifiée (mot de passe nécessaire)',
@@ -522,6 +524,7 @@ const fr = {
   'auditAction.watch_added': 'Ajouté à la surveillance',
   'auditAction.watch_removed': 'Retiré de la surveillance',
   'auditAction.settings_changed': 'Réglages modifiés',
+  'auditAction.place_lost': 'Emplacement disparu',
 
 
 
@@ -595,6 +598,45 @@ const fr = {
   'revocation.check': 'Vérifier la révocation',
   'revocation.checking': 'Vérification de la révocation…',
   'revocation.checkedAll': 'Révocation vérifiée auprès des autorités.',
+
+  'details.managed': 'Écrit par CertiSanté, vérifié à chaque analyse',
+  'details.entry': 'Entrée du trousseau',
+  'details.order': 'Commande',
+  'details.orderReference': 'Référence',
+  'details.orderState': 'État',
+  'details.orderHistory': 'Historique',
+  'details.replacedBy': 'Remplacé par',
+  'details.successor': 'le certificat valable jusqu’au {date}',
+  'details.successorHint': 'Ouvrir les détails du certificat qui le remplace',
+  'details.renewal': 'Renouvellement en cours',
+  'details.renewalState': '{state} (commande {id})',
+  'details.orderActions': 'Actions sur la commande {id}',
+  'details.showOrder': 'Voir la commande',
+  'details.orderLoading': 'Ouverture de la commande…',
+
+  'orders.certificate': 'Certificat : {status}',
+  'orders.certificateDays': 'Certificat : {status}, {days}',
+  'orders.openCertificate': 'Voir dans le tableau de bord',
+
+  'pending.title': 'Commandes en attente de la plateforme',
+  'pending.intro': 'La demande (CSR) est faite, le certificat de la plateforme n’est pas encore importé. Au-delà de 7 jours sans réponse, relancez la plateforme.',
+  'pending.caption': 'Commandes en attente, la plus ancienne en premier',
+  'pending.cn': 'Nom (CN)',
+  'pending.usage': 'Usage',
+  'pending.since': 'Depuis le',
+  'pending.waiting': 'Attente',
+  'pending.days': '{n} j',
+  'pending.chase': 'à relancer',
+  'pending.open': 'Voir la commande {cn}',
+
+  'lost.title': 'Des emplacements écrits par CertiSanté ont disparu',
+  'lost.intro': 'L’analyse ne les a plus trouvés : ils sont retirés de la liste et inscrits au journal.',
+  'lost.of': '{cn} — commande {order}',
+  'lost.lastCopy': 'C’était la dernière copie de ce certificat : plus aucun fichier ni magasin ne le contient. Installez-le ou exportez-le à nouveau.',
+  'lost.keyLost': 'La clé privée n’était plus qu’à cet endroit : elle est perdue, et le certificat ne peut plus servir. Sans sauvegarde, il faut en commander un nouveau (et révoquer celui-ci).',
+  'lost.dismiss': 'Fermer l’avis des emplacements disparus',
+  'lost.chain': 'et {count} certificat(s) de sa chaîne de certification',
+  'lost.open': 'Ouvrir les détails de {cn}',
 } as const;
 
 export type Key = keyof typeof fr;
@@ -673,6 +715,7 @@ const en: Dictionary = {
   'status.expiring': 'Expiring soon',
   'status.expired': 'Expired',
   'status.not_yet_valid': 'Not yet valid',
+  'status.replaced': 'Replaced',
 
   'severity.ok': 'Normal',
   'severity.warning': 'Warning',
@@ -780,6 +823,7 @@ const en: Dictionary = {
   'place.nss': 'NSS store (Firefox)',
   'place.windows_store': 'Windows store',
   'place.macos_keychain': 'macOS keychain',
+  'place.keystore': 'OS keystore (private key)',
 
   'integrity.not_applicable': 'Not applicable',
   'integrity.unverified': 'Not verified (password needed)',
@@ -1104,6 +1148,7 @@ const en: Dictionary = {
   'auditAction.watch_added': 'Added to the watched list',
   'auditAction.watch_removed': 'Removed from the watched list',
   'auditAction.settings_changed': 'Settings changed',
+  'auditAction.place_lost': 'Place gone',
 
 
 
@@ -1177,6 +1222,45 @@ const en: Dictionary = {
   'revocation.check': 'Check revocation',
   'revocation.checking': 'Checking revocation…',
   'revocation.checkedAll': 'Revocation checked with the authorities.',
+
+  'details.managed': 'Written by CertiSanté, checked at every scan',
+  'details.entry': 'Keystore entry',
+  'details.order': 'Order',
+  'details.orderReference': 'Reference',
+  'details.orderState': 'State',
+  'details.orderHistory': 'History',
+  'details.replacedBy': 'Replaced by',
+  'details.successor': 'the certificate valid until {date}',
+  'details.successorHint': 'Open the details of the certificate that replaces it',
+  'details.renewal': 'Renewal under way',
+  'details.renewalState': '{state} (order {id})',
+  'details.orderActions': 'Actions on order {id}',
+  'details.showOrder': 'Show the order',
+  'details.orderLoading': 'Opening the order…',
+
+  'orders.certificate': 'Certificate: {status}',
+  'orders.certificateDays': 'Certificate: {status}, {days}',
+  'orders.openCertificate': 'Show on the dashboard',
+
+  'pending.title': 'Orders waiting for the platform',
+  'pending.intro': 'The request (CSR) is made, the platform’s certificate is not imported yet. After 7 days without an answer, chase the platform.',
+  'pending.caption': 'Waiting orders, the oldest first',
+  'pending.cn': 'Name (CN)',
+  'pending.usage': 'Usage',
+  'pending.since': 'Since',
+  'pending.waiting': 'Waiting',
+  'pending.days': '{n} d',
+  'pending.chase': 'to chase',
+  'pending.open': 'Show the order {cn}',
+
+  'lost.title': 'Places written by CertiSanté are gone',
+  'lost.intro': 'The scan did not find them any more: they are taken off the list and recorded in the audit log.',
+  'lost.of': '{cn} — order {order}',
+  'lost.lastCopy': 'That was the last copy of this certificate: no file or store holds it any more. Install or export it again.',
+  'lost.keyLost': 'The private key was only there: it is lost, and the certificate can no longer be used. Without a backup, order a new one (and revoke this one).',
+  'lost.dismiss': 'Dismiss the notice about places gone',
+  'lost.chain': 'and {count} certificate(s) of its certification chain',
+  'lost.open': 'Open the details of {cn}',
 };
 
 export const dictionaries: Record<Lang, Dictionary> = { fr, en };

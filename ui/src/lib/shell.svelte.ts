@@ -12,6 +12,8 @@ export class AppShell {
   dragging = $state(false);
   /** The page runs outside Tauri: a call failed with app.no_backend. */
   noBackend = $state(false);
+  /** An order to bring into view on the orders view (asked from a certificate's details). */
+  orderToReveal = $state<string | null>(null);
   /** What the last action did, or why it failed. */
   readonly banner = new NoticeSlot();
   /** Codes the banner does not show: a missing back end has its own banner. */
@@ -24,6 +26,13 @@ export class AppShell {
   /** The view to show on a workstation that may have turned read-only. */
   restrictTo(readOnly: boolean) {
     this.view = allowedView(this.view, readOnly);
+  }
+
+  /** Switches to the orders view on one order (not on a read-only workstation: no orders there). */
+  showOrder(id: string, readOnly: boolean) {
+    if (allowedView('orders', readOnly) !== 'orders') return;
+    this.orderToReveal = id;
+    this.view = 'orders';
   }
 
   toggleSettings() {

@@ -28,6 +28,7 @@ export function emptyDashboard(): Dashboard {
       run_in_background: true,
     },
     read_only: { enabled: false, forced: false },
+    pending_orders: [],
   };
 }
 
@@ -74,8 +75,10 @@ export function makeCert(overrides: Partial<CertificateView> = {}): CertificateV
         position: 0,
         has_private_key: true,
         integrity: 'unverified',
+        managed: false,
       },
     ],
+    order: null,
     warnings: [],
     first_seen: null,
     last_seen: null,
@@ -222,7 +225,7 @@ export function makeOrderOptions(): OrderOptions {
   };
 }
 
-const STATUS_CYCLE = ['valid', 'valid', 'valid', 'expiring', 'expired', 'not_yet_valid', 'revoked'] as const;
+const STATUS_CYCLE = ['valid', 'valid', 'valid', 'expiring', 'expired', 'not_yet_valid', 'revoked', 'replaced'] as const;
 const USAGE_CYCLE = ['AUTH_CLI', 'SIGN', 'CONF', 'SSL_SERV', 'SMIME', null] as const;
 const ENVIRONMENT_CYCLE = ['PROD', 'PROD', 'TEST', 'OTHER'] as const;
 const TOWNS = ['Lyon', 'Besançon', 'Saint-Étienne', 'Nîmes', 'Orléans', 'Évry', 'Brest', 'Caen', 'Rouen', 'Pau'];
@@ -259,7 +262,7 @@ export function syntheticCertificates(count: number): CertificateView[] {
       days_left: daysLeft,
       not_after: new Date(start + daysLeft * day).toISOString(),
       paths: [path],
-      places: [{ path, kind: 'file', format: 'pkcs12', position: 0, has_private_key: true, integrity: 'unverified' }],
+      places: [{ path, kind: 'file', format: 'pkcs12', position: 0, has_private_key: true, integrity: 'unverified', managed: false }],
       has_private_key: i % 3 !== 0,
     });
   });
