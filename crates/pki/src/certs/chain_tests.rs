@@ -128,6 +128,15 @@ fn only_cas_allowed_to_sign_certificates_issue() {
     let leaf = intermediate.issue(&leaf_spec("D")).cert_der;
     assert_eq!(status(&[(&v1_root.der, PROD)], &[&intermediate.der], &leaf), (ChainStatus::Trusted, PROD));
     assert!(is_self_signed(&v1_root.der));
+    // A v3 anchor is held to a CA's profile: keyCertSign if it has a keyUsage, cA.
+    for spec in [CaSpec::new("RACINE SANS KEYCERTSIGN").without_key_cert_sign(), CaSpec::new("RACINE FEUILLE").end_entity()] {
+        let anchor = Ca::root(spec);
+        let leaf = anchor.issue(&leaf_spec("E")).cert_der;
+        assert_eq!(status(&[(&anchor.der, PROD)], &[], &leaf).0, ChainStatus::IssuerNotCa, "{}", anchor.spec.cn);
+    }
+    // keyCertSign without cA contradicts itself, wherever the certificate stands.
+    let contradiction = root.issue_ca(CaSpec { ca: false, ..CaSpec::new("KEYCERTSIGN SANS CA") });
+    assert_eq!(status(&[(&root.der, PROD)], &[], &contradiction.der).0, ChainStatus::InvalidExtensions);
 }
 
 #[test]
@@ -187,6 +196,9 @@ fn issuer_names_chain_as_rfc_5280_compares_them() {
     let mut other_ou = intermediate.spec.clone();
     other_ou.ou = "IGC-SANTE TEST".into();
     let leaf = intermediate.issue_naming(&leaf_spec("B"), other_ou.name()).cert_der;
+    assert_eq!(status(anchors, &[&intermediate.der], &leaf).0, ChainStatus::IssuerUnknown);
+    // No issuer name at all.
+    let leaf = intermediate.issue_naming(&leaf_spec("SANS EMETTEUR"), DistinguishedName::new()).cert_der;
     assert_eq!(status(anchors, &[&intermediate.der], &leaf).0, ChainStatus::IssuerUnknown);
     // The same name spelt otherwise: the same issuer.
     let leaf = intermediate.issue_naming(&leaf_spec("C"), respelled(&intermediate.spec)).cert_der;
