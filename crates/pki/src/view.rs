@@ -77,8 +77,17 @@ pub struct Place {
 }
 
 /// The codes of a certificate's warnings.
-pub const WARNING_CODES: &[&str] =
-    &["igc.forged_issuer", "igc.unverified_issuer", "igc.structure_id_invalid", "places.no_copy", "places.no_key", "teleservice.shared", "teleservice.several"];
+pub const WARNING_CODES: &[&str] = &[
+    "chain.ca_expired",
+    "chain.ca_not_yet_valid",
+    "igc.forged_issuer",
+    "igc.unverified_issuer",
+    "igc.structure_id_invalid",
+    "places.no_copy",
+    "places.no_key",
+    "teleservice.shared",
+    "teleservice.several",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Warning {
@@ -168,9 +177,12 @@ pub fn usable_until(facts: &CertificateFacts) -> DateTime<Utc> {
 pub fn status_of(facts: &CertificateFacts, now: DateTime<Utc>, thresholds: Thresholds) -> (Status, Severity, i64) {
     let end = usable_until(facts);
     let days = days_left(end, now);
-    if now > end {
+    // Certificate times have whole seconds, both ends included (RFC 5280 4.1.2.5): compare
+    // in whole seconds, so that the last second of validity is still valid all through.
+    let seconds = now.timestamp();
+    if seconds > end.timestamp() {
         (Status::Expired, Severity::Critical, days)
-    } else if now < facts.not_before {
+    } else if seconds < facts.not_before.timestamp() {
         (Status::NotYetValid, Severity::Warning, days)
     } else if days < thresholds.crit_days {
         (Status::Expiring, Severity::Critical, days)
@@ -194,6 +206,18 @@ pub fn build_view(facts: &CertificateFacts, chain: ChainVerdict, places: Vec<Pla
             _ => ("igc.unverified_issuer", "claims an IGC-Santé issuer, but no chain to the IGC-Santé roots could be verified"),
         };
         warnings.push(Warning { code: code.into(), message: message.into() });
+    }
+    // The path leads to its anchor (the environment says which), but not validly today.
+    match chain.status {
+        ChainStatus::CaExpired => warnings.push(Warning {
+            code: "chain.ca_expired".into(),
+            message: "a certificate authority of its chain has expired: the chain leads to its root, but is not valid today".into(),
+        }),
+        ChainStatus::CaNotYetValid => warnings.push(Warning {
+            code: "chain.ca_not_yet_valid".into(),
+            message: "a certificate authority of its chain is not valid yet: the chain leads to its root, but is not valid today".into(),
+        }),
+        _ => {}
     }
     if structure.check == IdentifierCheck::Invalid {
         warnings.push(Warning { code: "igc.structure_id_invalid".into(), message: "the structure identifier's check digit is wrong".into() });

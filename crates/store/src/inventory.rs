@@ -431,7 +431,7 @@ pub fn assemble(observations: impl IntoIterator<Item = (Vec<u8>, Option<Place>)>
 
     // One parse per distinct certificate: its facts and what its chain verification needs.
     let parsed: Vec<_> = unique.par_iter().map(|(hash, der)| CertificateFacts::with_chain_input(der, *hash)).collect();
-    let mut verifier: ChainVerifier = crate::trust::chain_verifier(options.extra_anchors.as_deref());
+    let mut verifier: ChainVerifier = crate::trust::chain_verifier(options.extra_anchors.as_deref()).at(options.now);
     for ((_, der), parsed) in unique.iter().zip(&parsed) {
         if parsed.as_ref().is_some_and(|(facts, _)| facts.is_ca) {
             verifier.add_to_pool(der);
@@ -442,7 +442,7 @@ pub fn assemble(observations: impl IntoIterator<Item = (Vec<u8>, Option<Place>)>
         .zip(places)
         .filter_map(|(parsed, places)| {
             let (facts, input) = parsed?;
-            let chain = verifier.verify_input(&input, Some((&facts.subject, &facts.issuer)));
+            let chain = verifier.verify_input(&input);
             Some(build_view(&facts, chain, places, options.now, options.thresholds))
         })
         .collect();

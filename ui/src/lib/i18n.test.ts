@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { AuditAction } from './bindings/AuditAction';
 import type { AuditProblem } from './bindings/AuditProblem';
+import type { ChainStatus } from './bindings/ChainStatus';
 import { ERROR_CODES } from './bindings/codes';
 import {
   dictionaries,
@@ -80,6 +81,27 @@ describe('dictionaries', () => {
     ];
     for (const key of keys) {
       expect(Object.prototype.hasOwnProperty.call(dictionaries.fr, key), key).toBe(true);
+    }
+  });
+
+  it('name every chain status', () => {
+    // A record keyed by the generated type: a new status fails type checking until listed.
+    const statuses: Record<ChainStatus, true> = {
+      trusted: true,
+      ca_expired: true,
+      ca_not_yet_valid: true,
+      signature_invalid: true,
+      issuer_unknown: true,
+      untrusted_root: true,
+      issuer_not_ca: true,
+      path_len_exceeded: true,
+      unknown_critical_extension: true,
+      invalid_extensions: true,
+    };
+    for (const status of Object.keys(statuses)) {
+      for (const lang of LANGUAGES) {
+        expect(Object.prototype.hasOwnProperty.call(dictionaries[lang], `chain.${status}`), `${lang} chain.${status}`).toBe(true);
+      }
     }
   });
 });

@@ -4,8 +4,10 @@
 mod chain;
 mod container;
 mod facts;
+mod names;
+mod rules;
 
-pub use chain::{Anchor, ChainInput, ChainStatus, ChainVerdict, ChainVerifier, Environment};
+pub use chain::{is_self_signed, Anchor, ChainInput, ChainStatus, ChainVerdict, ChainVerifier, Environment};
 pub use container::pkcs8_public_id;
 pub use container::{looks_like_certificate_data, public_key_id, read_container, Container, ContainerFormat, FoundCertificate, Integrity, MAX_FILE_SIZE};
 pub use facts::CertificateFacts;
@@ -85,5 +87,7 @@ impl CertsError {
     }
 }
 
+#[cfg(test)]
+mod chain_tests;
 #[cfg(test)]
 mod tests;

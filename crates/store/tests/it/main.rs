@@ -3,6 +3,7 @@
 
 mod alerts;
 mod audit;
+mod chains;
 mod csr;
 mod revocation;
 mod scan;

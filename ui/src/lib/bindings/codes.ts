@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'certs.pem_invalid',
   'certs.pkcs7_invalid',
   'certs.unrecognized_format',
+  'chain.ca_expired',
+  'chain.ca_not_yet_valid',
   'csr.build_failed',
   'csr.cn_chars',
   'csr.cn_empty',

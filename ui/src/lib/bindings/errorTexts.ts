@@ -36,6 +36,8 @@ export const ERROR_TEXTS: Record<string, { fr: string; en: string }> = {
   'certs.pem_invalid': { fr: "Bloc PEM invalide.", en: "Invalid PEM block." },
   'certs.pkcs7_invalid': { fr: "Fichier PKCS#7 invalide.", en: "Invalid PKCS#7 file." },
   'certs.unrecognized_format': { fr: "Format non reconnu : ni PEM, ni DER, ni PKCS#7, ni PKCS#12.", en: "Unrecognised format: not PEM, DER, PKCS#7 or PKCS#12." },
+  'chain.ca_expired': { fr: "Une autorité de sa chaîne (intermédiaire ou racine) a expiré : la chaîne mène bien à cette racine, mais elle n’est plus valide aujourd’hui.", en: "A certificate authority of its chain (intermediate or root) has expired: the chain does lead to that root, but it is not valid today." },
+  'chain.ca_not_yet_valid': { fr: "Une autorité de sa chaîne (intermédiaire ou racine) n’est pas encore valide : la chaîne mène bien à cette racine, mais elle n’est pas valide aujourd’hui.", en: "A certificate authority of its chain (intermediate or root) is not valid yet: the chain does lead to that root, but it is not valid today." },
   'csr.build_failed': { fr: "La demande (CSR) n’a pas pu être construite.", en: "The request (CSR) could not be built." },
   'csr.cn_chars': { fr: "Le nom contient un caractère non admis.", en: "The name holds a character that is not allowed." },
   'csr.cn_empty': { fr: "Indiquez le nom du certificat.", en: "Type the certificate’s name." },
