@@ -115,6 +115,10 @@ export function removeWatched(path: string): Promise<Dashboard> {
   return call('remove_watched', { path });
 }
 
+export function retrySetAside(): Promise<Dashboard> {
+  return call('retry_set_aside');
+}
+
 export function rescan(): Promise<Dashboard> {
   return call('rescan');
 }

@@ -181,6 +181,12 @@ export class DashboardState {
     void this.#run(api.rescan, { scans: true });
   }
 
+  /** Reads again the files an interrupted scan set aside, then scans. */
+  retrySetAside() {
+    this.summary = null;
+    void this.#run(api.retrySetAside, { scans: true });
+  }
+
   async addPaths(paths: string[]) {
     if (paths.length === 0) return;
     this.summary = null;

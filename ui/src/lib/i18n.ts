@@ -216,6 +216,9 @@ const fr = {
 
   'errors.title': 'Fichiers illisibles ({count})',
   'errors.hint': 'Ces fichiers ont été ignorés pendant l’analyse.',
+  'errors.setAside':
+    '{count} fichier(s) mis de côté : leur lecture a interrompu une analyse précédente. Ils ne sont relus que s’ils changent, ou à votre demande.',
+  'errors.retrySetAside': 'Relire les fichiers mis de côté',
 
   'watched.title': 'Dossiers et fichiers surveillés',
   'watched.empty': 'Aucun dossier ni fichier surveillé.',
@@ -852,6 +855,8 @@ const en: Dictionary = {
 
   'errors.title': 'Unreadable files ({count})',
   'errors.hint': 'These files were skipped during the scan.',
+  'errors.setAside': '{count} file(s) set aside: reading them interrupted an earlier scan. They are read again only when they change, or when you ask.',
+  'errors.retrySetAside': 'Read the set-aside files again',
 
   'watched.title': 'Watched folders and files',
   'watched.empty': 'No folder or file is watched.',
