@@ -88,6 +88,11 @@ fn memfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 // ---------------------------------------------------------------- PEM
 
+/// Longest PEM label accepted: RFC 7468's are at most 26 characters ("ENCRYPTED PRIVATE
+/// KEY"); OpenSSL's ("X509 CRL", "TRUSTED CERTIFICATE"...) are shorter still. A label is
+/// also what the END line is searched for: a long one would make every search long.
+const MAX_PEM_LABEL: usize = 64;
+
 struct PemBlock<'a> {
     label: &'a str,
     body: &'a [u8],
@@ -98,7 +103,11 @@ fn pem_blocks(bytes: &[u8]) -> Result<Vec<PemBlock<'_>>, CertsError> {
     let mut rest = bytes;
     while let Some(start) = memfind(rest, b"-----BEGIN ") {
         let after = &rest[start + 11..];
-        let label_end = memfind(after, b"-----").ok_or(CertsError::PemInvalid("unterminated BEGIN line"))?;
+        let label_end = memfind(&after[..after.len().min(MAX_PEM_LABEL + 5)], b"-----").ok_or(CertsError::PemInvalid(if after.len() > MAX_PEM_LABEL + 5 {
+            "label too long"
+        } else {
+            "unterminated BEGIN line"
+        }))?;
         let label = std::str::from_utf8(&after[..label_end]).map_err(|_| CertsError::PemInvalid("non-text label"))?;
         if label.contains('\n') {
             return Err(CertsError::PemInvalid("unterminated BEGIN line"));
@@ -300,7 +309,7 @@ struct Bags {
 /// The IGC-Santé portal leaves certificate bags unencrypted: they can be listed without
 /// the password, which OpenSSL refuses to do because it checks the MAC first.
 fn read_pkcs12_without_password(pfx: &Tlv<'_>) -> Result<Container, CertsError> {
-    let bags = pkcs12_plain_bags(pfx).map_err(|_| CertsError::Pkcs12Invalid)?;
+    let bags = pkcs12_plain_bags(pfx).map_err(CertsError::from_p12_der)?;
     if bags.certificates.is_empty() {
         return Err(if bags.encrypted_safes > 0 { CertsError::Pkcs12PasswordRequired } else { CertsError::NoCertificate });
     }
@@ -400,6 +409,7 @@ fn link_keys(certs: Vec<(Vec<u8>, Option<Vec<u8>>)>, key_ids: &[Option<Vec<u8>>]
 
 fn read_pkcs12_with_password(bytes: &[u8], password: &Sensitive<String>) -> Result<Container, CertsError> {
     use p12_keystore::error::Error as P12Error;
+    super::check_pkcs12_work(bytes, password)?;
     let archive = p12_keystore::Pkcs12Archive::from_pkcs12(bytes, password.expose()).map_err(|e| match e {
         P12Error::MacError(_) => CertsError::Pkcs12BadPassword,
         // A wrong password without a MAC shows up as bad padding once decrypted.
