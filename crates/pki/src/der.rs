@@ -307,11 +307,9 @@ mod tests {
         let ber = [0x24, 0x80, 0x04, 0x01, 0x41, 0x24, 0x06, 0x04, 0x01, 0x42, 0x04, 0x01, 0x43, 0x00, 0x00];
         let (tlv, _) = read(&ber).unwrap();
         assert_eq!(&*octet_string(&tlv).unwrap(), b"ABC");
-        let mut too_deep = write::octet_string(b"A");
-        for _ in 0..MAX_DEPTH {
-            too_deep = write::tlv(OCTET_STRING_CONSTRUCTED, &too_deep);
-        }
-        assert_eq!(octet_string(&read(&too_deep).unwrap().0).unwrap_err(), DerError::TooDeep);
+        let nest = |levels: usize| (0..levels).fold(write::octet_string(b"A"), |inner, _| write::tlv(OCTET_STRING_CONSTRUCTED, &inner));
+        assert_eq!(&*octet_string(&read(&nest(MAX_DEPTH)).unwrap().0).unwrap(), b"A");
+        assert_eq!(octet_string(&read(&nest(MAX_DEPTH + 1)).unwrap().0).unwrap_err(), DerError::TooDeep);
     }
 
     #[test]

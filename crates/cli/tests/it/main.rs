@@ -5,6 +5,7 @@ mod audit;
 mod card;
 mod cli;
 mod export;
+mod hostile;
 mod lifecycle;
 mod places;
 mod revocation;
