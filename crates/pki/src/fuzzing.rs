@@ -8,18 +8,21 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::certs::{read_container, CertificateFacts, ChainStatus, ChainVerdict, ContainerFormat, Environment, Integrity};
 use crate::keys::PrivateKey;
-use crate::revocation::{parse_ocsp_response, revocation_urls, verify_crl, verify_ocsp_response, CertId};
+use crate::revocation::{self, parse_ocsp_response, verify_crl, verify_ocsp_response, CertId};
 use crate::view::{build_view, Place, PlaceKind, Thresholds};
 use crate::{igc, Sensitive};
 
+/// What a target runs on one input.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name of its folder under `fuzz/corpus/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("container", container),
     ("container_password", container_password),
     ("der", der),
     ("ocsp", ocsp),
     ("crl", crl),
-    ("revocation_urls", revocation_urls_target),
+    ("revocation_urls", revocation_urls),
     ("pkcs8", pkcs8),
     ("facts", facts),
 ];
@@ -95,8 +98,8 @@ pub fn crl(data: &[u8]) {
 }
 
 /// Where a certificate says its revocation status is published.
-pub fn revocation_urls_target(data: &[u8]) {
-    let _ = revocation_urls(data);
+pub fn revocation_urls(data: &[u8]) {
+    let _ = revocation::revocation_urls(data);
 }
 
 /// A PKCS#8 private key, as the keystore or a file gives it, and the public id used to

@@ -6,14 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
-use certisante_pki::fuzzing::TARGETS;
+use certisante_pki::fuzzing::{Target, TARGETS};
 
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz")
 }
 
 /// The files of `dir/<target>/` for every target, with the target's function.
-fn inputs(dir: &str) -> Vec<(PathBuf, fn(&[u8]))> {
+fn inputs(dir: &str) -> Vec<(PathBuf, Target)> {
     let mut out = Vec::new();
     for (target, run) in TARGETS {
         let Ok(entries) = std::fs::read_dir(fuzz_dir().join(dir).join(target)) else { continue };

@@ -12,7 +12,8 @@ use ts_rs::TS;
 
 pub use crl::{same_serial, verify_crl, VerifiedCrl, MAX_CRL_ENTRIES, MAX_CRL_SIZE};
 pub use ocsp::{
-    MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_SIZE, build_request as ocsp_request, parse_response as parse_ocsp_response, verify_response as verify_ocsp_response, BasicResponse, CertId, SingleResponse,
+    build_request as ocsp_request, parse_response as parse_ocsp_response, verify_response as verify_ocsp_response, BasicResponse, CertId, SingleResponse,
+    MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_SIZE,
 };
 pub use urls::{revocation_urls, RevocationUrls};
 
