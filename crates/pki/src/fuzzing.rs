@@ -81,7 +81,7 @@ pub fn ocsp(data: &[u8]) {
     let (issuer, response) = split(data);
     let Ok(parsed) = parse_ocsp_response(response) else { return };
     let (id, now) = match parsed.responses.first() {
-        Some(single) => (single.id.clone(), single.this_update + Duration::minutes(1)),
+        Some(single) => (single.id.clone(), single.this_update.checked_add_signed(Duration::minutes(1)).unwrap_or(single.this_update)),
         None => (CertId { name_hash: vec![], key_hash: vec![], serial: vec![] }, fixed_now()),
     };
     let _ = verify_ocsp_response(response, &id, issuer, now);
