@@ -262,7 +262,11 @@ fn pkcs7_certificates(data: &[u8]) -> Result<Vec<Vec<u8>>, CertsError> {
 }
 
 fn pkcs7_certificates_noting(data: &[u8], needs: Needs) -> Result<Vec<Checked>, CertsError> {
-    let bad = |_| CertsError::Pkcs7Invalid;
+    // The reader's limits keep their own codes; anything else is a broken PKCS#7.
+    let bad = |e| match e {
+        der::DerError::TooDeep | der::DerError::TooManyElements => CertsError::from_der(e),
+        der::DerError::Truncated | der::DerError::Invalid => CertsError::Pkcs7Invalid,
+    };
     let (content_info, _) = der::expect(data, der::SEQUENCE).map_err(bad)?;
     let (oid, rest) = der::expect(content_info.content, der::OID).map_err(bad)?;
     if oid.content != OID_SIGNED_DATA {
