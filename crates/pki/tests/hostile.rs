@@ -129,6 +129,12 @@ fn too_many_elements_are_refused() {
 }
 
 #[test]
+fn containers_over_the_size_cap_are_refused_unread() {
+    let big = vec![b' '; certisante_pki::certs::MAX_FILE_SIZE as usize + 1];
+    assert_eq!(read_container(&big, None).unwrap_err().code(), "certs.file_too_large");
+}
+
+#[test]
 fn pem_labels_are_bounded() {
     let mut long = b"-----BEGIN ".to_vec();
     long.extend(vec![b'A'; 1 << 20]);

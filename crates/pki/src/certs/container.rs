@@ -52,8 +52,13 @@ pub struct Container {
     pub problems: Vec<CertsError>,
 }
 
-/// Reads every certificate of a container. `password` only matters for PKCS#12.
+/// Reads every certificate of a container. `password` only matters for PKCS#12. More than
+/// [`MAX_FILE_SIZE`] bytes are refused unread.
 pub fn read_container(bytes: &[u8], password: Option<&Sensitive<String>>) -> Result<Container, CertsError> {
+    // Callers that read files check the size first; the cap holds for every other caller.
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(CertsError::TooLarge(bytes.len() as u64));
+    }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(CertsError::Empty);
     }
