@@ -266,3 +266,43 @@ fn pkcs12_within_the_limits_still_opens() {
     let wrong = read_container(&file, Some(&password("wrong"))).unwrap_err();
     assert!(matches!(wrong, CertsError::Pkcs12BadPassword | CertsError::Pkcs12Invalid), "{wrong:?}");
 }
+
+#[test]
+fn oversized_rsa_keys_never_reach_aws_lc() {
+    // A PKCS#8 RSA key whose modulus claims 16,384 bits (the rest is junk: refused on size
+    // before aws-lc would check it, seconds of modular arithmetic).
+    let mut modulus = vec![0x00];
+    modulus.extend(vec![0xC5; 2048]);
+    let rsa = write::sequence(&[&write::integer(0), &write::tlv(der::INTEGER, &modulus), &write::integer(65537)]);
+    let algorithm = write::sequence(&[&write::oid(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01]), &write::null()]);
+    let pkcs8 = write::sequence(&[&write::integer(0), &algorithm, &write::octet_string(&rsa)]);
+    let error = PrivateKey::from_pkcs8(Sensitive::new(pkcs8)).unwrap_err();
+    assert_eq!(error.code(), "keys.unsupported");
+    assert!(error.to_string().contains("RSA 16384 bits"), "{error}");
+}
+
+/// An OCSPResponse (successful, basic) around `basic`'s content.
+fn ocsp_response(basic_fields: &[&[u8]]) -> Vec<u8> {
+    let basic = write::sequence(basic_fields);
+    let oid_basic = [0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
+    let response_bytes = write::sequence(&[&write::oid(&oid_basic), &write::octet_string(&basic)]);
+    write::sequence(&[&write::tlv(0x0A, &[0]), &write::explicit(0, &response_bytes)])
+}
+
+#[test]
+fn ocsp_responses_are_bounded() {
+    let tbs = write::sequence(&[]);
+    let algorithm = write::sequence(&[&write::oid(&[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B])]);
+    let signature = write::tlv(0x03, &[0, 1, 2]);
+    // More certificates than any responder sends.
+    let leaf = leaf_der();
+    let certs: Vec<&[u8]> = vec![&leaf; certisante_pki::revocation::MAX_OCSP_CERTS + 1];
+    let many = ocsp_response(&[&tbs, &algorithm, &signature, &write::explicit(0, &write::sequence(&certs))]);
+    let error = parse_ocsp_response(&many).map(|_| ()).unwrap_err();
+    assert_eq!(error.code(), "revocation.ocsp_invalid");
+    assert!(error.to_string().contains("more certificates"), "{error}");
+    // Larger than any response (the fetcher stops at the same size).
+    let mut huge = ocsp_response(&[&tbs, &algorithm, &signature]);
+    huge.resize(certisante_pki::revocation::MAX_OCSP_RESPONSE_SIZE + 1, 0);
+    assert_eq!(parse_ocsp_response(&huge).map(|_| ()).unwrap_err().code(), "revocation.ocsp_invalid");
+}
