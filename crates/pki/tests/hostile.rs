@@ -35,9 +35,32 @@ fn nested_indefinite(size: usize) -> Vec<u8> {
     [0x30, 0x80].repeat(size / 2)
 }
 
-/// A definite-length TLV with the given tag nested `depth` times around `inner`.
+/// A definite-length TLV with the given tag nested `depth` times around `inner`, written
+/// in one pass (headers from the outside in, then `inner`): wrapping level by level would
+/// copy the whole value at each level.
 fn nested_definite(tag: u8, depth: usize, inner: Vec<u8>) -> Vec<u8> {
-    (0..depth).fold(inner, |acc, _| write::tlv(tag, &acc))
+    let header = |len: usize| write::tlv(tag, &[]).len() + if len < 0x80 { 0 } else { (usize::BITS - len.leading_zeros()).div_ceil(8) as usize };
+    let mut lengths = Vec::with_capacity(depth);
+    let mut len = inner.len();
+    for _ in 0..depth {
+        lengths.push(len);
+        len += header(len);
+    }
+    let mut out = Vec::with_capacity(len);
+    for &content_len in lengths.iter().rev() {
+        let full = write::tlv(tag, &[]);
+        out.push(full[0]);
+        if content_len < 0x80 {
+            out.push(content_len as u8);
+        } else {
+            let bytes = (content_len as u32).to_be_bytes();
+            let skip = bytes.iter().take_while(|&&b| b == 0).count();
+            out.push(0x80 | (4 - skip) as u8);
+            out.extend_from_slice(&bytes[skip..]);
+        }
+    }
+    out.extend(inner);
+    out
 }
 
 fn pem(label: &str, der: &[u8]) -> Vec<u8> {
@@ -305,4 +328,42 @@ fn ocsp_responses_are_bounded() {
     let mut huge = ocsp_response(&[&tbs, &algorithm, &signature]);
     huge.resize(certisante_pki::revocation::MAX_OCSP_RESPONSE_SIZE + 1, 0);
     assert_eq!(parse_ocsp_response(&huge).map(|_| ()).unwrap_err().code(), "revocation.ocsp_invalid");
+}
+
+/// Every reader the fuzz targets drive, on 1 MB of every kind of nesting (indefinite and
+/// definite lengths; SEQUENCE, SET, constructed OCTET STRING, [0], [3]), on a thread with
+/// the default 2 MB stack: data-driven recursion anywhere, ours or a library's, would
+/// overflow it. The fuzzer's inputs are too small to find that.
+#[test]
+fn every_reader_survives_deep_nesting_of_every_kind() {
+    for tag in [der::SEQUENCE, der::SET, der::OCTET_STRING_CONSTRUCTED, der::CONTEXT_0, 0xA3] {
+        let indefinite = [tag, 0x80].repeat(1 << 19);
+        let definite = nested_definite(tag, 200_000, write::octet_string(b"A"));
+        for input in [indefinite, definite] {
+            within(120, move || {
+                for (_, run) in certisante_pki::fuzzing::TARGETS {
+                    run(&input);
+                }
+            });
+        }
+    }
+}
+
+/// The same inside a PKCS#12 where our reader does not look but p12-keystore's does: a
+/// bag attribute's value, read with and without the password.
+#[test]
+fn deep_nesting_inside_pkcs12_bag_attributes_is_survived() {
+    let leaf = leaf_der();
+    for tag in [der::SEQUENCE, der::SET, der::CONTEXT_0] {
+        let deep = nested_definite(tag, 200_000, vec![]);
+        let attribute = write::sequence(&[&write::oid(der::oid::FRIENDLY_NAME), &write::tlv(der::SET, &deep)]);
+        let mut bag = cert_bag(&leaf);
+        let (outer, _) = der::read(&bag).unwrap();
+        bag = write::tlv(der::SEQUENCE, &[outer.content, &write::tlv(der::SET, &attribute)].concat());
+        let file = pfx(&[plain_safe(&[bag])]);
+        within(120, move || {
+            let _ = read_container(&file, None);
+            let _ = read_container(&file, Some(&password(P12_PASSWORD)));
+        });
+    }
 }
