@@ -113,6 +113,9 @@ impl PrivateKey {
         let rejected = |e: aws_lc_rs::error::KeyRejected| KeyError::Invalid(e.to_string());
         let (kind, spki) = match pkcs8_algorithm(bytes)? {
             Algorithm::Rsa => {
+                if let Some(bits) = rsa_modulus_bits(bytes).filter(|&bits| bits > MAX_RSA_MODULUS_BITS) {
+                    return Err(KeyError::Unsupported(format!("RSA {bits} bits")));
+                }
                 let pair = RsaKeyPair::from_pkcs8(bytes).map_err(rejected)?;
                 let bits = pair.public_modulus_len() * 8;
                 if bits != 2048 {
@@ -173,6 +176,24 @@ enum Algorithm {
     EcP256,
     /// Readable PKCS#8 of an algorithm (or curve) this application does not use: its name.
     Other(String),
+}
+
+/// Largest RSA key handed to aws-lc: only 2048-bit keys are accepted anyway, and checking
+/// a key costs modular arithmetic that grows with the cube of its size (aws-lc reads keys
+/// up to 16,384 bits, seconds each).
+const MAX_RSA_MODULUS_BITS: usize = 4096;
+
+/// The size of a PKCS#8 RSA key's modulus, read from its DER (`None` if unreadable: aws-lc
+/// then says why).
+fn rsa_modulus_bits(pkcs8: &[u8]) -> Option<usize> {
+    let (info, _) = der::expect(pkcs8, SEQUENCE).ok()?;
+    let fields = der::children(info.content).ok()?;
+    let key = fields.get(2).filter(|f| f.tag == OCTET_STRING)?;
+    let (rsa, _) = der::expect(key.content, SEQUENCE).ok()?;
+    let (_version, rest) = der::expect(rsa.content, INTEGER).ok()?;
+    let (modulus, _) = der::expect(rest, INTEGER).ok()?;
+    let digits = modulus.content.iter().skip_while(|&&b| b == 0).count();
+    Some(digits * 8)
 }
 
 const OID_RSA_ENCRYPTION: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01];
