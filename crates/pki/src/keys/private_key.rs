@@ -55,13 +55,13 @@ impl KeyKind {
 /// never the message. No message ever contains key material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
-    #[error("type de clé non pris en charge : {0} (CertiSanté fait et accepte des clés RSA 2048 bits et EC P-256)")]
+    #[error("unsupported key type: {0} (CertiSanté makes and accepts RSA 2048-bit and EC P-256 keys)")]
     Unsupported(String),
-    #[error("ces données ne sont pas une clé privée PKCS#8 (DER) lisible : {0}")]
+    #[error("this is not a readable PKCS#8 (DER) private key: {0}")]
     Invalid(String),
-    #[error("la génération de la clé {kind} a échoué (bibliothèque cryptographique aws-lc)")]
+    #[error("generating the {kind} key failed (aws-lc cryptographic library)")]
     Generation { kind: &'static str },
-    #[error("la clé {kind} n'a pas pu être préparée pour signer la demande de certificat : {reason}")]
+    #[error("the {kind} key could not be made ready to sign the certificate request: {reason}")]
     Signer { kind: &'static str, reason: String },
 }
 
@@ -121,12 +121,12 @@ impl PrivateKey {
                 if bits != 2048 {
                     return Err(KeyError::Unsupported(format!("RSA {bits} bits")));
                 }
-                let spki = pair.public_key().as_der().map_err(|_| KeyError::Invalid("clé publique RSA illisible".into()))?;
+                let spki = pair.public_key().as_der().map_err(|_| KeyError::Invalid("unreadable RSA public key".into()))?;
                 (KeyKind::Rsa2048, spki.as_ref().to_vec())
             }
             Algorithm::EcP256 => {
                 let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, bytes).map_err(rejected)?;
-                let spki = pair.public_key().as_der().map_err(|_| KeyError::Invalid("clé publique EC illisible".into()))?;
+                let spki = pair.public_key().as_der().map_err(|_| KeyError::Invalid("unreadable EC public key".into()))?;
                 (KeyKind::EcP256, spki.as_ref().to_vec())
             }
             Algorithm::Other(name) => return Err(KeyError::Unsupported(name)),
@@ -206,15 +206,15 @@ fn pkcs8_algorithm(bytes: &[u8]) -> Result<Algorithm, KeyError> {
     let invalid = |e: DerError| KeyError::Invalid(format!("structure PKCS#8 attendue ({e:?})"));
     let (info, rest) = der::expect(bytes, SEQUENCE).map_err(invalid)?;
     if !rest.is_empty() {
-        return Err(KeyError::Invalid("octets en trop après la structure PKCS#8".into()));
+        return Err(KeyError::Invalid("bytes left over after the PKCS#8 structure".into()));
     }
     let fields = der::children(info.content).map_err(invalid)?;
     if let Some(format) = traditional_format(&fields) {
-        return Err(KeyError::Invalid(format!("clé au format {format}, pas PKCS#8 : convertissez-la avec « openssl pkcs8 -topk8 -nocrypt -outform DER »")));
+        return Err(KeyError::Invalid(format!("a {format} key, not PKCS#8: convert it with `openssl pkcs8 -topk8 -nocrypt -outform DER`")));
     }
     let shape_ok = fields.len() >= 3 && fields[0].tag == INTEGER && fields[1].tag == SEQUENCE && fields[2].tag == OCTET_STRING;
     if !shape_ok {
-        return Err(KeyError::Invalid("ce n'est pas une PrivateKeyInfo PKCS#8 (version, algorithme, clé)".into()));
+        return Err(KeyError::Invalid("not a PKCS#8 PrivateKeyInfo (version, algorithm, key)".into()));
     }
     let algorithm = der::children(fields[1].content).map_err(invalid)?;
     let oid = match algorithm.first() {
@@ -226,7 +226,7 @@ fn pkcs8_algorithm(bytes: &[u8]) -> Result<Algorithm, KeyError> {
         OID_EC_PUBLIC_KEY => match algorithm.get(1) {
             Some(curve) if curve.tag == OID && curve.content == OID_PRIME256V1 => Algorithm::EcP256,
             Some(curve) if curve.tag == OID => Algorithm::Other(format!("EC, courbe {}", oid_name(curve.content))),
-            _ => Algorithm::Other("EC sur une courbe non nommée".into()),
+            _ => Algorithm::Other("EC on an unnamed curve".into()),
         },
         other => Algorithm::Other(oid_name(other).into_owned()),
     })
