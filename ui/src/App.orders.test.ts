@@ -282,7 +282,7 @@ describe('orders view', () => {
     await settle();
     expect(backend.callsOf('renew_order').map((c) => c.args)).toEqual([{ id: installed.id }]);
     const dialog = byTestId(root, 'renew-dialog');
-    expect(byTestId(dialog, 'renew-done').textContent).toContain('nouvelle clé');
+    expect(byTestId(dialog, 'renew-done').textContent).toContain('nouvelle bi-clé');
     expect(byTestId(dialog, 'csr-panel').dataset.csrFor).toBe(renewal.id);
   });
 });
@@ -385,7 +385,7 @@ describe('the new request wizard', () => {
     await validated();
     byTestId(wizard, 'wizard-generate').click();
     await settle();
-    expect(byTestId(wizard, 'wizard-progress').textContent).toContain('Génération de la clé RSA 2048…');
+    expect(byTestId(wizard, 'wizard-progress').textContent).toContain('Génération de la bi-clé RSA 2048…');
     // What was typed, as makeOrder's TEST ORG AUTH_CLI INSI-AUTO request.
     expect(backend.callsOf('create_order').map((c) => c.args)).toEqual([{ request: makeOrder().request }]);
     answer(makeOrder({ state: 'key_generated' }));

@@ -46,7 +46,7 @@ const fr = {
   'settings.saved': 'Réglages enregistrés.',
   'settings.invalidThresholds': 'Les seuils doivent vérifier : 0 ≤ critique ≤ alerte ≤ 3650 jours (nombres entiers).',
   'settings.invalidHide': 'Le nombre de jours doit être un entier positif ou nul.',
-  'settings.card': 'Carte CPS',
+  'settings.card': 'Carte CPx',
   'settings.pkcs11Module': 'Module PKCS#11 de la carte (Cryptolib CPS)',
   'settings.pkcs11ModulePlaceholder': 'Emplacement habituel, par ex. {path}',
   'settings.pkcs11ModuleHint': 'Laissez vide pour utiliser l’emplacement habituel de Cryptolib CPS.',
@@ -98,8 +98,8 @@ const fr = {
   'env.long.TEST': 'Environnement de TEST IGC-Santé : ne pas utiliser en production',
   'env.long.OTHER': 'Hors IGC-Santé (autre autorité ou chaîne non vérifiée)',
 
-  'offer.ORG': 'Organisation (ORG)',
-  'offer.SERV': 'Serveur (SERV)',
+  'offer.ORG': 'ORG (personne morale)',
+  'offer.SERV': 'SERV (serveur applicatif)',
   'usage.AUTH_CLI': 'Authentification client',
   'usage.SIGN': 'Signature',
   'usage.CONF': 'Confidentialité (chiffrement)',
@@ -145,7 +145,7 @@ const fr = {
   'details.profile': 'Offre et usage',
   'details.validity': 'Validité',
   'details.notBefore': 'Début de validité',
-  'details.notAfter': 'Fin de validité',
+  'details.notAfter': 'Fin de validité du certificat',
   'details.status': 'Statut',
   'details.daysLeft': 'Échéance',
   'details.key': 'Clé et signature',
@@ -229,7 +229,7 @@ const fr = {
 
   'empty.title': 'Aucun certificat pour l’instant',
   'empty.body':
-    'Ajoutez le dossier où sont enregistrés vos certificats, par exemple celui où vous avez sauvegardé les fichiers .p12 téléchargés depuis le portail IGC-Santé (souvent « Téléchargements » ou « Documents »).',
+    'Ajoutez le dossier où sont enregistrés vos certificats, par exemple celui où vous avez sauvegardé les fichiers .p12 téléchargés depuis la plateforme IGC-Santé (souvent « Téléchargements » ou « Documents »).',
   'empty.drop': 'Vous pouvez aussi glisser-déposer des fichiers ou des dossiers dans cette fenêtre.',
   'empty.formats': 'Formats reconnus : .pem, .crt, .cer, .der, .p7b, .p7c, .p12, .pfx.',
   'empty.noBackend': 'Ouvrez CertiSanté depuis l’application installée pour analyser vos certificats.',
@@ -252,7 +252,7 @@ const fr = {
   'card.middlewareMissing': 'Middleware de la carte introuvable',
   'card.middlewareError': 'Middleware de la carte en erreur',
   'card.check': 'Vérifier la carte',
-  'card.checkUnavailable': 'Insérez une carte CPS lisible par son middleware (Cryptolib CPS).',
+  'card.checkUnavailable': 'Insérez une carte CPx (CPS, CPE, CPA ou CDE) lisible par son middleware (Cryptolib CPS).',
   'card.checked': 'Carte vérifiée : {holder}',
 
   'cardType.CPS': 'CPS (professionnel de santé)',
@@ -276,7 +276,7 @@ const fr = {
   'pin.countLow': 'Un code PIN erroné a déjà été saisi : il reste peu d’essais.',
   'pin.finalTry': 'Dernier essai : un code erroné bloquera la carte.',
   'pin.locked':
-    'Le code PIN de cette carte est bloqué. Il doit être débloqué avec le code de déblocage de la carte, à l’aide des outils de la carte de l’ANS (Cryptolib CPS). CertiSanté n’essaie jamais de code sur une carte bloquée.',
+    'Le code PIN de cette carte est bloqué. Il se débloque avec le code de déblocage de la carte, à l’aide des outils de la carte de l’ANS (Cryptolib CPS). CertiSanté n’essaie jamais de code sur une carte bloquée.',
   'pin.toBeChanged':
     'Le code PIN de cette carte doit être changé avant usage, avec les outils de la carte de l’ANS (Cryptolib CPS).',
   'pin.protectedPath': 'Saisissez le code sur le lecteur ou dans la fenêtre du logiciel de la carte.',
@@ -300,7 +300,7 @@ const fr = {
   'dialog.details': 'Détails techniques',
 
   'orderState.draft': 'Brouillon',
-  'orderState.key_generated': 'Clé générée',
+  'orderState.key_generated': 'Bi-clé générée',
   'orderState.csr_exported': 'Demande (CSR) exportée',
   'orderState.certificate_imported': 'Certificat importé',
   'orderState.installed': 'Installé',
@@ -311,13 +311,13 @@ const fr = {
 
   'orders.title': 'Commandes de certificats',
   'orders.intro':
-    'CertiSanté génère la clé et la demande (CSR) ; vous la déposez sur la plateforme IGC-Santé avec votre carte, puis vous importez ici le certificat délivré.',
-  'orders.new': 'Nouvelle demande',
+    'Deux chemins mènent à la même commande suivie : la plateforme IGC-Santé génère la bi-clé et délivre un fichier .p12 que vous importez ici (recommandé par l’ANS), ou CertiSanté génère la bi-clé sur ce poste et prépare la demande (CSR) que vous déposez sur la plateforme avec votre carte CPx.',
+  'orders.new': 'Nouvelle commande',
   'orders.refresh': 'Actualiser',
   'orders.loading': 'Chargement des commandes…',
   'orders.empty': 'Aucune commande pour l’instant.',
   'orders.emptyHint':
-    'Commencez par « Nouvelle demande », ou importez le certificat ou le fichier .p12 reçu de la plateforme IGC-Santé.',
+    'Commencez par « Nouvelle commande », ou importez le certificat ou le fichier .p12 reçu de la plateforme IGC-Santé.',
   'orders.list': 'Commandes, la plus récente en premier',
   'orders.awaiting': 'En attente du certificat de la plateforme',
   'orders.expires': 'Expire le {date} ({days})',
@@ -327,8 +327,8 @@ const fr = {
   'orders.renews': 'Renouvelle {id}',
   'orders.renewedBy': 'Renouvelée par {id}',
   'orders.revocationReason': 'Motif de révocation : {reason}',
-  'orders.keyOrigin.local': 'Clé générée par CertiSanté',
-  'orders.keyOrigin.portal_p12': 'Clé générée par la plateforme (.p12)',
+  'orders.keyOrigin.local': 'Bi-clé générée sur ce poste par CertiSanté',
+  'orders.keyOrigin.portal_p12': 'Bi-clé générée par la plateforme (.p12)',
   'orders.keyRetired': 'Clé retirée du trousseau',
   'orders.actions': 'Actions pour {cn}',
   'orders.cancelled': 'Demande {cn} annulée : sa clé a été supprimée du trousseau.',
@@ -345,7 +345,7 @@ const fr = {
 
   'csr.title': 'Demande de certificat (CSR) : {cn}',
   'csr.intro':
-    'Copiez ou enregistrez cette demande, déposez-la sur la plateforme IGC-Santé avec votre carte, puis importez ici le certificat délivré. La clé privée reste dans le trousseau du système.',
+    'Copiez ou enregistrez cette demande, déposez-la sur la plateforme IGC-Santé avec votre carte CPx, puis importez ici le certificat délivré. La clé privée reste dans le trousseau du système.',
   'csr.pem': 'Demande au format PEM',
   'csr.copy': 'Copier',
   'csr.copied': 'Demande copiée dans le presse-papiers.',
@@ -356,12 +356,12 @@ const fr = {
   'csr.filterName': 'Demande de certificat',
   'csr.saved': 'Demande enregistrée : {path}',
 
-  'wizard.title': 'Nouvelle demande de certificat',
-  'wizard.steps': 'Étapes de la demande',
+  'wizard.title': 'Nouvelle commande de certificat',
+  'wizard.steps': 'Étapes de la commande',
   'wizard.step1': 'Offre et environnement',
   'wizard.step2': 'Structure',
   'wizard.step3': 'Nom du certificat',
-  'wizard.step4': 'Demande',
+  'wizard.step4': 'Demande (CSR)',
   'wizard.loading': 'Chargement des profils…',
   'wizard.profile': 'Offre et usage',
   'wizard.unconfirmed': 'valeurs non confirmées',
@@ -387,21 +387,21 @@ const fr = {
   'wizard.useSuggestion': 'Utiliser le nom {name}',
   'wizard.back': 'Précédent',
   'wizard.next': 'Suivant',
-  'wizard.generate': 'Générer la clé et la demande',
-  'wizard.generatingKey': 'Génération de la clé RSA 2048…',
-  'wizard.generatingKeystore': 'Enregistrement dans le trousseau du système…',
+  'wizard.generate': 'Générer la bi-clé et la demande',
+  'wizard.generatingKey': 'Génération de la bi-clé RSA 2048…',
+  'wizard.generatingKeystore': 'Enregistrement de la clé privée dans le trousseau du système…',
   'wizard.validating': 'Vérification des règles…',
-  'wizard.violations': '{count} point(s) à corriger avant de générer la clé.',
+  'wizard.violations': '{count} point(s) à corriger avant de générer la bi-clé.',
   'wizard.ready': 'La demande respecte les règles IGC-Santé.',
   'wizard.summary': 'Récapitulatif',
-  'wizard.created': 'Clé générée et enregistrée dans le trousseau du système : la demande est prête.',
+  'wizard.created': 'Bi-clé générée, clé privée enregistrée dans le trousseau du système : la demande est prête.',
   'wizard.nothingCreated': 'Rien n’a été créé : corrigez le problème, puis recommencez.',
   'wizard.finish': 'Terminer',
 
   'renew.title': 'Renouvellement de {cn}',
-  'renew.working': 'Création de la demande de renouvellement avec une nouvelle clé…',
+  'renew.working': 'Création de la demande de renouvellement avec une nouvelle bi-clé…',
   'renew.done':
-    'Nouvelle demande créée avec une nouvelle clé. L’ancien certificat reste utilisable : il sera marqué « renouvelé » à l’import du nouveau.',
+    'Nouvelle demande créée avec une nouvelle bi-clé. L’ancien certificat reste utilisable : il sera marqué « renouvelé » à l’import du nouveau.',
 
   'install.title': 'Installer le certificat {cn}',
   'install.target': 'Destination',
@@ -433,7 +433,7 @@ const fr = {
 
   'revoke.title': 'Révoquer le certificat {cn}',
   'revoke.explain':
-    'La révocation se fait sur la plateforme IGC-Santé, avec votre carte et le code de révocation choisi au retrait du certificat. Révoquez d’abord le certificat sur la plateforme, puis enregistrez la révocation ici : CertiSanté retire alors sa clé du trousseau du système.',
+    'La révocation se fait sur la plateforme IGC-Santé, avec votre carte CPx et le code de révocation choisi au retrait du certificat. Révoquez d’abord le certificat sur la plateforme, puis enregistrez la révocation ici : CertiSanté retire alors sa clé du trousseau du système.',
   'revoke.confKeeps':
     'La clé d’un certificat de confidentialité est conservée, pour pouvoir encore déchiffrer ce qui a été chiffré pour elle.',
   'revoke.reason': 'Motif de la révocation',
@@ -517,7 +517,7 @@ const fr = {
   'actorKind.os_user': 'utilisateur du système',
 
   'auditAction.order_created': 'Commande créée',
-  'auditAction.key_generated': 'Clé générée',
+  'auditAction.key_generated': 'Bi-clé générée',
   'auditAction.csr_exported': 'Demande (CSR) exportée',
   'auditAction.certificate_imported': 'Certificat importé',
   'auditAction.installed': 'Certificat installé',
@@ -589,7 +589,7 @@ const fr = {
 
   'settings.alerts': 'Notifications avant expiration',
   'settings.alertDays': 'Jours avant l’expiration (0 : le jour même)',
-  'settings.alertDaysHint': 'Par exemple 90, 30, 7, 0. Laissez vide pour ne recevoir aucune notification.',
+  'settings.alertDaysHint': 'Par défaut : {days}. L’ANS envoie aussi son propre courriel de rappel {lead} jours avant l’expiration. Laissez vide pour ne recevoir aucune notification.',
   'settings.overrides': 'Par établissement',
   'settings.overridesHint': 'Remplace la liste ci-dessus pour les certificats de cet établissement ; une liste vide coupe ses notifications.',
   'settings.overrideStructure': 'Identifiant de l’établissement (FINESS, SIRET…)',
@@ -643,6 +643,11 @@ const fr = {
   'lost.dismiss': 'Fermer l’avis des emplacements disparus',
   'lost.chain': 'et {count} certificat(s) de sa chaîne de certification',
   'lost.open': 'Ouvrir les détails de {cn}',
+  'auditAction.teleservices_recorded': 'Téléservices enregistrés',
+  'auditAction.habilitation_recorded': 'Habilitation enregistrée',
+  'auditAction.habilitation_removed': 'Habilitation retirée',
+  'cardType.CDE': 'CDE (directeur d’établissement, représentant légal)',
+  'cardType.CDA': 'CDA (directeur, personnel autorisé)',
 } as const;
 
 export type Key = keyof typeof fr;
@@ -682,7 +687,7 @@ const en: Dictionary = {
   'settings.saved': 'Settings saved.',
   'settings.invalidThresholds': 'Thresholds must satisfy: 0 ≤ critical ≤ warning ≤ 3650 days (whole numbers).',
   'settings.invalidHide': 'The number of days must be a whole number, zero or more.',
-  'settings.card': 'CPS card',
+  'settings.card': 'CPx card',
   'settings.pkcs11Module': 'Card PKCS#11 module (Cryptolib CPS)',
   'settings.pkcs11ModulePlaceholder': 'Usual location, e.g. {path}',
   'settings.pkcs11ModuleHint': 'Leave empty to use Cryptolib CPS’s usual location.',
@@ -734,8 +739,8 @@ const en: Dictionary = {
   'env.long.TEST': 'IGC-Santé TEST environment: do not use in production',
   'env.long.OTHER': 'Not IGC-Santé (other authority or unverified chain)',
 
-  'offer.ORG': 'Organisation (ORG)',
-  'offer.SERV': 'Server (SERV)',
+  'offer.ORG': 'ORG (legal entity)',
+  'offer.SERV': 'SERV (application server)',
   'usage.AUTH_CLI': 'Client authentication',
   'usage.SIGN': 'Signature',
   'usage.CONF': 'Confidentiality (encryption)',
@@ -781,7 +786,7 @@ const en: Dictionary = {
   'details.profile': 'Offer and usage',
   'details.validity': 'Validity',
   'details.notBefore': 'Valid from',
-  'details.notAfter': 'Valid until',
+  'details.notAfter': 'The certificate’s end',
   'details.status': 'Status',
   'details.daysLeft': 'Due',
   'details.key': 'Key and signature',
@@ -865,7 +870,7 @@ const en: Dictionary = {
 
   'empty.title': 'No certificates yet',
   'empty.body':
-    'Add the folder where your certificates are saved, for example the one where you saved the .p12 files downloaded from the IGC-Santé portal (often “Downloads” or “Documents”).',
+    'Add the folder where your certificates are saved, for example the one where you saved the .p12 files downloaded from the IGC-Santé platform (often “Downloads” or “Documents”).',
   'empty.drop': 'You can also drag and drop files or folders onto this window.',
   'empty.formats': 'Recognised formats: .pem, .crt, .cer, .der, .p7b, .p7c, .p12, .pfx.',
   'empty.noBackend': 'Open CertiSanté from the installed application to scan your certificates.',
@@ -888,7 +893,7 @@ const en: Dictionary = {
   'card.middlewareMissing': 'Card middleware not found',
   'card.middlewareError': 'Card middleware error',
   'card.check': 'Check the card',
-  'card.checkUnavailable': 'Insert a CPS card its middleware (Cryptolib CPS) can read.',
+  'card.checkUnavailable': 'Insert a CPx card (CPS, CPE, CPA or CDE) its middleware (Cryptolib CPS) can read.',
   'card.checked': 'Card checked: {holder}',
 
   'cardType.CPS': 'CPS (health professional)',
@@ -912,7 +917,7 @@ const en: Dictionary = {
   'pin.countLow': 'A wrong PIN has already been entered: few tries are left.',
   'pin.finalTry': 'Last try: a wrong PIN will lock the card.',
   'pin.locked':
-    'This card’s PIN is locked. It must be unblocked with the card’s unblock code, using ANS’s card tools (Cryptolib CPS). CertiSanté never tries a PIN on a locked card.',
+    'This card’s PIN is locked. It is unblocked with the card’s unblock code, using ANS’s card tools (Cryptolib CPS). CertiSanté never tries a PIN on a locked card.',
   'pin.toBeChanged': 'This card’s PIN must be changed before use, with ANS’s card tools (Cryptolib CPS).',
   'pin.protectedPath': 'Type the PIN on the reader or in the card software’s window.',
   'pin.protectedWaiting': 'Waiting for the PIN on the reader or in the card software’s window…',
@@ -934,7 +939,7 @@ const en: Dictionary = {
   'dialog.details': 'Technical details',
 
   'orderState.draft': 'Draft',
-  'orderState.key_generated': 'Key generated',
+  'orderState.key_generated': 'Key pair generated',
   'orderState.csr_exported': 'Request (CSR) exported',
   'orderState.certificate_imported': 'Certificate imported',
   'orderState.installed': 'Installed',
@@ -945,13 +950,13 @@ const en: Dictionary = {
 
   'orders.title': 'Certificate orders',
   'orders.intro':
-    'CertiSanté makes the key and the request (CSR); you hand it to the IGC-Santé platform with your card, then import the issued certificate here.',
-  'orders.new': 'New request',
+    'Two paths lead to the same tracked order: the IGC-Santé platform makes the key pair and delivers a .p12 file you import here (recommended by ANS), or CertiSanté makes the key pair on this workstation and prepares the request (CSR) you hand to the platform with your CPx card.',
+  'orders.new': 'New order',
   'orders.refresh': 'Refresh',
   'orders.loading': 'Loading the orders…',
   'orders.empty': 'No orders yet.',
   'orders.emptyHint':
-    'Start with “New request”, or import the certificate or .p12 file you received from the IGC-Santé platform.',
+    'Start with “New order”, or import the certificate or the .p12 file received from the IGC-Santé platform.',
   'orders.list': 'Orders, newest first',
   'orders.awaiting': 'Waiting for the platform’s certificate',
   'orders.expires': 'Expires on {date} ({days})',
@@ -961,8 +966,8 @@ const en: Dictionary = {
   'orders.renews': 'Renews {id}',
   'orders.renewedBy': 'Renewed by {id}',
   'orders.revocationReason': 'Revocation reason: {reason}',
-  'orders.keyOrigin.local': 'Key made by CertiSanté',
-  'orders.keyOrigin.portal_p12': 'Key made by the platform (.p12)',
+  'orders.keyOrigin.local': 'Key pair made on this workstation by CertiSanté',
+  'orders.keyOrigin.portal_p12': 'Key pair made by the platform (.p12)',
   'orders.keyRetired': 'Key removed from the keystore',
   'orders.actions': 'Actions for {cn}',
   'orders.cancelled': 'Request {cn} cancelled: its key was deleted from the keystore.',
@@ -979,7 +984,7 @@ const en: Dictionary = {
 
   'csr.title': 'Certificate request (CSR): {cn}',
   'csr.intro':
-    'Copy or save this request, hand it to the IGC-Santé platform with your card, then import the issued certificate here. The private key stays in the system keystore.',
+    'Copy or save this request, hand it to the IGC-Santé platform with your CPx card, then import the issued certificate here. The private key stays in the system keystore.',
   'csr.pem': 'Request in PEM format',
   'csr.copy': 'Copy',
   'csr.copied': 'Request copied to the clipboard.',
@@ -989,12 +994,12 @@ const en: Dictionary = {
   'csr.filterName': 'Certificate request',
   'csr.saved': 'Request saved: {path}',
 
-  'wizard.title': 'New certificate request',
-  'wizard.steps': 'Request steps',
+  'wizard.title': 'New certificate order',
+  'wizard.steps': 'Order steps',
   'wizard.step1': 'Offer and environment',
   'wizard.step2': 'Structure',
   'wizard.step3': 'Certificate name',
-  'wizard.step4': 'Request',
+  'wizard.step4': 'Request (CSR)',
   'wizard.loading': 'Loading the profiles…',
   'wizard.profile': 'Offer and usage',
   'wizard.unconfirmed': 'unconfirmed values',
@@ -1018,21 +1023,21 @@ const en: Dictionary = {
   'wizard.useSuggestion': 'Use the name {name}',
   'wizard.back': 'Back',
   'wizard.next': 'Next',
-  'wizard.generate': 'Generate the key and the request',
-  'wizard.generatingKey': 'Generating the RSA 2048 key…',
-  'wizard.generatingKeystore': 'Saving it in the system keystore…',
+  'wizard.generate': 'Make the key pair and the request',
+  'wizard.generatingKey': 'Making the RSA 2048 key pair…',
+  'wizard.generatingKeystore': 'Saving the private key in the system keystore…',
   'wizard.validating': 'Checking the rules…',
-  'wizard.violations': '{count} point(s) to fix before the key is generated.',
+  'wizard.violations': '{count} point(s) to fix before the key pair is made.',
   'wizard.ready': 'The request follows the IGC-Santé rules.',
   'wizard.summary': 'Summary',
-  'wizard.created': 'Key generated and saved in the system keystore: the request is ready.',
+  'wizard.created': 'Key pair made, private key saved in the system keystore: the request is ready.',
   'wizard.nothingCreated': 'Nothing was created: fix the problem, then try again.',
   'wizard.finish': 'Finish',
 
   'renew.title': 'Renewal of {cn}',
-  'renew.working': 'Creating the renewal request with a new key…',
+  'renew.working': 'Creating the renewal request with a new key pair…',
   'renew.done':
-    'New request created with a new key. The old certificate stays usable: it is marked “renewed” when the new one is imported.',
+    'New request created with a new key pair. The old certificate stays usable: it is marked “renewed” when the new one is imported.',
 
   'install.title': 'Install the certificate {cn}',
   'install.target': 'Destination',
@@ -1064,7 +1069,7 @@ const en: Dictionary = {
 
   'revoke.title': 'Revoke the certificate {cn}',
   'revoke.explain':
-    'Revocation is done on the IGC-Santé platform, with your card and the revocation code chosen when the certificate was collected. Revoke the certificate on the platform first, then record the revocation here: CertiSanté then removes its key from the system keystore.',
+    'Revocation is done on the IGC-Santé platform, with your CPx card and the revocation code chosen when the certificate was collected. Revoke the certificate on the platform first, then record the revocation here: CertiSanté then removes its key from the system keystore.',
   'revoke.confKeeps': 'A confidentiality certificate’s key is kept, so that what was encrypted for it can still be read.',
   'revoke.reason': 'Revocation reason',
   'revoke.understand': 'I understand that revocation is final',
@@ -1147,7 +1152,7 @@ const en: Dictionary = {
   'actorKind.os_user': 'system user',
 
   'auditAction.order_created': 'Order created',
-  'auditAction.key_generated': 'Key generated',
+  'auditAction.key_generated': 'Key pair generated',
   'auditAction.csr_exported': 'Request (CSR) exported',
   'auditAction.certificate_imported': 'Certificate imported',
   'auditAction.installed': 'Certificate installed',
@@ -1219,7 +1224,7 @@ const en: Dictionary = {
 
   'settings.alerts': 'Notifications before expiry',
   'settings.alertDays': 'Days before expiry (0: the day itself)',
-  'settings.alertDaysHint': 'For example 90, 30, 7, 0. Leave empty for no notification.',
+  'settings.alertDaysHint': 'Default: {days}. ANS also sends its own reminder e-mail {lead} days before expiry. Leave empty for no notification.',
   'settings.overrides': 'By establishment',
   'settings.overridesHint': 'Replaces the list above for this establishment’s certificates; an empty list silences it.',
   'settings.overrideStructure': 'Establishment identifier (FINESS, SIRET…)',
@@ -1273,6 +1278,11 @@ const en: Dictionary = {
   'lost.dismiss': 'Dismiss the notice about places gone',
   'lost.chain': 'and {count} certificate(s) of its certification chain',
   'lost.open': 'Open the details of {cn}',
+  'auditAction.teleservices_recorded': 'Téléservices recorded',
+  'auditAction.habilitation_recorded': 'Habilitation recorded',
+  'auditAction.habilitation_removed': 'Habilitation removed',
+  'cardType.CDE': 'CDE (establishment director, legal representative)',
+  'cardType.CDA': 'CDA (director, authorised staff)',
 };
 
 export const dictionaries: Record<Lang, Dictionary> = { fr, en };
