@@ -6,6 +6,7 @@ import type { RuleViolation } from './bindings/RuleViolation';
 import {
   awaitsCertificate,
   createLiveValidator,
+  csrWentOut,
   emptyRequest,
   fold,
   ORDER_STATES,
@@ -41,12 +42,20 @@ describe('orderActions', () => {
     expect(actionsIn('installed', { key_in_keystore: false })).toEqual(['renew', 'revoke', 'secrets']);
   });
 
-  it('only renews an expired certificate, and offers nothing on a revoked or cancelled order', () => {
-    expect(actionsIn('expired')).toEqual(['renew', 'secrets']);
+  it('never renews an expired certificate (ANS: a new order), and offers nothing on a revoked or cancelled order', () => {
+    expect(actionsIn('expired')).toEqual(['new_order', 'secrets']);
+    expect(actionsIn('expired')).not.toContain('renew');
     expect(actionsIn('expired', { renewed_by: 'cmd-2' })).toEqual(['secrets']);
     expect(actionsIn('revoked')).toEqual([]);
     expect(actionsIn('cancelled')).toEqual([]);
     expect(actionsIn('draft')).toEqual(['cancel']);
+  });
+
+  it('knows when an order’s CSR went out to the platform (cancelling it is then not enough)', () => {
+    const at = '2026-11-29T10:00:00Z';
+    expect(csrWentOut({ state: 'key_generated', history: [{ state: 'key_generated', at }] })).toBe(false);
+    expect(csrWentOut({ state: 'csr_exported', history: [] })).toBe(true);
+    expect(csrWentOut({ state: 'key_generated', history: [{ state: 'key_generated', at }, { state: 'csr_exported', at }] })).toBe(true);
   });
 
   it('gives every state a tone and knows which states await the certificate', () => {

@@ -1,5 +1,10 @@
 // Builders for unit tests only (never imported by the application).
 
+// ANS's procedure and the téléservices as the back end ships them (the data files
+// themselves, so that the tests follow the data).
+import procedureData from '../../../crates/pki/assets/procedure.json';
+import teleservicesData from '../../../crates/pki/assets/teleservices.json';
+
 import type { CardIdentity } from './bindings/CardIdentity';
 import type { CardStatus } from './bindings/CardStatus';
 import type { CertificateView } from './bindings/CertificateView';
@@ -7,6 +12,8 @@ import type { Dashboard } from './bindings/Dashboard';
 import type { Order } from './bindings/Order';
 import type { OrderOptions } from './bindings/OrderOptions';
 import type { PinStatus } from './bindings/PinStatus';
+import type { Procedure } from './bindings/Procedure';
+import type { Teleservice } from './bindings/Teleservice';
 import type { ReaderView } from './bindings/ReaderView';
 import { unknownRevocation } from './revocation';
 import type { TokenView } from './bindings/TokenView';
@@ -233,6 +240,17 @@ export function makeOrderOptions(): OrderOptions {
       ['TEST', { url: null, confirmed: false }],
     ],
   };
+}
+
+/** What get_procedure answers: procedure.json without its comment. */
+export function makeProcedure(): Procedure {
+  const { _comment: _, ...data } = structuredClone(procedureData);
+  return data as unknown as Procedure;
+}
+
+/** What list_teleservices answers: teleservices.json's list. */
+export function makeTeleservices(): Teleservice[] {
+  return structuredClone(teleservicesData.teleservices) as unknown as Teleservice[];
 }
 
 const STATUS_CYCLE = ['valid', 'valid', 'valid', 'expiring', 'expired', 'not_yet_valid', 'revoked', 'replaced'] as const;
