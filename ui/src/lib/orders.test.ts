@@ -15,8 +15,11 @@ import {
   settledDepartment,
   stateTone,
   stepIsValid,
+  suggestionOf,
   violationsOf,
+  wizardStepKeys,
 } from './orders';
+import { makeOrderOptions } from './test-fixtures';
 
 function actionsIn(state: OrderState, extra: Partial<Parameters<typeof orderActions>[0]> = {}) {
   return orderActions({ state, csr_pem: '-----BEGIN CERTIFICATE REQUEST-----', key_in_keystore: true, renewed_by: null, ...extra });
@@ -151,5 +154,40 @@ describe('createLiveValidator', () => {
     answers[0](violations);
     await Promise.all([first, second]);
     expect(applied).toEqual([[]]);
+  });
+
+  it('asks other questions the same way (whether a habilitation covers the request)', async () => {
+    const asked: Array<string | null> = [];
+    const answers: boolean[] = [];
+    const checker = createLiveValidator<{ request: OrderRequest; teleservice: string | null }, boolean>(
+      async (query) => {
+        asked.push(query.teleservice);
+        return query.teleservice === 'INSi';
+      },
+      (covered) => answers.push(covered),
+      () => {},
+    );
+    checker.soon({ request: emptyRequest(), teleservice: 'DMP' });
+    checker.soon({ request: emptyRequest(), teleservice: 'INSi' });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(asked).toEqual(['INSi']);
+    expect(answers).toEqual([true]);
+    checker.dispose();
+  });
+});
+
+describe('the wizard’s routes and suggestions', () => {
+  it('names the steps of each route: the key pair first, then the CSR path or the platform’s', () => {
+    expect(wizardStepKeys(null)).toEqual(['wizard.stepRoute']);
+    expect(wizardStepKeys('local_key')).toEqual(['wizard.stepRoute', 'wizard.step1', 'wizard.step2', 'wizard.step3', 'wizard.step4']);
+    expect(wizardStepKeys('platform_key')).toEqual(['wizard.stepRoute', 'wizard.stepPlatform', 'wizard.stepImport']);
+  });
+
+  it('knows the téléservice a suggested name is for', () => {
+    const [authCli] = makeOrderOptions().profiles;
+    expect(suggestionOf(authCli, 'INSI-MANU')?.teleservice).toBe('INSi');
+    expect(suggestionOf(authCli, 'DMP')?.teleservice).toBe('DMP');
+    expect(suggestionOf(authCli, 'AUTRE')).toBeNull();
+    expect(suggestionOf(null, 'DMP')).toBeNull();
   });
 });
