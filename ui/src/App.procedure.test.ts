@@ -28,7 +28,7 @@ import {
   type Backend,
   type IpcHandler,
 } from './lib/ipc.test-support';
-import { emptyDashboard, emptyReader, makeCert, makeOrder, makeOrderOptions, makeProcedure, makeTeleservices } from './lib/test-fixtures';
+import { emptyDashboard, emptyReader, makeCert, makeOrder, makeOrderLink, makeOrderOptions, makeProcedure, makeTeleservices } from './lib/test-fixtures';
 
 const SIGN_SHA = '5a'.repeat(32);
 const EXPIRED_SHA = '6b'.repeat(32);
@@ -57,8 +57,9 @@ const insi = makeCert({
 });
 const untied = makeCert({ sha256: '8d'.repeat(32), cn: 'PORTAIL', not_after: '2028-01-01T12:00:00Z', days_left: 391 });
 
-function link(overrides: Partial<OrderLink> = {}): OrderLink {
-  return {
+/** The expired order of 2023 behind the expired certificate. */
+const link = (overrides: Partial<OrderLink> = {}) =>
+  makeOrderLink({
     id: ORDER_ID,
     state: 'expired',
     history: [
@@ -67,14 +68,10 @@ function link(overrides: Partial<OrderLink> = {}): OrderLink {
       { state: 'certificate_imported', at: '2023-10-03T14:00:00Z' },
       { state: 'expired', at: '2026-10-03T14:00:00Z' },
     ],
-    can_install: true,
     can_renew: false,
     can_revoke: false,
-    renewal: null,
-    replaced_by: null,
     ...overrides,
-  };
-}
+  });
 
 const expiredRequest: OrderRequest = {
   environment: 'PROD',
