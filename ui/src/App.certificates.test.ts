@@ -12,7 +12,7 @@ import type { Dashboard } from './lib/bindings/Dashboard';
 import type { Order } from './lib/bindings/Order';
 import type { OrderLink } from './lib/bindings/OrderLink';
 import type { PendingOrder } from './lib/bindings/PendingOrder';
-import { byTestId, certRows, choose, mockBackend, mountApp, resetApp, settle, textOf, typeInto, type Backend, type IpcHandler } from './lib/ipc.test-support';
+import { byTestId, certRows, choose, mockBackend, mountApp, openDetails, resetApp, settle, textOf, typeInto, type Backend, type IpcHandler } from './lib/ipc.test-support';
 import { emptyDashboard, emptyReader, makeCert, makeOrder, makeOrderLink, makeOrderOptions } from './lib/test-fixtures';
 
 const OLD_SHA = '11'.repeat(32);
@@ -101,13 +101,6 @@ beforeEach(() => {
 
 afterEach(() => resetApp());
 
-async function openDetails(root: HTMLElement, sha256: string): Promise<HTMLElement> {
-  const row = certRows(root).find((r) => r.dataset.sha256 === sha256);
-  if (row === undefined) throw new Error(`no row ${sha256}`);
-  byTestId(row, 'cert-cn').querySelector('button')!.click();
-  await settle();
-  return byTestId(root, 'details-pane');
-}
 
 describe('the status replaced', () => {
   const replaced = makeCert({

@@ -25,6 +25,7 @@ import {
   sleep,
   textOf,
   typeInto,
+  openDetails,
   type Backend,
   type IpcHandler,
 } from './lib/ipc.test-support';
@@ -160,13 +161,6 @@ beforeEach(() => {
 
 afterEach(() => resetApp());
 
-async function openDetails(root: HTMLElement, sha256: string): Promise<HTMLElement> {
-  const row = certRows(root).find((r) => r.dataset.sha256 === sha256);
-  if (row === undefined) throw new Error(`no row ${sha256}`);
-  byTestId(row, 'cert-cn').querySelector('button')!.click();
-  await settle();
-  return byTestId(root, 'details-pane');
-}
 
 function rowOf(root: HTMLElement, sha256: string): HTMLElement {
   return certRows(root).find((r) => r.dataset.sha256 === sha256)!;
