@@ -38,9 +38,10 @@ if runs card.test; then
   CERTISANTE_PKCS11_MODULE=$(sed -n 's/^SOFTHSM_MODULE=//p' "$CERTISANTE_TOKEN_HARNESS/softhsm.env")
   set +a
 fi
-# The orders and renewal tests keep keys in the OS keystore: the harness's gnome-keyring on
-# its private D-Bus (scripts/test.sh exports its address; never a desktop session's keyring).
-if runs orders.test || runs renewal.test; then
+# The orders, guide and renewal tests keep keys in the OS keystore: the harness's
+# gnome-keyring on its private D-Bus (scripts/test.sh exports its address; never a desktop
+# session's keyring).
+if runs orders.test || runs guide.test || runs renewal.test; then
   [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || { echo "e2e: no D-Bus session with a keyring (tests/harness/keyring.sh start DIR && . DIR/env)"; exit 1; }
 fi
 

@@ -6,6 +6,7 @@ mod card;
 mod cli;
 mod export;
 mod faults;
+mod hostile;
 mod lifecycle;
 mod places;
 mod revocation;
