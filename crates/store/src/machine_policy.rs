@@ -4,9 +4,10 @@
 //!
 //! - Windows: the values of `HKLM\Software\Policies\CertiSante` (what a GPO writes, see
 //!   `packaging/windows/policy/CertiSante.admx`), read with `RegGetValueW`.
-//! - Linux and other unixes: `/etc/certisante/policy.json`. Debug builds (the tests) read
-//!   `CERTISANTE_POLICY_FILE` instead when it is set; a shipped build never does, so a user
-//!   cannot point it at a file of their own.
+//! - Linux and other unixes: `/etc/certisante/policy.json`.
+//! - Debug builds (the tests), on Windows and unixes, read `CERTISANTE_POLICY_FILE` instead
+//!   when it is set; a shipped build never does, so a user cannot point it at a file of
+//!   their own.
 //! - macOS: the managed preferences of the domain `fr.certisante.desktop` (a configuration
 //!   profile), through CFPreferences; only values the profile forces count.
 //!
@@ -246,6 +247,12 @@ mod platform {
     use super::*;
 
     pub(super) fn read() -> PolicyState {
+        // Debug builds only, as on unix: the shell's IPC tests, built for Windows and run
+        // under Wine, give the app a policy of their own without writing HKLM.
+        #[cfg(debug_assertions)]
+        if let Some(path) = std::env::var_os(POLICY_FILE_ENV).filter(|v| !v.is_empty()) {
+            return read_file(std::path::Path::new(&path));
+        }
         registry::read(windows_sys::Win32::System::Registry::HKEY_LOCAL_MACHINE, "HKLM", POLICY_KEY)
     }
 
