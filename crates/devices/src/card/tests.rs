@@ -159,12 +159,9 @@ fn view_types_export_to_typescript() {
 #[cfg(windows)]
 #[test]
 fn without_the_smart_card_service_windows_says_to_start_it() {
-    match list_readers() {
-        Err(error) => {
-            assert_eq!(error.code(), "card.pcsc_unavailable", "{error}");
-            assert!(error.to_string().contains("SCardSvr"), "{error}");
-        }
-        // A Windows whose service runs (not Wine): nothing to check here.
-        Ok(_) => {}
+    // A Windows whose service runs (not Wine) lists its readers: nothing to check there.
+    if let Err(error) = list_readers() {
+        assert_eq!(error.code(), "card.pcsc_unavailable", "{error}");
+        assert!(error.to_string().contains("SCardSvr"), "{error}");
     }
 }

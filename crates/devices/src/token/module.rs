@@ -159,6 +159,8 @@ fn known_length(value: cryptoki_sys::CK_ULONG) -> Option<u32> {
     if value == cryptoki_sys::CK_UNAVAILABLE_INFORMATION || value == 0 {
         None
     } else {
+        // CK_ULONG is a C `unsigned long`: 64 bits on unix, already 32 on Windows.
+        #[allow(clippy::useless_conversion)]
         u32::try_from(value).ok()
     }
 }
