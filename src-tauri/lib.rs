@@ -44,6 +44,7 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::orders::create_order,
             commands::orders::export_csr,
             commands::orders::import_certificate,
+            commands::orders::install_choices,
             commands::orders::install_order,
             commands::orders::renew_order,
             commands::orders::revoke_order,

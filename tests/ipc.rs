@@ -10,7 +10,8 @@ fn invoke(webview: &tauri::WebviewWindow<tauri::test::MockRuntime>, cmd: &str, b
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
+        // The app's own origin: Tauri serves it as http://tauri.localhost on Windows.
+        url: if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" }.parse().unwrap(),
         body: InvokeBody::Json(body),
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
@@ -188,6 +189,94 @@ fn the_shell_serves_exactly_the_commands_of_the_api_table() {
     let mut table: Vec<String> = certisante_api::commands::NAMES.iter().map(|n| n.to_string()).collect();
     table.sort();
     assert_eq!(served, table, "the shell's commands and crates/api/src/commands.rs differ");
+}
+
+/// The install dialog's places come from the back end, compiled for this OS: here (Linux)
+/// NSS and files, never a Windows store; the default follows the usage and the key's user.
+/// (Under Wine the same command lists the Windows stores: tests/installers/wine-tests.sh.)
+#[test]
+fn the_install_dialog_offers_what_this_platform_has() {
+    let _serial = one_at_a_time();
+    let data = tempfile::tempdir().unwrap();
+    std::env::set_var("CERTISANTE_DATA_DIR", data.path());
+    let app = certisante_app::configure(mock_builder()).build(tauri::generate_context!()).unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    let request = |usage: &str, cn: &str| {
+        serde_json::json!({ "request": {
+            "environment": "TEST", "offer": if usage == "SSL_SERV" { "SERV" } else { "ORG" }, "usage": usage,
+            "organization": "CLINIQUE DES LILAS", "structure_id": "11B0073160", "department": "75", "common_name": cn
+        }})
+    };
+    let user = invoke(&webview, "install_choices", request("AUTH_CLI", "INSI-MANU")).unwrap();
+    let places = user["places"].as_array().unwrap();
+    if cfg!(windows) {
+        assert_eq!(places[..2], [serde_json::json!("windows_user"), serde_json::json!("windows_machine")]);
+        assert_eq!(user["recommended"], "windows_user");
+        let service = invoke(&webview, "install_choices", request("AUTH_CLI", "INSI-AUTO")).unwrap();
+        assert_eq!((&service["recommended"], &service["advice"]), (&serde_json::json!("windows_machine"), &serde_json::json!("windows_unattended")));
+    } else {
+        assert_eq!(*places, ["nss", "p12", "pem_files"]);
+        assert_eq!((&user["recommended"], &user["advice"]), (&serde_json::json!("nss"), &serde_json::json!("browser")));
+        let server = invoke(&webview, "install_choices", request("SSL_SERV", "portail.clinique.fr")).unwrap();
+        assert_eq!(server["recommended"], "pem_files");
+        // A Windows store asked for on another OS is refused with a code, not ignored.
+        let refused =
+            invoke(&webview, "install_order", serde_json::json!({ "id": "cmd-none", "request": { "kind": "windows_store", "location": "current_user" } }))
+                .unwrap_err();
+        assert!(matches!(refused["code"].as_str(), Some("lifecycle.bad_install_request")), "{refused}");
+    }
+}
+
+/// A machine policy (here the test's policy file, read by debug builds only) forces
+/// settings: the dashboard says which, and a change to one is refused with policy.forced,
+/// whatever the front end.
+#[test]
+fn settings_forced_by_the_machine_policy_are_refused() {
+    let _serial = one_at_a_time();
+    let data = tempfile::tempdir().unwrap();
+    std::env::set_var("CERTISANTE_DATA_DIR", data.path());
+    let certs = tempfile::tempdir().unwrap();
+    let policy = data.path().join("policy.json");
+    let body = serde_json::json!({ "AlertDays": [90, 30, 7], "Pkcs11Module": "/usr/lib/libcps3_pkcs11_lux.so", "WatchedPaths": [certs.path()] });
+    std::fs::write(&policy, body.to_string()).unwrap();
+    std::env::set_var("CERTISANTE_POLICY_FILE", &policy);
+    let app = certisante_app::configure(mock_builder()).build(tauri::generate_context!()).unwrap();
+    std::env::remove_var("CERTISANTE_POLICY_FILE");
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+
+    let dashboard = invoke(&webview, "get_dashboard", serde_json::json!({})).unwrap();
+    assert_eq!(dashboard["policy"]["forced"], serde_json::json!(["watched_paths", "alert_days", "pkcs11_module"]));
+    assert_eq!(dashboard["policy"]["error"], serde_json::Value::Null);
+    assert_eq!(dashboard["settings"]["alert_days"], serde_json::json!([90, 30, 7]));
+    assert_eq!(dashboard["settings"]["pkcs11_module"], "/usr/lib/libcps3_pkcs11_lux.so");
+    let watched: Vec<&str> = dashboard["watched"].as_array().unwrap().iter().map(|w| w["path"].as_str().unwrap()).collect();
+    assert_eq!(watched, [std::fs::canonicalize(certs.path()).unwrap().to_str().unwrap()]);
+
+    let mut settings = dashboard["settings"].clone();
+    settings["alert_days"] = serde_json::json!([60]);
+    let refused = invoke(&webview, "save_settings", serde_json::json!({ "settings": settings })).unwrap_err();
+    assert_eq!(refused["code"], "policy.forced");
+    let other = tempfile::tempdir().unwrap();
+    assert_eq!(invoke(&webview, "add_watched", serde_json::json!({ "paths": [other.path()] })).unwrap_err()["code"], "policy.forced");
+    assert_eq!(invoke(&webview, "remove_watched", serde_json::json!({ "path": certs.path() })).unwrap_err()["code"], "policy.forced");
+    // What the policy does not force is still the user's, the forced values sent back as shown.
+    let mut preference = dashboard["settings"].clone();
+    preference["thresholds"]["warn_days"] = 45.into();
+    let saved = invoke(&webview, "save_settings", serde_json::json!({ "settings": preference })).unwrap();
+    assert_eq!(saved["settings"]["thresholds"]["warn_days"], 45);
+    assert_eq!(saved["settings"]["alert_days"], serde_json::json!([90, 30, 7]));
+
+    // A broken policy file: its error on the dashboard, and the most restrictive mode.
+    std::fs::write(&policy, "{\"ReadOnly\": \"yes\"}").unwrap();
+    std::env::set_var("CERTISANTE_POLICY_FILE", &policy);
+    let broken_app = certisante_app::configure(mock_builder()).build(tauri::generate_context!()).unwrap();
+    std::env::remove_var("CERTISANTE_POLICY_FILE");
+    let broken = tauri::WebviewWindowBuilder::new(&broken_app, "main", Default::default()).build().unwrap();
+    let dashboard = invoke(&broken, "get_dashboard", serde_json::json!({})).unwrap();
+    assert_eq!(dashboard["policy"]["error"]["code"], "policy.invalid");
+    assert_eq!(dashboard["read_only"], serde_json::json!({ "enabled": true, "forced": true }));
+    assert_eq!(dashboard["errors"][0]["code"], "policy.invalid");
+    assert_eq!(invoke(&broken, "list_orders", serde_json::json!({})).unwrap_err()["code"], "policy.invalid");
 }
 
 /// "Ouvrir la plateforme" opens the procedure's card-authenticated address: the URL that

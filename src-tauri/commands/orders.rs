@@ -54,6 +54,12 @@ pub async fn import_certificate(state: State<'_, AppState>, path: String, passwo
     state.run(move |api| api.import_certificate(&PathBuf::from(path), password.as_ref())).await
 }
 
+/// Where this computer can install the certificate, the default and why (the dialog's list).
+#[tauri::command]
+pub fn install_choices(request: OrderRequest) -> InstallChoices {
+    certisante_api::install_choices(&request)
+}
+
 #[tauri::command]
 pub async fn install_order(
     state: State<'_, AppState>,

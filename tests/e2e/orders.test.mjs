@@ -238,6 +238,14 @@ test('installed from its details as a .p12 that OpenSSL opens with the password;
   await openDetails(certSha);
   await click('details-order-install');
   await session.waitFor('the install dialog', () => session.find($('install-dialog')));
+  // The back end's list for Linux (NSS, files), and for INSI-AUTO (calls without a user)
+  // the PEM files a service reads, with the reason.
+  await textOf('install-advice', 10000);
+  const offered = await session.execute(
+    `return [...document.querySelectorAll('[data-testid^="install-target-"]')].map((r) => r.value + (r.checked ? '*' : ''))`,
+  );
+  assert.deepEqual(offered, ['nss', 'p12', 'pem_files*']);
+  await click('install-target-p12');
   await typeIn('install-p12-path', p12);
   await typeIn('install-password', password);
   await typeIn('install-password-confirm', password);

@@ -8,7 +8,9 @@
     HKLM\\Software\\Policies\\CertiSante, as Machine policies;
   - packaging/windows/policy.wxs writes the same names and types from CERTISANTE_*
     properties, each Secure, each component conditioned on its property, and stays valid
-    for Tauri's bundler (no Handlebars braces, no WiX extension namespace).
+    for Tauri's bundler (no Handlebars braces, no WiX extension namespace);
+  - the product reads the same names (crates/store/src/machine_policy.rs: the keys it
+    forces, and the registry reader's value names and types).
 Well-formedness and schema validation are xmllint's (tests/installers/policy.sh)."""
 
 import re
@@ -19,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "packaging/windows/policy"
 WXS = ROOT / "packaging/windows/policy.wxs"
+READER = ROOT / "crates/store/src/machine_policy.rs"
 PD = "{http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions}"
 WI = "{http://schemas.microsoft.com/wix/2006/wi}"
 KEY = r"Software\Policies\CertiSante"
@@ -112,6 +115,15 @@ def main():
     report("{{" not in raw and "}}" not in raw, "policy.wxs has no Handlebars braces (Tauri renders fragments as templates)")
     report(not re.search(r'"http://schemas\.microsoft\.com/wix/(\w+)"', raw),
            "policy.wxs needs no WiX extension at compile time (Tauri passes -ext only for namespaces it finds)")
+
+    reader = READER.read_text(encoding="utf-8")
+    forced = re.findall(r'\("(\w+)", "\w+"\),', reader[reader.index("FORCED_SETTINGS"):])
+    report(forced == list(VALUES), f"the product forces the same keys ({', '.join(forced)})")
+    kinds = {"RRF_RT_REG_DWORD": "REG_DWORD", "RRF_RT_REG_SZ": "REG_SZ", "RRF_RT_REG_MULTI_SZ": "REG_MULTI_SZ"}
+    read = {name: "REG_DWORD" for name in re.findall(r'dword\(root, &key, "(\w+)"\)', reader)}
+    read.update({name: kinds[kind] for name, kind in re.findall(r'strings\(root, &key, "(\w+)", (RRF_RT_\w+)\)', reader)})
+    read.update({name: "REG_SZ" for name in re.findall(r'\("(\w+)", &mut policy\.\w+\)', reader)})
+    report(read == VALUES, "the product's registry reader reads the same names with the same types" + ("" if read == VALUES else f"; found {read}"))
     return 1 if failures else 0
 
 

@@ -6,8 +6,12 @@
 #   2. a .p12 imported into the current user's "My" store by the product's own code
 #      (`certisante.exe install-p12 --windows-store user`) is listed back by `certisante.exe scan` + `list --json`, read by the
 #      core's Windows store code (crypt32), with its private key;
-#   3. a wrong password imports nothing.
-# Needs wine (Debian's wine + wine64), x86_64-w64-mingw32-gcc and the Rust target.
+#   3. a wrong password imports nothing;
+#   4. the whole lifecycle, the coded errors, the machine policy and the smart-card
+#      service (tests/installers/wine-lifecycle.sh).
+# Needs wine (Debian's wine + wine64), x86_64-w64-mingw32-gcc and the Rust target. The CLI
+# is a debug build (the dependencies at opt-level 2, as in every dev build): it shares them
+# with the Windows test binaries (wine-tests.sh) and needs no LTO.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 root=$(pwd)
@@ -22,25 +26,28 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# Ended by the test command's timeout: still clean up (the EXIT trap).
+trap 'exit 143' TERM INT
 
 start=$(date +%s)
-if cargo build -p certisante-cli --target "$triple" --release; then
-  ok "certisante.exe cross-compiles ($triple, release) in $(($(date +%s) - start)) s"
+if cargo build -p certisante-cli --target "$triple"; then
+  ok "certisante.exe cross-compiles ($triple) in $(($(date +%s) - start)) s"
 else
-  not_ok "certisante.exe cross-compiles ($triple, release)"
+  not_ok "certisante.exe cross-compiles ($triple)"
   finish
   exit 1
 fi
-exe="$target/$triple/release/certisante.exe"
+exe="$target/$triple/debug/certisante.exe"
 file "$exe"
 echo "certisante.exe: $(stat -c %s "$exe") bytes; imports: $(x86_64-w64-mingw32-objdump -p "$exe" | sed -n 's/^\tDLL Name: //p' | sort -u | tr '\n' ' ')"
 
-mkdir -p "$work/bin"
-cp "$exe" "$work/bin/"
+bin="$work/bin"
+mkdir -p "$bin"
+cp "$exe" "$bin/"
 # Wine 8.0 lacks ProcessPrng (bcryptprimitives.dll), which Rust's standard library needs
 # from its first line: a stub DLL beside the .exe stands in (tests only, never shipped).
-check "the Wine helper builds (ProcessPrng stub)" bash -c '
-  x86_64-w64-mingw32-gcc -O2 -shared -o "$1/bcryptprimitives.dll" tests/installers/wine/processprng.c -ladvapi32' _ "$work/bin"
+# The other helpers sign with a store key, probe stores and deny registry keys.
+check "the Wine helpers build (ProcessPrng stub, certsign, storeprobe, regacl…)" bash tests/installers/wine/build-helpers.sh "$bin"
 
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 winpath() { printf 'Z:%s' "${1//\//\\}"; }
@@ -50,14 +57,17 @@ mkdir -p "$work/data-linux" "$work/data-windows"
 start=$(date +%s)
 wineboot -i >/dev/null 2>&1
 wineserver_started=1
+# A persistent server: faster runs, and the registry DACLs regacl.exe sets live in it.
+wineserver -p
 echo "Wine prefix created in $(($(date +%s) - start)) s ($(wine --version))"
+wcli() { wine "$bin/certisante.exe" "$@"; }
 check "certisante.exe --version runs under Wine and names $(bash scripts/version.sh)" \
-  bash -c 'out=$(wine "$1" --version | tr -d "\r"); echo "$out"; [ "$out" = "certisante $2" ]' _ "$work/bin/certisante.exe" "$(bash scripts/version.sh)"
+  bash -c 'out=$(wine "$1" --version | tr -d "\r"); echo "$out"; [ "$out" = "certisante $2" ]' _ "$bin/certisante.exe" "$(bash scripts/version.sh)"
 
 CERTISANTE_DATA_DIR="$work/data-linux" CERTISANTE_EXTRA_ANCHORS="$work/fixtures/anchors" \
   "$target/debug/certisante" list --json "$work/fixtures/certs" >"$work/linux.json"
 CERTISANTE_DATA_DIR=$(winpath "$work/data-windows") CERTISANTE_EXTRA_ANCHORS=$(winpath "$work/fixtures/anchors") \
-  wine "$work/bin/certisante.exe" list --json "$(winpath "$work/fixtures/certs")" >"$work/windows.json"
+  wine "$bin/certisante.exe" list --json "$(winpath "$work/fixtures/certs")" >"$work/windows.json"
 echo "list --json exit status under Wine: $?"
 
 same_json() {
@@ -107,16 +117,16 @@ printf 'test-password\n' > "$work/right.pass"
 p12_win=$(winpath "$work/fixtures/certs/dmp-portal.p12")
 check "a wrong password imports nothing into \"My\" (install.p12_bad_password)" \
   bash -c 'out=$(wine "$1" install-p12 "$2" --password-file "$3" --windows-store user 2>&1); echo "$out"; [[ "$out" == *p12_bad_password* ]]' \
-  _ "$work/bin/certisante.exe" "$p12_win" "$(winpath "$work/wrong.pass")"
+  _ "$bin/certisante.exe" "$p12_win" "$(winpath "$work/wrong.pass")"
 check "certisante.exe install-p12 --windows-store user: the portal .p12 goes into CurrentUser\\My" \
-  wine "$work/bin/certisante.exe" install-p12 "$p12_win" --password-file "$(winpath "$work/right.pass")" --windows-store user
+  wine "$bin/certisante.exe" install-p12 "$p12_win" --password-file "$(winpath "$work/right.pass")" --windows-store user
 
 CERTISANTE_DATA_DIR=$(winpath "$work/data-windows")
 CERTISANTE_EXTRA_ANCHORS=$(winpath "$work/fixtures/anchors")
 export CERTISANTE_DATA_DIR CERTISANTE_EXTRA_ANCHORS
-wine "$work/bin/certisante.exe" scan --json | tr -d '\r'
+wine "$bin/certisante.exe" scan --json | tr -d '\r'
 echo
-wine "$work/bin/certisante.exe" list --json >"$work/store.json"
+wine "$bin/certisante.exe" list --json >"$work/store.json"
 store_lists_it() {
   python3 - "$work/store.json" "$leaf_sha256" <<'PY'
 import json, sys
@@ -136,4 +146,6 @@ sys.exit(0 if ok else 1)
 PY
 }
 check "certisante.exe scan + list: the store's certificate is listed back (windows:CurrentUser\\My, DMP, TEST, private key)" store_lists_it
+
+. tests/installers/wine-lifecycle.sh
 finish

@@ -59,6 +59,7 @@ function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
       run_in_background: true,
     },
     read_only: { enabled: false, forced: false },
+    policy: { source: '/etc/certisante/policy.json', forced: [], values: {}, error: null },
     pending_orders: [],
     ...overrides,
   };

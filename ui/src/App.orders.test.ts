@@ -76,6 +76,8 @@ function baseHandler(cmd: string, args: Record<string, unknown> | undefined): un
       return rules(args?.request as OrderRequest);
     case 'audit_log':
       return [];
+    case 'install_choices':
+      return { places: ['nss', 'p12', 'pem_files'], recommended: 'nss', advice: 'browser' };
     case 'get_procedure':
       return makeProcedure();
     case 'list_teleservices':
@@ -214,6 +216,15 @@ describe('orders view', () => {
     byTestId(items(root)[1], 'order-action-install').click();
     await settle();
     const dialog = byTestId(root, 'install-dialog');
+    // This computer's places, from the back end, with the default for the usage and why.
+    expect(backend.callsOf('install_choices').map((c) => c.args)).toEqual([{ request: installed.request }]);
+    expect([...dialog.querySelectorAll<HTMLInputElement>('[data-testid^="install-target-"]')].map((r) => [r.value, r.checked])).toEqual([
+      ['nss', true],
+      ['p12', false],
+      ['pem_files', false],
+    ]);
+    expect(byTestId(dialog, 'install-advice').textContent).toContain('Firefox');
+    choose(byTestId<HTMLInputElement>(dialog, 'install-target-p12'));
     typeInto(byTestId(dialog, 'install-p12-path'), '/srv/insi.p12');
     typeInto(byTestId(dialog, 'install-password'), 'S3cret!');
     typeInto(byTestId(dialog, 'install-password-confirm'), 'other');
@@ -234,6 +245,41 @@ describe('orders view', () => {
     expect(byTestId<HTMLInputElement>(dialog, 'install-password').value).toBe('');
     expect(byTestId<HTMLInputElement>(dialog, 'install-password-confirm').value).toBe('');
     expect(byTestId(dialog, 'install-done').textContent).toContain('/srv/insi.p12');
+  });
+
+  it('offers the Windows stores on Windows, the one the usage calls for first, and installs there', async () => {
+    handler = (cmd, args) => {
+      if (cmd === 'install_choices')
+        return { places: ['windows_user', 'windows_machine', 'p12', 'pem_files'], recommended: 'windows_machine', advice: 'windows_unattended' };
+      if (cmd === 'install_order') return [];
+      return baseHandler(cmd, args);
+    };
+    const root = await openOrders();
+    byTestId(items(root)[1], 'order-action-install').click();
+    await settle();
+    const dialog = byTestId(root, 'install-dialog');
+    const radios = [...dialog.querySelectorAll<HTMLInputElement>('[data-testid^="install-target-"]')];
+    expect(radios.map((r) => r.closest('label')!.textContent!.trim())).toEqual([
+      'Magasin Windows de l’utilisateur',
+      'Magasin Windows de l’ordinateur (services sous un compte système)',
+      'Fichier .p12 (certificat et clé protégés par un mot de passe)',
+      'Fichiers PEM dans un dossier (clé, certificat, chaîne)',
+    ]);
+    expect(radios.find((r) => r.checked)?.value).toBe('windows_machine');
+    expect(byTestId(dialog, 'install-advice').textContent).toContain('INSI-AUTO');
+    expect(byTestId(dialog, 'install-store-hint').textContent).toContain('administrateur');
+    expect(dialog.querySelector('[data-testid="install-password"]')).toBeNull();
+    byTestId(dialog, 'install-submit').click();
+    await settle();
+    expect(backend.callsOf('install_order').map((c) => c.args)).toEqual([
+      { id: installed.id, request: { kind: 'windows_store', location: 'local_machine' }, password: null },
+    ]);
+
+    choose(byTestId<HTMLInputElement>(dialog, 'install-target-windows_user'));
+    expect(byTestId(dialog, 'install-store-hint').textContent).toContain('non exportable');
+    byTestId(dialog, 'install-submit').click();
+    await settle();
+    expect(backend.callsOf('install_order')[1].args?.request).toEqual({ kind: 'windows_store', location: 'current_user' });
   });
 
   it('records a revocation only once the finality is acknowledged', async () => {

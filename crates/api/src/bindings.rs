@@ -34,6 +34,7 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(OrderOptions::export_all_to(&dir))?;
     export(ImportOutcome::export_all_to(&dir))?;
     export(InstallRequest::export_all_to(&dir))?;
+    export(InstallChoices::export_all_to(&dir))?;
     export(RevocationReason::export_all_to(&dir))?;
     export(RefreshSummary::export_all_to(&dir))?;
     export(RevocationProgress::export_all_to(&dir))?;

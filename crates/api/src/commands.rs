@@ -68,6 +68,9 @@ ui_commands! {
     /// Writes the CSR to `path`, or records that the UI copied it (no path).
     export_csr(id: String, path: Option<String>) -> String;
     import_certificate(path: String, password: Option<Secret>) -> ImportOutcome;
+    /// Where this computer can install the certificate of `request` (its OS's stores,
+    /// files everywhere), the default for its usage and user, and why.
+    install_choices(request: OrderRequest) -> InstallChoices;
     install_order(id: String, request: InstallRequest, password: Option<Secret>) -> Vec<String>;
     renew_order(id: String) -> Order;
     revoke_order(id: String, reason: RevocationReason, confirmed: bool) -> Order;

@@ -12,7 +12,7 @@ use certisante_store::settings::Settings;
 use chrono::Utc;
 
 use crate::model::CertificateView;
-use crate::policy::ReadOnly;
+use crate::policy::{MachinePolicyView, ReadOnly};
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Dashboard {
@@ -22,6 +22,8 @@ pub struct Dashboard {
     pub settings: Settings,
     /// Read-only view (a secretary's workstation): statuses and exports only.
     pub read_only: ReadOnly,
+    /// What the machine policy forces (those settings cannot be changed here).
+    pub policy: MachinePolicyView,
     /// Orders still waiting for the portal's certificate (a CSR handed out, nothing back).
     pub pending_orders: Vec<PendingOrder>,
 }
@@ -40,11 +42,11 @@ pub(crate) fn registry_report(registry: &Registry, settings: &Settings) -> Resul
     registry.list(&ScanOptions { thresholds: settings.thresholds, ..ScanOptions::default() })
 }
 
-pub(crate) fn dashboard(registry: &Registry, settings: Settings, read_only_forced: bool) -> Result<Dashboard, ApiError> {
+pub(crate) fn dashboard(registry: &Registry, settings: Settings, read_only_forced: bool, policy: MachinePolicyView) -> Result<Dashboard, ApiError> {
     let report = registry_report(registry, &settings)?;
     let read_only = ReadOnly::new(&settings, read_only_forced);
     let pending_orders = lifecycle::pending_orders(registry, Utc::now())?;
-    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings, read_only, pending_orders })
+    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings, read_only, policy, pending_orders })
 }
 
 /// Verifies a PKCS#12 file's MAC with its password and looks for its private key.

@@ -73,6 +73,7 @@ pub fn all_codes() -> Vec<String> {
     codes.extend(store::export::ExportError::codes());
     codes.extend(store::lifecycle::LifecycleError::codes());
     codes.extend(store::lifecycle::ImportError::codes());
+    codes.extend(store::machine_policy::PolicyError::codes());
     codes.extend(store::revocation::RefreshError::codes());
     codes.extend(store::teleservices::TeleserviceError::codes());
     codes.extend(store::teleservices::CHECK_CODES);

@@ -27,9 +27,11 @@ use certisante_pki::{csr, igc};
 use certisante_store::audit::{self, Actor, AuditAction};
 use certisante_store::inventory::{self, ScanOptions};
 use certisante_store::lifecycle;
+use certisante_store::machine_policy::{self, PolicyState};
 use certisante_store::registry::{self, Registry};
 use certisante_store::{alerts, export, places, revocation};
 
+pub use certisante_store::machine_policy::parse_days;
 pub use error::AppError;
 use model::*;
 pub use model::{ApiError, CodedError, Sensitive};
@@ -47,16 +49,22 @@ pub struct Host {
     pub read_only_forced: bool,
     /// Where keys and kept secrets go.
     pub keystore: Arc<dyn Keystore>,
+    /// The machine policy (a GPO's registry values, `/etc/certisante/policy.json`, a macOS
+    /// profile): the settings it forces, read once at start.
+    pub policy: PolicyState,
 }
 
 impl Host {
-    /// This computer: the OS data folder (or `CERTISANTE_DATA_DIR`), the OS keystore, and
-    /// read-only when the front end's flag or `CERTISANTE_READ_ONLY` says so.
+    /// This computer: the OS data folder (or `CERTISANTE_DATA_DIR`), the OS keystore, the
+    /// machine policy, and read-only when the front end's flag, `CERTISANTE_READ_ONLY` or
+    /// the machine policy says so (or the policy cannot be read).
     pub fn os(read_only_flag: bool) -> Self {
+        let policy = machine_policy::read();
         Self {
             data_dir: registry::default_data_dir(),
-            read_only_forced: read_only_flag || policy::read_only_forced_by_env(),
+            read_only_forced: read_only_flag || policy::read_only_forced_by_env() || policy.forces_read_only(),
             keystore: Arc::new(OsKeystore::new()),
+            policy,
         }
     }
 
@@ -79,8 +87,27 @@ impl Api {
         // Secrets a tool must read from a file live a moment in a private folder of the data
         // folder; what a killed process left there is wiped now.
         install::use_private_work_root(&host.data_dir.join("work")).map_err(data_dir_error)?;
-        let registry = Registry::open(&host.registry_path())?;
-        Ok(Self { registry, host })
+        let mut registry = Registry::open(&host.registry_path())?;
+        registry.set_machine_policy(host.policy.policy.clone());
+        let api = Self { registry, host };
+        api.apply_watched_policy()?;
+        Ok(api)
+    }
+
+    /// A policy's `WatchedPaths` is the watched list: made so at each start (audited, with
+    /// the policy's source), whatever the user had added or removed.
+    fn apply_watched_policy(&self) -> Result<()> {
+        let Some(paths) = &self.host.policy.policy.watched_paths else { return Ok(()) };
+        let (added, removed) = self.registry.replace_watched(paths)?;
+        let actor = audit::os_user_actor();
+        let by = serde_json::json!({ "machine_policy": self.host.policy.source });
+        for path in &added {
+            self.registry.audit_append(&actor, AuditAction::WatchAdded, path, by.clone())?;
+        }
+        for path in &removed {
+            self.registry.audit_append(&actor, AuditAction::WatchRemoved, path, by.clone())?;
+        }
+        Ok(())
     }
 
     /// Opens the registry only if it exists: reading the audit log must not create an empty
@@ -90,7 +117,9 @@ impl Api {
         if !path.is_file() {
             return Err(AppError::NoRegistry(path).into());
         }
-        Ok(Self { registry: Registry::open(&path)?, host })
+        let mut registry = Registry::open(&path)?;
+        registry.set_machine_policy(host.policy.policy.clone());
+        Ok(Self { registry, host })
     }
 
     pub fn host(&self) -> &Host {
@@ -117,7 +146,21 @@ impl Api {
     }
 
     fn allow(&self, access: Access) -> Result<()> {
-        Ok(self.read_only()?.allow(access)?)
+        self.read_only()?.allow(access).map_err(|refusal| self.read_only_refusal(refusal))
+    }
+
+    /// A refusal of read-only mode; when a broken machine policy is what made the workstation
+    /// read-only, that policy's error instead: it says what to fix.
+    fn read_only_refusal(&self, refusal: AppError) -> ApiError {
+        match &self.host.policy.error {
+            Some(broken) => broken.clone().into(),
+            None => refusal.into(),
+        }
+    }
+
+    /// The machine policy as the settings panel shows it.
+    pub fn machine_policy(&self) -> MachinePolicyView {
+        MachinePolicyView::of(&self.host.policy)
     }
 
     /// The PKCS#12 module the settings name (Cryptolib CPS's usual places when none).
@@ -138,7 +181,11 @@ impl Api {
 
     pub fn dashboard(&self) -> Result<Dashboard> {
         let (settings, problem) = self.settings_or_restrictive()?;
-        let mut dashboard = dashboard::dashboard(&self.registry, settings, self.host.read_only_forced)?;
+        let mut dashboard = dashboard::dashboard(&self.registry, settings, self.host.read_only_forced, self.machine_policy())?;
+        if let Some(error) = &self.host.policy.error {
+            let error = ApiError::from(error.clone());
+            dashboard.errors.insert(0, ScanError { path: self.host.policy.source.clone(), code: error.code, message: error.message });
+        }
         if let Some(problem) = problem {
             dashboard.errors.insert(0, ScanError { path: "settings".into(), code: problem.code, message: problem.message });
         }
@@ -222,6 +269,7 @@ impl Api {
 
     /// Adds files or folders to the watched list (audited). `rescan` reads them.
     pub fn add_watched(&mut self, paths: &[PathBuf]) -> Result<Vec<WatchedPath>> {
+        self.host.policy.refuse_change("watched_paths")?;
         self.allow(Access::Admin)?;
         let actor = self.actor()?;
         let mut added = Vec::with_capacity(paths.len());
@@ -235,6 +283,7 @@ impl Api {
 
     /// Removes a path from the watched list (audited). `rescan` forgets what it held.
     pub fn remove_watched(&mut self, path: &Path) -> Result<()> {
+        self.host.policy.refuse_change("watched_paths")?;
         self.allow(Access::Admin)?;
         let actor = self.actor()?;
         let removed = self.registry.remove_watch(path)?;
@@ -247,7 +296,11 @@ impl Api {
     /// and after).
     pub fn save_settings(&self, settings: &Settings) -> Result<Settings> {
         let (before, _) = self.settings_or_restrictive()?;
-        self.read_only()?.allow_settings(&before, settings)?;
+        // A setting the machine policy forces: no change, from any front end.
+        for setting in policy::changed_settings(&before, settings) {
+            self.host.policy.refuse_change(setting)?;
+        }
+        self.read_only()?.allow_settings(&before, settings).map_err(|refusal| self.read_only_refusal(refusal))?;
         self.registry.save_settings(settings)?;
         let after = self.registry.settings()?;
         let changes = settings_changes(&before, &after);
@@ -468,6 +521,12 @@ pub fn scan_paths(paths: &[PathBuf], thresholds: Option<Thresholds>, p12_passwor
 pub fn check_pkcs12(path: &Path, password: &Sensitive<String>) -> Result<Pkcs12Check> {
     let bytes = read_file(path)?;
     Ok(dashboard::check_pkcs12(&bytes, password)?)
+}
+
+/// Where this computer can install `request`'s certificate, and where it should by default
+/// (the install dialog's choices; each OS's stores, files everywhere).
+pub fn install_choices(request: &OrderRequest) -> InstallChoices {
+    lifecycle::install_choices(request)
 }
 
 /// What the order wizard offers: profiles, départements, suggested names, portals.

@@ -23,9 +23,10 @@ pub use certisante_store::audit::{Actor, ActorKind, AuditAction, AuditEntry, Aud
 pub use certisante_store::export::ExportFormat;
 pub use certisante_store::inventory::{ScanError, ScanProgress, ScanReport};
 pub use certisante_store::lifecycle::{
-    CsrDestination, ImportOutcome, InstallRequest, InstallTarget, KeyOrigin, Order, OrderOptions, OrderState, PendingOrder, Portal, RevocationReason,
-    StateChange,
+    CsrDestination, ImportOutcome, InstallAdvice, InstallChoices, InstallPlace, InstallRequest, InstallTarget, KeyOrigin, Order, OrderOptions, OrderState,
+    PendingOrder, Portal, RevocationReason, StateChange,
 };
+pub use certisante_store::machine_policy::{MachinePolicy, PolicyError};
 pub use certisante_store::places::{LostPlace, ScanSummary};
 pub use certisante_store::registry::{WatchKind, WatchedPath};
 pub use certisante_store::revocation::{RefreshSummary, RefreshedCertificate, RevocationProgress};
@@ -33,5 +34,5 @@ pub use certisante_store::settings::Settings;
 pub use certisante_store::teleservices::{Habilitation, HabilitationCheck};
 
 pub use crate::dashboard::{Dashboard, Pkcs12Check};
-pub use crate::policy::ReadOnly;
+pub use crate::policy::{MachinePolicyView, ReadOnly};
 pub use crate::P12Store;

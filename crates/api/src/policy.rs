@@ -10,13 +10,67 @@
 //!   deployment) made it so.
 //!
 //! A deployment forces read-only with `--read-only`, `CERTISANTE_READ_ONLY=1` or the
-//! machine policy; then nothing can turn it off from the application.
+//! machine policy; then nothing can turn it off from the application. The machine policy
+//! (`certisante_store::machine_policy`) also forces other settings: a change to one of them
+//! is refused (`policy.forced`) whatever the workstation's mode.
 
 use serde::Serialize;
 use ts_rs::TS;
 
+use certisante_pki::ApiError;
+use certisante_store::machine_policy::{MachinePolicy, PolicyState};
+use certisante_store::settings::sort_alert_days;
+
 use crate::error::AppError;
 use crate::model::Settings;
+
+/// The machine policy as the settings panel shows it: forced settings are disabled there,
+/// with "imposé par la stratégie de l'ordinateur".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct MachinePolicyView {
+    /// Where it is read: `HKLM\Software\Policies\CertiSante`, `/etc/certisante/policy.json`,
+    /// or the macOS managed preferences.
+    pub source: String,
+    /// The settings it forces, by name: `read_only`, `watched_paths`, `alert_days`,
+    /// `pkcs11_module`, `group_database_url`.
+    pub forced: Vec<String>,
+    /// The values it forces.
+    pub values: MachinePolicy,
+    /// Why it cannot be read (the workstation is then read-only until it is fixed).
+    pub error: Option<ApiError>,
+}
+
+impl MachinePolicyView {
+    pub fn of(state: &PolicyState) -> Self {
+        Self {
+            source: state.source.clone(),
+            forced: state.policy.forced_settings().into_iter().map(str::to_owned).collect(),
+            values: state.policy.clone(),
+            error: state.error.clone().map(ApiError::from),
+        }
+    }
+}
+
+/// The settings a policy may force that differ between `before` and `after` (alert days
+/// compared as stored: sorted, without repeats).
+pub fn changed_settings(before: &Settings, after: &Settings) -> Vec<&'static str> {
+    let days = |s: &Settings| {
+        let mut days = s.alert_days.clone();
+        sort_alert_days(&mut days);
+        days
+    };
+    let mut changed = Vec::new();
+    if before.read_only != after.read_only {
+        changed.push("read_only");
+    }
+    if days(before) != days(after) {
+        changed.push("alert_days");
+    }
+    if before.pkcs11_module != after.pkcs11_module {
+        changed.push("pkcs11_module");
+    }
+    changed
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {

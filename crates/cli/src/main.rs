@@ -13,6 +13,7 @@ use certisante_api::{Api, Host};
 use clap::{Args, Parser, Subcommand};
 
 mod orders;
+mod settings;
 mod teleservices;
 mod text;
 
@@ -113,7 +114,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Install or export an order's certificate with its key: .p12, PEM files, NSS.
+    /// Install or export an order's certificate with its key: .p12, PEM files, NSS, the
+    /// Windows store, the macOS keychain.
     Export(orders::ExportArgs),
     /// Install a .p12 file into a store: NSS, the Windows "My" store, the macOS keychain.
     InstallP12(orders::InstallP12Args),
@@ -137,6 +139,11 @@ enum Command {
     Habilitation {
         #[command(subcommand)]
         action: teleservices::HabilitationAction,
+    },
+    /// The settings in force and what the machine policy forces (GPO, /etc/certisante/policy.json).
+    Settings {
+        #[command(subcommand)]
+        action: settings::SettingsAction,
     },
     /// ANS's procedure before ordering: prerequisites, habilitation, order; forms and customer service.
     Procedure {
@@ -312,6 +319,7 @@ fn run(command: Command, context: &Context) -> Outcome {
         Command::Teleservice { action } => teleservices::teleservice(action, context),
         Command::Habilitation { action } => teleservices::habilitation(action, context),
         Command::Procedure { json } => teleservices::procedure(json, context),
+        Command::Settings { action } => settings::settings(action, context),
         Command::List { json, csv, common, paths } => {
             let report = report(&common, &paths, context)?;
             // The registry's list also names the orders waiting for the portal.
@@ -376,9 +384,17 @@ fn run(command: Command, context: &Context) -> Outcome {
                 print_json(&report)?;
             } else {
                 for c in &report.checks {
-                    println!("[{:<7}] {:<18} {}", enum_text(&c.outcome).to_uppercase(), c.id, c.message);
-                    if let Some(fix) = &c.fix {
-                        println!("          {:<18} → {fix}", "");
+                    // A problem with a code reads in the registry's language (French by
+                    // default), saying what to do; the check's own words follow as detail.
+                    let coded = c.code.as_deref().filter(|_| c.outcome >= CheckOutcome::Warning).and_then(|code| certisante_api::messages::text(code, lang));
+                    let (message, follow) = match coded {
+                        Some(text) if lang == Lang::Fr => (text.to_owned(), Some(c.message.clone())),
+                        Some(text) => (text.to_owned(), c.fix.clone().or_else(|| Some(c.message.clone()))),
+                        None => (c.message.clone(), c.fix.clone()),
+                    };
+                    println!("[{:<7}] {:<18} {}", enum_text(&c.outcome).to_uppercase(), c.id, message);
+                    if let Some(follow) = follow {
+                        println!("          {:<18} → {follow}", "");
                     }
                 }
             }

@@ -152,6 +152,13 @@ pub struct ExportArgs {
     /// Install into an NSS database (default: ~/.pki/nssdb).
     #[arg(long, group = "target", num_args = 0..=1, default_missing_value = "")]
     nss: Option<PathBuf>,
+    /// Install into the Windows "My" store of the current user or of the machine (for
+    /// services under a system account; administrator rights). Windows only.
+    #[arg(long, group = "target", value_enum)]
+    windows_store: Option<StoreArg>,
+    /// Install into the login keychain (macOS only).
+    #[arg(long, group = "target")]
+    macos_keychain: bool,
     #[arg(long)]
     overwrite: bool,
 }
@@ -406,17 +413,25 @@ pub fn import(file: &Path, password_file: Option<&Path>, json: bool, context: &C
 
 pub fn export(args: ExportArgs, context: &Context) -> Outcome {
     let bad = |message: &str| context.fail(ApiError::new("app.bad_request", message), true);
+    let store = if let Some(db) = &args.nss {
+        Some(InstallRequest::Nss { db_dir: db.display().to_string() })
+    } else if let Some(location) = args.windows_store {
+        Some(InstallRequest::WindowsStore { location: windows_store(location) })
+    } else if args.macos_keychain {
+        Some(InstallRequest::MacKeychain)
+    } else {
+        None
+    };
     let target = if let Some(path) = args.p12 {
         let file = args.password_file.ok_or_else(|| bad("--p12 needs --password-file"))?;
         let encryption = if args.legacy { P12Encryption::Legacy } else { P12Encryption::Modern };
         InstallTarget::P12 { path, password: read_secret_file(&file)?, encryption, overwrite: args.overwrite }
     } else if let Some(dir) = args.pem {
         InstallTarget::PemFiles { dir, overwrite: args.overwrite }
-    } else if let Some(db) = args.nss {
-        let request = InstallRequest::Nss { db_dir: db.display().to_string() };
+    } else if let Some(request) = store {
         InstallTarget::from_request(request, None).map_err(|e| context.fail(e.into(), true))?
     } else {
-        return Err(bad("say where: --p12 FILE, --pem DIR or --nss [DIR]"));
+        return Err(bad("say where: --p12 FILE, --pem DIR, --nss [DIR], --windows-store user|machine or --macos-keychain"));
     };
     for path in context.api(true)?.install_order(&args.id, &target).map_err(|e| context.fail(e, true))? {
         println!("{}", path.display());
@@ -430,10 +445,7 @@ pub fn install_p12(args: InstallP12Args, context: &Context) -> Outcome {
         let nickname = args.nickname.unwrap_or_else(|| args.file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "CertiSanté".into()));
         P12Store::Nss { db_dir: (!db.as_os_str().is_empty()).then_some(db), nickname }
     } else if let Some(store) = args.windows_store {
-        P12Store::Windows(match store {
-            StoreArg::User => WindowsStore::CurrentUser,
-            StoreArg::Machine => WindowsStore::LocalMachine,
-        })
+        P12Store::Windows(windows_store(store))
     } else if args.macos_keychain {
         P12Store::MacKeychain
     } else {
@@ -442,6 +454,13 @@ pub fn install_p12(args: InstallP12Args, context: &Context) -> Outcome {
     let store = context.api(true)?.install_p12(&args.file, &password, &target).map_err(|e| context.fail(e, true))?;
     println!("{}", text::installed_into(context.lang, &store));
     Ok(0)
+}
+
+fn windows_store(arg: StoreArg) -> WindowsStore {
+    match arg {
+        StoreArg::User => WindowsStore::CurrentUser,
+        StoreArg::Machine => WindowsStore::LocalMachine,
+    }
 }
 
 pub fn secret(action: SecretAction, context: &Context) -> Outcome {

@@ -25,6 +25,22 @@ pub fn missing(lang: Lang) -> String {
     pick(lang, "  (introuvable)".into(), "  (missing)".into())
 }
 
+pub fn forced_by_policy(lang: Lang) -> String {
+    pick(lang, "  (imposé par la stratégie de l'ordinateur)".into(), "  (forced by the computer's policy)".into())
+}
+
+pub fn policy_source(lang: Lang, source: &str, forced: usize) -> String {
+    pick(
+        lang,
+        format!("stratégie de l'ordinateur : {source} ({forced} réglage(s) imposé(s))"),
+        format!("computer policy: {source} ({forced} setting(s) forced)"),
+    )
+}
+
+pub fn setting_saved(lang: Lang, setting: &str, value: &str) -> String {
+    pick(lang, format!("réglage enregistré : {setting} = {value}"), format!("setting saved: {setting} = {value}"))
+}
+
 pub fn no_reader(lang: Lang) -> String {
     pick(lang, "aucun lecteur".into(), "no reader".into())
 }

@@ -59,6 +59,9 @@ fn open_regular(path: &Path) -> Result<std::fs::File, FileError> {
     }
     let file = options.open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => FileError::NotFound { path: shown() },
+        // Windows refuses to open a folder as a file ("access denied"): say what it is, as
+        // on unix (found by the Windows build of this module's tests, under Wine).
+        _ if path.is_dir() => FileError::SpecialFile { path: shown() },
         _ => FileError::Unreadable { path: shown(), reason: e.to_string() },
     })?;
     let meta = file.metadata().map_err(|e| FileError::Unreadable { path: shown(), reason: e.to_string() })?;

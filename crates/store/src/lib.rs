@@ -10,6 +10,7 @@ pub mod faults;
 pub mod inventory;
 pub mod lifecycle;
 pub mod listing;
+pub mod machine_policy;
 pub mod places;
 pub mod platform;
 pub mod registry;

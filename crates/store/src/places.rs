@@ -28,7 +28,7 @@ pub(crate) const SCHEMA: Migration = Migration { owner: "places", sql: include_s
 pub struct ManagedPlace {
     pub sha256: String,
     pub kind: PlaceKind,
-    /// A file's path, `nss:DIR`, `windows:current_user|local_machine`, `macos:login`, or
+    /// A file's path, `nss:DIR`, `windows:CurrentUser\My` (or `LocalMachine\My`), `macos:login`, or
     /// the keystore entry's name (`private-key/ORDER`).
     pub location: String,
     pub format: ContainerFormat,
@@ -191,10 +191,12 @@ pub(crate) fn still_there(place: &ManagedPlace) -> Option<bool> {
 #[cfg(any(windows, target_os = "macos"))]
 fn os_store_holds(place: &ManagedPlace) -> Option<bool> {
     let stores = crate::stores::read_os_stores();
-    let holds =
-        stores.iter().flatten().filter(|s| s.kind == place.kind).any(|s| s.certificates.iter().any(|c| crate::certs::fingerprint(&c.der) == place.sha256));
+    // The store the place names (Windows: CurrentUser\My or LocalMachine\My), else any of its kind.
+    let named = stores.iter().flatten().any(|s| s.source == place.location);
+    let this = |s: &&crate::stores::StoreContent| s.kind == place.kind && (!named || s.source == place.location);
+    let holds = stores.iter().flatten().filter(this).any(|s| s.certificates.iter().any(|c| crate::certs::fingerprint(&c.der) == place.sha256));
     // An unreadable store says nothing: keep the place.
-    (stores.iter().any(|s| s.as_ref().is_ok_and(|s| s.kind == place.kind)) || holds).then_some(holds)
+    (stores.iter().flatten().any(|s| this(&s)) || holds).then_some(holds)
 }
 
 #[cfg(not(any(windows, target_os = "macos")))]

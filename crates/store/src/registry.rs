@@ -97,6 +97,9 @@ pub struct Registry {
     conn: RefCell<Connection>,
     /// The scan journal beside the database (see `scan_sources`).
     journal: PathBuf,
+    /// What the machine policy forces: [`Registry::settings`] applies it over the saved
+    /// settings (see `crate::machine_policy`).
+    pub(crate) policy: crate::machine_policy::MachinePolicy,
 }
 
 /// Environment variable overriding the data folder (tests, portable installs).
@@ -131,7 +134,46 @@ impl Registry {
         retry_while_busy(|| conn.pragma_update(None, "journal_mode", "WAL"))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         retry_while_busy(|| migrate(&mut conn, migrations))?;
-        Ok(Self { conn: RefCell::new(conn), journal: path.with_extension("scanning") })
+        Ok(Self { conn: RefCell::new(conn), journal: path.with_extension("scanning"), policy: Default::default() })
+    }
+
+    /// Applies the machine policy to what this registry reads: its forced settings win over
+    /// the saved ones, which are kept (they apply again once the policy lets them go).
+    pub fn set_machine_policy(&mut self, policy: crate::machine_policy::MachinePolicy) {
+        self.policy = policy;
+    }
+
+    /// Makes the watched list exactly `paths` (a machine policy's `WatchedPaths`). A path
+    /// that does not exist now (a share offline) is watched anyway, as given. Returns the
+    /// paths added and removed.
+    pub fn replace_watched(&self, paths: &[String]) -> Result<(Vec<String>, Vec<String>)> {
+        let wanted: Vec<(String, WatchKind)> = paths
+            .iter()
+            .map(|given| match std::fs::canonicalize(given).ok().and_then(|p| p.to_str().map(str::to_owned)) {
+                Some(absolute) => {
+                    let kind = if Path::new(&absolute).is_dir() { WatchKind::Folder } else { WatchKind::File };
+                    (absolute, kind)
+                }
+                None => (given.clone(), WatchKind::Folder),
+            })
+            .collect();
+        let current: Vec<String> = self.watched()?.into_iter().map(|w| w.path).collect();
+        let added: Vec<(String, WatchKind)> = wanted.iter().filter(|(p, _)| !current.contains(p)).cloned().collect();
+        let removed: Vec<String> = current.iter().filter(|p| !wanted.iter().any(|(w, _)| w == *p)).cloned().collect();
+        if added.is_empty() && removed.is_empty() {
+            return Ok((vec![], vec![]));
+        }
+        let now = Utc::now().to_rfc3339();
+        self.write(|tx| {
+            for path in &removed {
+                tx.execute("DELETE FROM watched WHERE path = ?1", params![path])?;
+            }
+            for (path, kind) in &added {
+                tx.execute("INSERT INTO watched (path, kind, added_at) VALUES (?1, ?2, ?3) ON CONFLICT(path) DO NOTHING", params![path, text(kind), now])?;
+            }
+            Ok::<(), RegistryError>(())
+        })?;
+        Ok((added.into_iter().map(|(p, _)| p).collect(), removed))
     }
 
     /// The connection, to read (outside any write).

@@ -7,6 +7,7 @@ use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::machine_policy::MachinePolicy;
 use crate::registry::{Registry, RegistryError};
 use crate::view::Thresholds;
 
@@ -139,10 +140,49 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// These settings with what the machine policy forces put over them. (`WatchedPaths`
+    /// is the watched list itself, `GroupDatabaseUrl` a setting to come: not here.)
+    pub fn with_policy(mut self, policy: &MachinePolicy) -> Self {
+        if let Some(read_only) = policy.read_only {
+            self.read_only = read_only;
+        }
+        if let Some(days) = &policy.alert_days {
+            self.alert_days = days.clone();
+            sort_alert_days(&mut self.alert_days);
+        }
+        if let Some(module) = &policy.pkcs11_module {
+            self.pkcs11_module = Some(module.clone());
+        }
+        self
+    }
+
+    /// `self` with the saved values of the fields `policy` forces: the policy's values are
+    /// never saved as the user's own.
+    fn keeping_saved(mut self, saved: &Settings, policy: &MachinePolicy) -> Self {
+        if policy.read_only.is_some() {
+            self.read_only = saved.read_only;
+        }
+        if policy.alert_days.is_some() {
+            self.alert_days = saved.alert_days.clone();
+        }
+        if policy.pkcs11_module.is_some() {
+            self.pkcs11_module = saved.pkcs11_module.clone();
+        }
+        self
+    }
+}
+
 impl Registry {
-    /// The saved settings (the defaults when none were saved). A record that does not read
-    /// is an error, never a silent reset: the defaults would turn read-only off.
+    /// The settings in force: the saved ones (the defaults when none were saved) with what
+    /// the machine policy forces. A record that does not read is an error, never a silent
+    /// reset: the defaults would turn read-only off.
     pub fn settings(&self) -> Result<Settings, RegistryError> {
+        Ok(self.saved_settings()?.with_policy(&self.policy))
+    }
+
+    /// The settings as the user saved them, without the machine policy.
+    pub fn saved_settings(&self) -> Result<Settings, RegistryError> {
         let value: Option<String> = self.read().query_row("SELECT value FROM settings WHERE key = 'settings'", [], |r| r.get(0)).optional()?;
         match value {
             None => Ok(Settings::default()),
@@ -150,9 +190,14 @@ impl Registry {
         }
     }
 
+    /// Saves the user's settings. The fields the machine policy forces keep their saved
+    /// value (the caller refuses a change to them: `machine_policy::PolicyState::refuse_change`).
     pub fn save_settings(&self, settings: &Settings) -> Result<(), RegistryError> {
         settings.validate()?;
-        let mut settings = settings.clone();
+        let mut settings = match self.saved_settings() {
+            Ok(saved) => settings.clone().keeping_saved(&saved, &self.policy),
+            Err(_) => settings.clone(),
+        };
         sort_alert_days(&mut settings.alert_days);
         settings.alert_days_by_structure.values_mut().for_each(sort_alert_days);
         let json = serde_json::to_string(&settings).expect("settings serialize");

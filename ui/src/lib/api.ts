@@ -20,6 +20,7 @@ import type { ExportFormat } from './bindings/ExportFormat';
 import type { Habilitation } from './bindings/Habilitation';
 import type { HabilitationCheck } from './bindings/HabilitationCheck';
 import type { ImportOutcome } from './bindings/ImportOutcome';
+import type { InstallChoices } from './bindings/InstallChoices';
 import type { InstallRequest } from './bindings/InstallRequest';
 import type { Offer } from './bindings/Offer';
 import type { Order } from './bindings/Order';
@@ -348,6 +349,11 @@ export function exportCsr(id: string, path: string | null): Promise<string> {
  */
 export function importCertificate(path: string, password: string | null): Promise<ImportOutcome> {
   return call('import_certificate', { path, password });
+}
+
+/** Where this computer can install the certificate of `request`, the default and why. */
+export function installChoices(request: OrderRequest): Promise<InstallChoices> {
+  return call('install_choices', { request });
 }
 
 /**

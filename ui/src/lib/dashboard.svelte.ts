@@ -98,6 +98,8 @@ export class DashboardState {
   });
   /** A secretary's workstation: dashboard, statuses and exports only. */
   readonly readOnly = $derived(this.dashboard?.read_only.enabled ?? false);
+  /** The settings the computer's policy forces (a GPO, /etc/certisante/policy.json): shown, not changeable. */
+  readonly forcedSettings = $derived<readonly string[]>(this.dashboard?.policy?.forced ?? []);
 
   /** What the back end pushes about scans and the dashboard (api.subscribe). */
   readonly events: Pick<api.BackendEvents, 'scanStarted' | 'scanProgress' | 'scanFinished' | 'dashboardUpdated'> = {

@@ -411,6 +411,23 @@ const fr = {
   'install.p12': 'Fichier .p12 (certificat et clé protégés par un mot de passe)',
   'install.pem': 'Fichiers PEM dans un dossier (clé, certificat, chaîne)',
   'install.nss': 'Base de certificats NSS (Firefox, Chrome sous Linux)',
+  'install.windowsUser': 'Magasin Windows de l’utilisateur',
+  'install.windowsMachine': 'Magasin Windows de l’ordinateur (services sous un compte système)',
+  'install.macKeychain': 'Trousseau de session macOS',
+  'install.storeHint':
+    'La clé est importée non exportable : le fichier .p12 reste la sauvegarde. L’installation est inscrite au journal d’audit et le magasin figure parmi les emplacements du certificat.',
+  'install.windowsMachineHint':
+    'Demande les droits d’administrateur. La clé est importée non exportable dans le magasin de l’ordinateur, où les services sous un compte système (IIS, tâche planifiée) la trouvent.',
+  'install.advice.windowsServer':
+    'Proposé : un certificat de serveur sert à un service (IIS…) qui tourne sous un compte système et lit le magasin de l’ordinateur.',
+  'install.advice.windowsUnattended':
+    'Proposé : INSI-AUTO sert aux appels automatisés, sans utilisateur, faits par un service sous un compte système, qui lit le magasin de l’ordinateur.',
+  'install.advice.windowsSession':
+    'Proposé : le logiciel de l’établissement qui utilise ce certificat tourne dans votre session Windows et lit votre magasin.',
+  'install.advice.macSession': 'Proposé : les logiciels de votre session macOS lisent votre trousseau de session.',
+  'install.advice.serverFiles': 'Proposé : les serveurs (Apache, nginx, HAProxy) et les services lisent des fichiers PEM.',
+  'install.advice.browser': 'Proposé : Firefox, Chromium et les logiciels NSS de votre session lisent votre base NSS.',
+  'install.advice.p12File': 'Proposé : les logiciels de signature et de chiffrement lisent un fichier .p12.',
   'install.path': 'Fichier .p12 à écrire',
   'install.saveTitle': 'Enregistrer le fichier .p12',
   'install.filterName': 'Fichier PKCS#12',
@@ -558,6 +575,7 @@ const fr = {
   'settings.workstation': 'Ce poste',
   'settings.readOnly': 'Poste en lecture seule (secrétariat)',
   'settings.readOnlyHint': 'Tableau de bord, états et exports uniquement : aucune action sur les clés, la carte ou les commandes.',
+  'settings.forcedByPolicy': 'Imposé par la stratégie de l’ordinateur',
   'settings.readOnlyForced': 'Imposé par l’installation de ce poste (option --read-only ou CERTISANTE_READ_ONLY) : ce réglage ne peut pas le désactiver.',
   'settings.startAtLogin': 'Démarrer avec la session (dans la zone de notification)',
   'settings.runInBackground': 'Garder CertiSanté actif dans la zone de notification à la fermeture',
@@ -1119,6 +1137,22 @@ const en: Dictionary = {
   'install.p12': '.p12 file (certificate and key protected by a password)',
   'install.pem': 'PEM files in a folder (key, certificate, chain)',
   'install.nss': 'NSS certificate database (Firefox, Chrome on Linux)',
+  'install.windowsUser': 'The user’s Windows store',
+  'install.windowsMachine': 'The computer’s Windows store (services under a system account)',
+  'install.macKeychain': 'macOS login keychain',
+  'install.storeHint':
+    'The key is imported as not exportable: the .p12 file stays the backup. The install is written to the audit log and the store is listed among the certificate’s places.',
+  'install.windowsMachineHint':
+    'Needs administrator rights. The key is imported as not exportable into the computer’s store, where services under a system account (IIS, a scheduled task) find it.',
+  'install.advice.windowsServer':
+    'Suggested: a server certificate serves a service (IIS…) that runs under a system account and reads the computer’s store.',
+  'install.advice.windowsUnattended':
+    'Suggested: INSI-AUTO is for automated calls, without a user, made by a service under a system account, which reads the computer’s store.',
+  'install.advice.windowsSession': 'Suggested: the establishment’s software that uses this certificate runs in your Windows session and reads your store.',
+  'install.advice.macSession': 'Suggested: the software of your macOS session reads your login keychain.',
+  'install.advice.serverFiles': 'Suggested: servers (Apache, nginx, HAProxy) and services read PEM files.',
+  'install.advice.browser': 'Suggested: Firefox, Chromium and the NSS software of your session read your NSS database.',
+  'install.advice.p12File': 'Suggested: signing and encryption software reads a .p12 file.',
   'install.path': '.p12 file to write',
   'install.saveTitle': 'Save the .p12 file',
   'install.filterName': 'PKCS#12 file',
@@ -1265,6 +1299,7 @@ const en: Dictionary = {
   'settings.workstation': 'This workstation',
   'settings.readOnly': 'Read-only workstation (front desk)',
   'settings.readOnlyHint': 'Dashboard, statuses and exports only: no key, card or order action.',
+  'settings.forcedByPolicy': 'Forced by the computer’s policy',
   'settings.readOnlyForced': 'Set by this workstation’s installation (--read-only option or CERTISANTE_READ_ONLY): this setting cannot turn it off.',
   'settings.startAtLogin': 'Start with the session (in the notification area)',
   'settings.runInBackground': 'Keep CertiSanté running in the notification area when the window is closed',

@@ -36,6 +36,7 @@ export function emptyDashboard(): Dashboard {
       run_in_background: true,
     },
     read_only: { enabled: false, forced: false },
+    policy: { source: '/etc/certisante/policy.json', forced: [], values: {}, error: null },
     pending_orders: [],
   };
 }

@@ -118,7 +118,18 @@ pub struct ReaderView {
 }
 
 fn establish() -> Result<pcsc::Context, CardError> {
-    pcsc::Context::establish(pcsc::Scope::User).map_err(CardError::from)
+    pcsc::Context::establish(pcsc::Scope::User).map_err(establish_error)
+}
+
+/// Why no context could be had. On Windows establishing a context only reaches the « Carte
+/// à puce » service (SCardSvr), so every failure means it cannot be used: stopped
+/// (SCARD_E_NO_SERVICE), stopping, or answering nothing sensible (SCARD_F_INTERNAL_ERROR,
+/// what Wine's stub gives): each gets the service's hint.
+fn establish_error(e: pcsc::Error) -> CardError {
+    if cfg!(windows) {
+        return CardError::PcscUnavailable(format!("{e} (0x{:08X})", e as u32));
+    }
+    CardError::from(e)
 }
 
 /// Reader names; no reader is an empty list (pcsc-lite and WinSCard report it as an error).

@@ -153,3 +153,15 @@ fn view_types_export_to_typescript() {
     let decl = ReaderView::decl();
     assert!(decl.contains("status: ReaderStatus"), "{decl}");
 }
+
+/// Windows without its smart-card service (Wine's winscard is a stub that never gives a
+/// context): the « Carte à puce » service's hint, never a bare PC/SC error.
+#[cfg(windows)]
+#[test]
+fn without_the_smart_card_service_windows_says_to_start_it() {
+    // A Windows whose service runs (not Wine) lists its readers: nothing to check there.
+    if let Err(error) = list_readers() {
+        assert_eq!(error.code(), "card.pcsc_unavailable", "{error}");
+        assert!(error.to_string().contains("SCardSvr"), "{error}");
+    }
+}

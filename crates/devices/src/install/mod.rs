@@ -54,6 +54,16 @@ pub enum WindowsStore {
     LocalMachine,
 }
 
+impl WindowsStore {
+    /// The "My" store of this location, as scans and places name it.
+    pub fn place(self) -> &'static str {
+        match self {
+            Self::CurrentUser => r"windows:CurrentUser\My",
+            Self::LocalMachine => r"windows:LocalMachine\My",
+        }
+    }
+}
+
 /// Why an install failed. Codes are stable: the UI and scripts match them, never the
 /// message. No message ever contains a password or key material.
 #[derive(Debug, thiserror::Error)]

@@ -305,3 +305,47 @@ fn probe(ks: &OsKeystore) -> Result<(), KeystoreError> {
         Err(e) => Err(e),
     })
 }
+
+/// Credential Manager through keyring's Windows backend, under Wine in the test command
+/// (`cargo test --target x86_64-pc-windows-gnu`, see tests/installers/wine-tests.sh).
+#[cfg(all(test, windows))]
+mod windows_tests {
+    use super::*;
+    use crate::keys::{load_private_key, store_private_key, KeyKind, PrivateKey, SecretKind, MAX_SECRET_LEN};
+
+    fn store() -> OsKeystore {
+        OsKeystore::with_service("tests.certisante.fr")
+    }
+
+    fn name(kind: SecretKind, test: &str) -> SecretName {
+        SecretName::new(kind, format!("{test}-{}", std::process::id()))
+    }
+
+    #[test]
+    fn credential_manager_answers_and_round_trips_the_largest_secret() {
+        let ks = store();
+        ks.check().unwrap();
+        let secret = name(SecretKind::P12Password, "largest");
+        let value = Sensitive::new((0..MAX_SECRET_LEN).map(|i| i as u8).collect::<Vec<u8>>());
+        ks.put(&secret, &value).unwrap();
+        assert_eq!(ks.get(&secret).unwrap().unwrap().expose(), value.expose());
+        assert!(ks.delete(&secret).unwrap());
+        assert!(ks.get(&secret).unwrap().is_none());
+        assert!(!ks.delete(&secret).unwrap(), "nothing left to delete");
+        let too_large = Sensitive::new(vec![0u8; MAX_SECRET_LEN + 1]);
+        assert_eq!(ks.put(&secret, &too_large).unwrap_err().code(), "keystore.too_large");
+        assert!(ks.get(&secret).unwrap().is_none(), "a refused secret is not written");
+    }
+
+    #[test]
+    fn an_order_key_is_kept_and_read_back() {
+        let ks = store();
+        let id = format!("cmd-wine-{}", std::process::id());
+        let key = PrivateKey::generate(KeyKind::Rsa2048).unwrap();
+        store_private_key(&ks, &id, &key).unwrap();
+        let back = load_private_key(&ks, &id).unwrap().unwrap();
+        assert_eq!(back.pkcs8().expose(), key.pkcs8().expose());
+        assert!(ks.delete(&SecretName::new(SecretKind::PrivateKey, &id)).unwrap());
+        assert!(load_private_key(&ks, &id).unwrap().is_none());
+    }
+}

@@ -13,12 +13,13 @@ use windows_sys::Win32::Security::Cryptography::{
 
 use super::{StoreContent, StoreError};
 use crate::certs::FoundCertificate;
+use crate::install::WindowsStore;
 use crate::view::PlaceKind;
 
 /// The current user's and the local machine's "My" stores; a store that does not exist
 /// is skipped, one that cannot be opened is reported.
 pub fn read_my_stores() -> Vec<Result<StoreContent, StoreError>> {
-    [(CERT_SYSTEM_STORE_CURRENT_USER, r"windows:CurrentUser\My"), (CERT_SYSTEM_STORE_LOCAL_MACHINE, r"windows:LocalMachine\My")]
+    [(CERT_SYSTEM_STORE_CURRENT_USER, WindowsStore::CurrentUser.place()), (CERT_SYSTEM_STORE_LOCAL_MACHINE, WindowsStore::LocalMachine.place())]
         .into_iter()
         .filter_map(|(location, source)| read_system_store(location, "My", source))
         .collect()

@@ -159,6 +159,8 @@ fn known_length(value: cryptoki_sys::CK_ULONG) -> Option<u32> {
     if value == cryptoki_sys::CK_UNAVAILABLE_INFORMATION || value == 0 {
         None
     } else {
+        // CK_ULONG is a C `unsigned long`: 64 bits on unix, already 32 on Windows.
+        #[allow(clippy::useless_conversion)]
         u32::try_from(value).ok()
     }
 }
@@ -278,11 +280,12 @@ mod tests {
 
     #[test]
     fn windows_paths_follow_the_process_architecture() {
-        let vars = env(&[("SystemRoot", r"C:\Windows")]);
+        let vars = env(&[("SystemRoot", r"C:\Windows"), ("ProgramFiles", r"C:\Program Files")]);
         let x64 = candidates_for("windows", "x86_64", &vars);
-        assert_eq!(x64, vec![r"C:\Windows\System32\cps3_pkcs11_w64.dll".to_string()]);
+        assert_eq!(x64, [r"C:\Windows\System32\cps3_pkcs11_w64.dll", r"C:\Program Files\santesocial\CPS\cps3_pkcs11_w64.dll"]);
         let x86 = candidates_for("windows", "x86", &vars);
-        assert!(x86.iter().all(|p| p.ends_with("cps3_pkcs11_w32.dll") && p.starts_with(r"C:\Windows\")), "{x86:?}");
+        assert!(x86.iter().all(|p| p.ends_with("cps3_pkcs11_w32.dll") && p.starts_with(r"C:\")), "{x86:?}");
+        assert!(x86.contains(&r"C:\Program Files\santesocial\CPS\cps3_pkcs11_w32.dll".to_string()), "{x86:?}");
         // Without SystemRoot no path is guessed, and no bare name is left to the DLL search
         // order (DLL planting).
         assert!(candidates_for("windows", "x86_64", env(&[])).is_empty());

@@ -266,18 +266,18 @@ fn a_full_disk_leaves_nothing_and_says_so() {
 fn a_read_only_folder_leaves_nothing_and_says_so() {
     if let Some(out) = in_mount_namespace("child_read_only_folder", "ro") {
         assert_child_passed(&out);
-        return;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
-        let result = write_file_atomically(&dir.path().join("dmp.p12"), b"data", true, false);
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        match result {
-            Err(err) => assert_eq!(err.code(), "install.permission_denied"),
-            Ok(()) => eprintln!("running as root: a 0555 folder is writable, skipped"),
+    } else {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+            let result = write_file_atomically(&dir.path().join("dmp.p12"), b"data", true, false);
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+            match result {
+                Err(err) => assert_eq!(err.code(), "install.permission_denied"),
+                Ok(()) => eprintln!("running as root: a 0555 folder is writable, skipped"),
+            }
         }
     }
 }

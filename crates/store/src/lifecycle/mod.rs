@@ -14,6 +14,7 @@
 
 mod import;
 mod store;
+mod targets;
 
 use std::path::{Path, PathBuf};
 
@@ -35,6 +36,7 @@ use crate::Sensitive;
 pub use certisante_pki::order::{OrderState, StateChange};
 pub use import::{import_file, ImportError, ImportOutcome};
 pub(crate) use store::{all_orders, SCHEMA};
+pub use targets::{choices_for, install_choices, InstallAdvice, InstallChoices, InstallPlace, Platform};
 
 /// How the order's key came to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -313,6 +315,12 @@ pub enum InstallRequest {
     Nss {
         db_dir: String,
     },
+    /// A Windows certificate store (Windows only).
+    WindowsStore {
+        location: install::WindowsStore,
+    },
+    /// The macOS login keychain (macOS only).
+    MacKeychain,
 }
 
 impl InstallTarget {
@@ -328,6 +336,16 @@ impl InstallTarget {
                 Self::Nss { db_dir: install::default_nss_db().ok_or(LifecycleError::BadInstallRequest("no home folder for the default NSS database"))? }
             }
             InstallRequest::Nss { db_dir } => Self::Nss { db_dir: db_dir.into() },
+            #[cfg(windows)]
+            InstallRequest::WindowsStore { location } => Self::WindowsStore { location },
+            #[cfg(not(windows))]
+            InstallRequest::WindowsStore { .. } => {
+                return Err(LifecycleError::BadInstallRequest("le magasin de certificats Windows n'existe que sous Windows"))
+            }
+            #[cfg(target_os = "macos")]
+            InstallRequest::MacKeychain => Self::MacKeychain,
+            #[cfg(not(target_os = "macos"))]
+            InstallRequest::MacKeychain => return Err(LifecycleError::BadInstallRequest("le trousseau macOS n'existe que sous macOS")),
         })
     }
 
@@ -337,7 +355,7 @@ impl InstallTarget {
             Self::PemFiles { dir, .. } => format!("pem:{}", dir.display()),
             Self::Nss { db_dir } => format!("nss:{}", db_dir.display()),
             #[cfg(windows)]
-            Self::WindowsStore { location } => format!("windows:{location:?}"),
+            Self::WindowsStore { location } => location.place().to_owned(),
             #[cfg(target_os = "macos")]
             Self::MacKeychain => "macos:login".into(),
         }
@@ -436,7 +454,7 @@ fn target_places(target: &InstallTarget, hashes: &[String], pem: &install::PemFi
         }
         InstallTarget::Nss { db_dir } => vec![ManagedPlace::store(PlaceKind::Nss, format!("nss:{}", db_dir.display()), leaf)],
         #[cfg(windows)]
-        InstallTarget::WindowsStore { location } => vec![ManagedPlace::store(PlaceKind::WindowsStore, format!("windows:{}", enum_text(location)), leaf)],
+        InstallTarget::WindowsStore { location } => vec![ManagedPlace::store(PlaceKind::WindowsStore, location.place().to_owned(), leaf)],
         #[cfg(target_os = "macos")]
         InstallTarget::MacKeychain => vec![ManagedPlace::store(PlaceKind::MacosKeychain, "macos:login".into(), leaf)],
     }

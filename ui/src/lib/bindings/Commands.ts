@@ -9,6 +9,7 @@ import type { ExportFormat } from './ExportFormat';
 import type { Habilitation } from './Habilitation';
 import type { HabilitationCheck } from './HabilitationCheck';
 import type { ImportOutcome } from './ImportOutcome';
+import type { InstallChoices } from './InstallChoices';
 import type { InstallRequest } from './InstallRequest';
 import type { Offer } from './Offer';
 import type { Order } from './Order';
@@ -48,6 +49,9 @@ export interface Commands {
   // Writes the CSR to `path`, or records that the UI copied it (no path).
   export_csr: { args: { id: string; path?: string | null }; result: string };
   import_certificate: { args: { path: string; password?: string | null }; result: ImportOutcome };
+  // Where this computer can install the certificate of `request` (its OS's stores,
+  // files everywhere), the default for its usage and user, and why.
+  install_choices: { args: { request: OrderRequest }; result: InstallChoices };
   install_order: { args: { id: string; request: InstallRequest; password?: string | null }; result: Array<string> };
   renew_order: { args: { id: string }; result: Order };
   revoke_order: { args: { id: string; reason: RevocationReason; confirmed: boolean }; result: Order };
