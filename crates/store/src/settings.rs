@@ -91,6 +91,16 @@ pub struct Settings {
     #[serde(default)]
     #[ts(as = "Option<bool>", optional)]
     pub revocation_private_networks: bool,
+    /// The group inventory's PostgreSQL address (libpq-style, without password: that one
+    /// lives in the OS keystore). None: no group. A deployment may force it
+    /// (CERTISANTE_GROUP_DATABASE_URL, later the machine policy's GroupDatabaseUrl).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub group_database_url: Option<String>,
+    /// The name this workstation publishes under; None: the computer's name.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub group_workstation: Option<String>,
 }
 
 fn default_true() -> bool {
@@ -111,6 +121,8 @@ impl Default for Settings {
             alert_days: default_alert_days(),
             alert_days_by_structure: BTreeMap::new(),
             revocation_private_networks: false,
+            group_database_url: None,
+            group_workstation: None,
         }
     }
 }
