@@ -14,4 +14,9 @@ read_only: ReadOnly,
 /**
  * Orders still waiting for the portal's certificate (a CSR handed out, nothing back).
  */
-pending_orders: Array<PendingOrder>, };
+pending_orders: Array<PendingOrder>, 
+/**
+ * The group inventory's address (without password) when one is configured, by the
+ * settings or the deployment: the Groupe view is offered.
+ */
+group_database_url?: string | null, };
