@@ -6,6 +6,7 @@ mod card;
 mod cli;
 mod export;
 mod faults;
+mod group;
 mod lifecycle;
 mod places;
 mod revocation;
