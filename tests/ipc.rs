@@ -171,6 +171,7 @@ fn the_shell_serves_exactly_the_commands_of_the_api_table() {
         "src-tauri/commands/orders.rs",
         "src-tauri/commands/procedure.rs",
         "src-tauri/watch.rs",
+        "src-tauri/commands/group.rs",
     ];
     let mut served = Vec::new();
     for file in sources {
