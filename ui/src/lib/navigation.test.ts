@@ -4,8 +4,15 @@ import { allowedView, viewsFor, VIEWS } from './navigation';
 
 describe('views', () => {
   it('offers every view, or only the dashboard on a read-only workstation', () => {
-    expect(viewsFor(false)).toEqual(VIEWS);
+    expect(viewsFor(false, true)).toEqual(VIEWS);
+    expect(viewsFor(false)).toEqual(['dashboard', 'orders', 'audit']);
     expect(viewsFor(true)).toEqual(['dashboard']);
+  });
+
+  it('offers the Groupe view when a group is configured, read-only or not', () => {
+    expect(viewsFor(true, true)).toEqual(['dashboard', 'group']);
+    expect(allowedView('group', true, true)).toBe('group');
+    expect(allowedView('group', false, false)).toBe('dashboard');
   });
 
   it('sends a read-only workstation back to the dashboard', () => {

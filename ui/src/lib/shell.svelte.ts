@@ -8,7 +8,7 @@ import { NoticeSlot, type CodeHandlers } from './notices.svelte';
 export class AppShell {
   view = $state<View>('dashboard');
   settingsOpen = $state(false);
-  /** Files are dragged over the window (not on the audit log, which takes none). */
+  /** Files are dragged over the window (not on the audit log nor the group, which take none). */
   dragging = $state(false);
   /** The page runs outside Tauri: a call failed with app.no_backend. */
   noBackend = $state(false);
@@ -23,9 +23,9 @@ export class AppShell {
     },
   };
 
-  /** The view to show on a workstation that may have turned read-only. */
-  restrictTo(readOnly: boolean) {
-    this.view = allowedView(this.view, readOnly);
+  /** The view to show on a workstation that may have turned read-only (or lost its group). */
+  restrictTo(readOnly: boolean, group = false) {
+    this.view = allowedView(this.view, readOnly, group);
   }
 
   /** Switches to the orders view on one order (not on a read-only workstation: no orders there). */
@@ -40,6 +40,6 @@ export class AppShell {
   }
 
   dragHover(hovering: boolean) {
-    this.dragging = hovering && this.view !== 'audit';
+    this.dragging = hovering && this.view !== 'audit' && this.view !== 'group';
   }
 }
