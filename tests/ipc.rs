@@ -191,24 +191,60 @@ fn the_shell_serves_exactly_the_commands_of_the_api_table() {
     assert_eq!(served, table, "the shell's commands and crates/api/src/commands.rs differ");
 }
 
-/// "Ouvrir la plateforme" opens the address the procedure names (card-authenticated).
+/// "Ouvrir la plateforme" opens the procedure's card-authenticated address: the URL that
+/// `open_portal` hands to the browser for PROD is pinned here (through the same function the
+/// command calls, and as `order_options` and `get_procedure` give it to the UI), and TEST
+/// has none (its address is not public).
 #[test]
-fn the_platform_button_opens_the_procedures_address() {
+fn the_platform_button_opens_the_procedures_card_authenticated_address() {
     let _serial = one_at_a_time();
     let data = tempfile::tempdir().unwrap();
     std::env::set_var("CERTISANTE_DATA_DIR", data.path());
     let app = certisante_app::configure(mock_builder()).build(tauri::generate_context!()).unwrap();
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+
+    const CARD_AUTHENTICATED: &str = "https://pfc-auth.eservices.esante.gouv.fr";
+    assert_eq!(certisante_api::portal_url(certisante_api::model::Environment::Prod).unwrap(), CARD_AUTHENTICATED);
     let options = invoke(&webview, "order_options", serde_json::json!({})).unwrap();
     let portals = options["portals"].as_array().unwrap();
-    let prod = portals.iter().find(|p| p[0] == "PROD").unwrap();
-    assert_eq!(prod[1]["url"], "https://pfc-auth.eservices.esante.gouv.fr");
-    let test = portals.iter().find(|p| p[0] == "TEST").unwrap();
-    assert_eq!(test[1]["url"], serde_json::Value::Null, "the TEST platform's address is not public");
+    let portal_of = |env: &str| portals.iter().find(|p| p[0] == env).map(|p| p[1].clone()).unwrap();
+    assert_eq!(portal_of("PROD"), serde_json::json!({ "url": CARD_AUTHENTICATED, "confirmed": true }));
+    assert_eq!(portal_of("TEST")["url"], serde_json::Value::Null);
+
     let procedure = invoke(&webview, "get_procedure", serde_json::json!({})).unwrap();
     let opened: Vec<&serde_json::Value> = procedure["platforms"].as_array().unwrap().iter().filter(|p| p["opened_by_the_app"] == true).collect();
-    assert_eq!(opened.len(), 1);
-    assert_eq!(opened[0]["url"], prod[1]["url"]);
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert_eq!(opened[0]["url"], CARD_AUTHENTICATED);
+    assert_eq!(opened[0]["environment"], "PROD");
+    assert!(procedure["sources"][opened[0]["source"].as_str().unwrap()]["title"].as_str().unwrap().contains("Procédure"));
+
+    // The wizard's CN suggestions carry their téléservice and a label in both languages.
+    let sign = options["profiles"].as_array().unwrap().iter().find(|p| p["offer"] == "ORG" && p["usage"] == "SIGN").unwrap();
+    let roc = sign["suggestions"].as_array().unwrap().iter().find(|s| s["cn"] == "ROC").unwrap();
+    assert_eq!(roc["teleservice"], "ROC");
+    assert!(roc["label_en"].as_str().unwrap().contains("ROC"));
+
+    // Habilitations through the IPC: recorded, checked (a warning, not a refusal), removed.
+    let habilitation =
+        serde_json::json!({ "structure_id": "11B0073160", "offer": "ORG", "usage": "AUTH_CLI", "teleservice": null, "note": "formulaire n°413" });
+    let recorded = invoke(&webview, "record_habilitation", serde_json::json!({ "habilitation": habilitation })).unwrap();
+    assert_eq!(recorded.as_array().unwrap().len(), 1);
+    assert_eq!(recorded[0]["structure_id"], "11B0073160");
+    let request = |usage: &str| serde_json::json!({ "environment": "TEST", "offer": "ORG", "usage": usage, "organization": "CLINIQUE", "structure_id": "11B0073160", "department": "75", "common_name": "INSI-AUTO" });
+    let covered = invoke(&webview, "check_habilitation", serde_json::json!({ "request": request("AUTH_CLI"), "teleservice": null })).unwrap();
+    assert_eq!(covered, serde_json::json!({ "covered": true, "establishment_recorded": true, "warning": null }));
+    let outside = invoke(&webview, "check_habilitation", serde_json::json!({ "request": request("SIGN"), "teleservice": "ROC" })).unwrap();
+    assert_eq!(outside["warning"], "habilitation.not_recorded");
+    let bad = invoke(
+        &webview,
+        "record_habilitation",
+        serde_json::json!({ "habilitation": { "structure_id": "x", "offer": "ORG", "usage": "SIGN", "teleservice": null, "note": "" } }),
+    );
+    assert_eq!(bad.unwrap_err()["code"], "habilitation.structure_invalid");
+    let left = invoke(&webview, "remove_habilitation", serde_json::json!({ "habilitation": recorded[0] })).unwrap();
+    assert_eq!(left, serde_json::json!([]));
+    let teleservices = invoke(&webview, "list_teleservices", serde_json::json!({})).unwrap();
+    assert!(teleservices.as_array().unwrap().iter().any(|t| t["id"] == "ROC"));
 }
 
 /// On demand (`bash bench/responsive.sh`): the window's commands while a scan reads

@@ -37,6 +37,7 @@ test('the dashboard lists the certificates under a read-only badge', async () =>
   assert.match(await session.text(badge), /Lecture seule/);
   assert.equal(await session.attribute(badge, 'title'), 'Poste en lecture seule : tableau de bord, états et exports uniquement');
   assert.ok(await present('[data-testid="nav-dashboard"]'));
+  assert.ok(await present('[data-testid="nav-guide"]'), 'the guide is offered');
 });
 
 test('no key, card or order action is offered', async () => {
@@ -71,6 +72,27 @@ test('no key, card or order action is offered', async () => {
   await screenshot('readonly-details.png');
   await session.click(await session.find('[data-testid="details-pane"] button.close'));
   await session.type(await session.find('[data-testid="search-input"]'), '');
+});
+
+test('the guide shows ANS’s procedure and the habilitations recorded, without any action', async () => {
+  await session.click(await session.find('[data-testid="nav-guide"]'));
+  const steps = await session.waitFor('the three steps', async () => {
+    const found = await session.execute(`return [...document.querySelectorAll('[data-testid="guide-step"]')].map((s) => s.dataset.step)`);
+    return found.length === 3 ? found : null;
+  });
+  assert.deepEqual(steps, ['prerequisites', 'habilitation', 'order']);
+  assert.match(await session.execute(`return document.querySelector('[data-testid="guide-view"]').innerText`), /formulaire n°413/);
+  // The records are listed (the list is allowed here); nothing changes them.
+  await session.waitFor('the habilitations listed', async () =>
+    (await present('[data-testid="habilitations-table"]')) || (await present('[data-testid="habilitations-none"]')) ? true : null,
+  );
+  for (const testid of ['habilitation-form', 'habilitation-remove', 'guide-new-order']) {
+    assert.equal(await present(`[data-testid="${testid}"]`), false, `${testid} is shown`);
+  }
+  await session.execute(`document.querySelector('[data-testid="habilitations"]').scrollIntoView({ block: 'center' })`);
+  await screenshot('readonly-guide.png');
+  await session.click(await session.find('[data-testid="nav-dashboard"]'));
+  await session.waitFor('the dashboard', async () => (await present('[data-testid="cert-row"]')) || null);
 });
 
 test('the exports and the revocation check are offered and enabled', async () => {

@@ -255,7 +255,7 @@ describe('App with the back end', () => {
           read_only: false,
           start_at_login: false,
           run_in_background: true,
-          alert_days: [90, 30, 7, 0],
+          alert_days: [90, 60, 30, 7, 0],
           alert_days_by_structure: {},
         },
       },

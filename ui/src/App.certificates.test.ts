@@ -251,7 +251,7 @@ describe('a certificate’s order in its details', () => {
     expect(textOf(order, 'details-order-state')).toBe('Installé');
     const history = [...byTestId(order, 'details-order-history').querySelectorAll('li')].map((li) => li.textContent?.replace(/\s+/g, ' ').trim());
     expect(history).toHaveLength(4);
-    expect(history[0]).toMatch(/^Clé générée 1 oct\. 2025/);
+    expect(history[0]).toMatch(/^Bi-clé générée 1 oct\. 2025/);
     expect(history[3]).toMatch(/^Installé 3 oct\. 2025/);
     expect(order.querySelector('time')?.getAttribute('datetime')).toBe('2025-10-01T09:00:00Z');
     const group = order.querySelector('[role="group"]')!;
@@ -332,7 +332,7 @@ describe('a certificate’s order in its details', () => {
     await settle(10);
     expect(backend.callsOf('renew_order').map((c) => c.args)).toEqual([{ id: ORDER_ID }]);
     const renew = byTestId(root, 'renew-dialog');
-    expect(textOf(renew, 'renew-done')).toContain('nouvelle clé');
+    expect(textOf(renew, 'renew-done')).toContain('nouvelle bi-clé');
     expect(byTestId(renew, 'csr-panel').dataset.csrFor).toBe(RENEWAL_ID);
     renew.querySelector<HTMLButtonElement>('.modal-head .close')!.click();
     await settle();

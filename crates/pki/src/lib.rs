@@ -7,6 +7,8 @@ pub mod certs;
 pub mod csr;
 pub mod der;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod igc;
 pub mod keys;
 pub mod order;

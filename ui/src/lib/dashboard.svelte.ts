@@ -21,6 +21,7 @@ import {
   nextSort,
   NO_FILTERS,
   orderedMatches,
+  teleservicesOf,
   type Filters,
   type Sort,
   type SortKey,
@@ -35,7 +36,13 @@ import type { AppShell } from './shell.svelte';
 export type FilterFields = Omit<Filters, 'hideExpiredAfterDays'>;
 
 function noFilters(): FilterFields {
-  return { text: NO_FILTERS.text, status: NO_FILTERS.status, usage: NO_FILTERS.usage, environment: NO_FILTERS.environment };
+  return {
+    text: NO_FILTERS.text,
+    status: NO_FILTERS.status,
+    usage: NO_FILTERS.usage,
+    environment: NO_FILTERS.environment,
+    teleservice: NO_FILTERS.teleservice,
+  };
 }
 
 export class DashboardState {
@@ -83,6 +90,8 @@ export class DashboardState {
   readonly visible = $derived(orderedMatches(this.#index, this.#matches, this.sort, localeOf(locale.lang)));
   readonly hiddenCount = $derived(this.hideExpired ? countLongExpired(this.certificates, this.hideDays) : 0);
   readonly counts = $derived(countByStatus(this.certificates));
+  /** The téléservices some certificate serves: the téléservice filter's choices. */
+  readonly teleservices = $derived(teleservicesOf(this.certificates));
   readonly selected = $derived.by(() => {
     const position = this.selectedSha === null ? undefined : this.#index.positions.get(this.selectedSha);
     return position === undefined ? null : this.certificates[position];
@@ -231,6 +240,16 @@ export class DashboardState {
     if (current !== null && !this.#shell.noBackend && current.settings.language !== lang) {
       void this.#run(() => api.saveSettings(withLanguage(this.settings, lang)));
     }
+  }
+
+  /**
+   * Records the téléservices a certificate serves (none: an empty list); the dashboard
+   * answered shows the tie and the warnings it brings. True once recorded.
+   */
+  setTeleservices(sha256: string, teleservices: string[], cn: string): Promise<boolean> {
+    return this.#run(() => api.setTeleservices(sha256, teleservices), {
+      success: { kind: 'success', key: 'teleservices.saved', params: { cn } },
+    });
   }
 
   /** "Vérifier la révocation maintenant": every certificate's status asked again. */

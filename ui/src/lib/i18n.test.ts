@@ -69,6 +69,9 @@ describe('dictionaries', () => {
       'watch_removed',
       'settings_changed',
       'place_lost',
+      'teleservices_recorded',
+      'habilitation_recorded',
+      'habilitation_removed',
     ];
     const problems: AuditProblem[] = ['edited', 'removed', 'reordered', 'head_mismatch'];
     const keys = [
@@ -121,6 +124,40 @@ describe('issue 11 texts', () => {
   it('translate the places warnings by their code', () => {
     expect(translateCode('fr', { code: 'places.no_copy', message: 'x' })).toMatch(/plus installé nulle part/);
     expect(translateCode('en', { code: 'places.no_key', message: 'x' })).toMatch(/private key is nowhere/);
+  });
+});
+
+describe('issue 14: the procedure’s words', () => {
+  const texts = (lang: 'fr' | 'en') => Object.values(dictionaries[lang]);
+
+  it('calls the cards CPx, never every card a CPS card, and names the CDE as the legal representative’s', () => {
+    for (const text of texts('fr')) expect(text, text).not.toMatch(/carte CPS(?! «)/i);
+    for (const text of texts('en')) expect(text, text).not.toMatch(/CPS card/i);
+    expect(translate('fr', 'settings.card')).toBe('Carte CPx');
+    expect(translate('en', 'settings.card')).toBe('CPx card');
+    expect(translate('fr', 'card.checkUnavailable')).toMatch(/CPx \(CPS, CPE, CPA ou CDE\)/);
+    expect(translate('fr', 'cardType.CDE')).toMatch(/représentant légal/);
+    expect(translate('fr', 'cardType.CDE')).not.toMatch(/CPE/);
+    expect(translate('en', 'cardType.CDE')).toMatch(/legal representative/);
+  });
+
+  it('names the offers as the procedure does, the key pair a bi-clé, and the platform a platform', () => {
+    expect(translate('fr', 'offer.ORG')).toBe('ORG (personne morale)');
+    expect(translate('fr', 'offer.SERV')).toBe('SERV (serveur applicatif)');
+    expect(translate('en', 'offer.ORG')).toBe('ORG (legal entity)');
+    expect(translate('en', 'offer.SERV')).toBe('SERV (application server)');
+    expect(translate('fr', 'wizard.generate')).toMatch(/bi-clé/);
+    expect(translate('en', 'wizard.generate')).toMatch(/key pair/);
+    expect(translate('fr', 'orders.keyOrigin.portal_p12')).toBe('Bi-clé générée par la plateforme (.p12)');
+    for (const text of texts('fr')) expect(text, text).not.toMatch(/portail/i);
+    for (const text of texts('en')) expect(text, text).not.toMatch(/\bportal\b/i);
+  });
+
+  it('says that an expired certificate needs a new order, and where the help is', () => {
+    expect(translate('fr', 'renewal.afterExpiry')).toMatch(/après expiration, il faut une nouvelle commande/i);
+    expect(translate('en', 'renewal.afterExpiry')).toMatch(/a new order is needed/);
+    expect(translate('fr', 'help.title')).toBe('Besoin d’aide ?');
+    expect(translate('fr', 'nav.guide')).toBe('Avant de commander');
   });
 });
 

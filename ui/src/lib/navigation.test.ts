@@ -3,14 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { allowedView, viewsFor, VIEWS } from './navigation';
 
 describe('views', () => {
-  it('offers every view, or only the dashboard on a read-only workstation', () => {
+  it('offers every view, or only the dashboard and the guide on a read-only workstation', () => {
     expect(viewsFor(false, true)).toEqual(VIEWS);
-    expect(viewsFor(false)).toEqual(['dashboard', 'orders', 'audit']);
-    expect(viewsFor(true)).toEqual(['dashboard']);
+    expect(viewsFor(false)).toEqual(['dashboard', 'orders', 'guide', 'audit']);
+    expect(VIEWS).toContain('guide');
+    expect(viewsFor(true)).toEqual(['dashboard', 'guide']);
   });
 
   it('offers the Groupe view when a group is configured, read-only or not', () => {
-    expect(viewsFor(true, true)).toEqual(['dashboard', 'group']);
+    expect(viewsFor(true, true)).toEqual(['dashboard', 'guide', 'group']);
     expect(allowedView('group', true, true)).toBe('group');
     expect(allowedView('group', false, false)).toBe('dashboard');
   });
@@ -20,5 +21,6 @@ describe('views', () => {
     expect(allowedView('orders', true)).toBe('dashboard');
     expect(allowedView('audit', true)).toBe('dashboard');
     expect(allowedView('dashboard', true)).toBe('dashboard');
+    expect(allowedView('guide', true)).toBe('guide');
   });
 });

@@ -1,16 +1,17 @@
-// The app's views: the dashboard stays the home; orders and the audit log sit beside it,
-// and the Groupe view (the group inventory) when a group is configured.
+// The app's views: the dashboard stays the home; orders, the "Avant de commander" guide and
+// the audit log sit beside it, and the Groupe view (the group inventory) when a group is
+// configured.
 
-export const VIEWS = ['dashboard', 'orders', 'audit', 'group'] as const;
+export const VIEWS = ['dashboard', 'orders', 'guide', 'audit', 'group'] as const;
 export type View = (typeof VIEWS)[number];
 
 /**
- * A read-only workstation (a secretary's) shows the dashboard only, no orders, no journal;
- * the Groupe view is offered wherever a group is configured (reading it is allowed
- * everywhere).
+ * A read-only workstation (a secretary's) shows the dashboard and the guide (ANS's
+ * procedure, read only): no orders, no journal. The Groupe view is offered wherever a group
+ * is configured (reading it is allowed everywhere).
  */
 export function viewsFor(readOnly: boolean, group = false): readonly View[] {
-  const views: View[] = readOnly ? ['dashboard'] : ['dashboard', 'orders', 'audit'];
+  const views: View[] = readOnly ? ['dashboard', 'guide'] : ['dashboard', 'orders', 'guide', 'audit'];
   if (group) views.push('group');
   return views;
 }

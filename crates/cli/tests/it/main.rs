@@ -7,6 +7,7 @@ mod cli;
 mod export;
 mod faults;
 mod group;
+mod hostile;
 mod lifecycle;
 mod places;
 mod revocation;

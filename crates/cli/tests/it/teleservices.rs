@@ -111,29 +111,7 @@ fn an_order_outside_the_recorded_habilitations_is_warned_not_refused() {
     w.ok(&["habilitation", "add", "--structure-id", "1B0073160", "--offer", "ORG", "--usage", "AUTH_CLI", "--note", "formulaire 413 du 2 décembre"]);
     let listed = w.json(&["habilitation", "list", "--json"]);
     assert_eq!(listed[0]["structure_id"], "11B0073160", "kept as the OU writes it");
-    let second = w
-        .command(&[
-            "order",
-            "new",
-            "--env",
-            "test",
-            "--offer",
-            "ORG",
-            "--usage",
-            "AUTH_CLI",
-            "--org",
-            "CLINIQUE DES LILAS",
-            "--structure-id",
-            "11B0073160",
-            "--state",
-            "75",
-            "--cn",
-            "INSI-AUTO",
-            "--csr-out",
-            w.path("b.csr").to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let second = w.order_command("INSI-AUTO", &w.path("b.csr")).output().unwrap();
     assert!(second.status.success());
     assert!(!String::from_utf8_lossy(&second.stderr).contains("habilitation"), "{}", String::from_utf8_lossy(&second.stderr));
 

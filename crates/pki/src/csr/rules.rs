@@ -61,6 +61,7 @@ pub struct NameSuggestion {
     /// A `teleservices.json` id: the certificate is tied to it once imported.
     pub teleservice: Option<String>,
     pub label_fr: String,
+    pub label_en: String,
     pub confirmed: bool,
 }
 

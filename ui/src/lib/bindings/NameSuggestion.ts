@@ -7,4 +7,4 @@ export type NameSuggestion = { cn: string,
 /**
  * A `teleservices.json` id: the certificate is tied to it once imported.
  */
-teleservice: string | null, label_fr: string, confirmed: boolean, };
+teleservice: string | null, label_fr: string, label_en: string, confirmed: boolean, };
