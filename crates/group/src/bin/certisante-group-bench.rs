@@ -107,7 +107,7 @@ fn main() {
     let o = options();
     let _ = std::fs::remove_dir_all(&o.work);
     std::fs::create_dir_all(&o.work).unwrap();
-    let report = scan_paths(&[o.templates.clone()], &ScanOptions::default(), &|_| {});
+    let report = scan_paths(std::slice::from_ref(&o.templates), &ScanOptions::default(), &|_| {});
     let templates: Vec<CertificateView> = report.certificates.into_iter().filter(|c| !c.is_ca).collect();
     if templates.is_empty() {
         fail("no certificate in --templates");
