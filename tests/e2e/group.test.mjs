@@ -126,7 +126,9 @@ test('the group is configured in the settings: address, name, password kept in t
   await session.click(await session.find($('group-settings-save')));
   const state = await session.waitFor('the password saved', async () => {
     const text = await session.execute(`return document.querySelector('[data-testid="group-settings-password-state"]')?.textContent ?? ''`);
-    return text.includes('enregistré dans le trousseau') ? text : null;
+    // Not merely "enregistré dans le trousseau": the text before saving ("Aucun mot de passe
+    // enregistré dans le trousseau…") says that too.
+    return text.includes('Un mot de passe est enregistré') ? text : null;
   });
   assert.match(state, /Un mot de passe est enregistré/);
   await session.execute(`document.querySelector('[data-testid="group-settings"]').scrollIntoView({ block: 'center' })`);
