@@ -3,6 +3,7 @@
 
 mod alerts;
 mod commands;
+mod group;
 mod state;
 mod tray;
 mod watch;
@@ -61,6 +62,11 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::procedure::record_habilitation,
             commands::procedure::remove_habilitation,
             commands::procedure::check_habilitation,
+            commands::group::group_view,
+            commands::group::group_certificate,
+            commands::group::group_settings,
+            commands::group::save_group_settings,
+            commands::group::publish_group,
         ])
         .setup(|app| {
             // Readers and cards, live: the watcher blocks in SCardGetStatusChange (no
@@ -95,6 +101,7 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
                 // Revocation (then alerts) once the registry holds what the scan found.
                 if desktop {
                     watch::start(handle.clone());
+                    group::start(handle.clone());
                 }
                 match state.run(|api| api.resume_at_start()).await {
                     Ok(resumed) if !resumed.is_empty() => {

@@ -172,6 +172,7 @@ fn the_shell_serves_exactly_the_commands_of_the_api_table() {
         "src-tauri/commands/orders.rs",
         "src-tauri/commands/procedure.rs",
         "src-tauri/watch.rs",
+        "src-tauri/commands/group.rs",
     ];
     let mut served = Vec::new();
     for file in sources {
@@ -401,4 +402,46 @@ fn commands_answer_while_a_large_folder_is_scanned() {
         answers.last().copied().unwrap_or_default().as_secs_f64() * 1000.0
     );
     assert!(answers.len() >= 3, "the scan was too short to measure anything");
+}
+
+/// The group commands as the Groupe view and the settings call them: without a group they
+/// say so by code; an address carrying a password is refused without echoing it; a saved
+/// address comes back without password, and a server that is not there is a code too.
+#[test]
+fn group_commands_round_trip_without_a_server() {
+    let _serial = one_at_a_time();
+    let data = tempfile::tempdir().unwrap();
+    std::env::set_var("CERTISANTE_DATA_DIR", data.path());
+    std::env::remove_var("CERTISANTE_GROUP_DATABASE_URL");
+    let app = certisante_app::configure(mock_builder()).build(tauri::generate_context!()).unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+
+    let settings = invoke(&webview, "group_settings", serde_json::json!({})).unwrap();
+    assert!(settings["database_url"].is_null(), "{settings}");
+    assert_eq!(settings["forced"], false);
+    assert_eq!(settings["password_saved"], false);
+    assert!(settings["default_workstation"].as_str().is_some_and(|name| !name.is_empty()));
+    assert_eq!(invoke(&webview, "group_view", serde_json::json!({})).unwrap_err()["code"], "group.not_configured");
+    assert_eq!(invoke(&webview, "publish_group", serde_json::json!({})).unwrap_err()["code"], "group.not_configured");
+
+    let with_password = serde_json::json!({ "databaseUrl": "postgresql://poste:s3cr3t-mot@127.0.0.1:1/certisante", "workstation": null, "password": null });
+    let refused = invoke(&webview, "save_group_settings", with_password).unwrap_err();
+    assert_eq!(refused["code"], "group.password_in_address");
+    assert!(!refused.to_string().contains("s3cr3t-mot"), "the password never comes back: {refused}");
+    assert!(!std::fs::read_dir(data.path()).unwrap().any(|entry| {
+        let path = entry.unwrap().path();
+        path.is_file() && std::fs::read(&path).is_ok_and(|bytes| bytes.windows(10).any(|w| w == b"s3cr3t-mot"))
+    }));
+
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    let address = "postgresql://poste@127.0.0.1:1/certisante?sslmode=verify-full";
+    let saved = invoke(&webview, "save_group_settings", serde_json::json!({ "databaseUrl": address, "workstation": "ACCUEIL-1", "password": null })).unwrap();
+    assert!(saved["database_url"].as_str().is_some_and(|url| url.contains("127.0.0.1") && url.contains("certisante")), "{saved}");
+    assert_eq!(saved["workstation"], "ACCUEIL-1");
+    let bad_name = invoke(&webview, "save_group_settings", serde_json::json!({ "databaseUrl": null, "workstation": "a\nb", "password": null }));
+    assert_eq!(bad_name.unwrap_err()["code"], "group.invalid_workstation");
+    let away = invoke(&webview, "group_view", serde_json::json!({})).unwrap_err();
+    assert!(["group.unreachable", "group.timeout"].contains(&away["code"].as_str().unwrap()), "{away}");
+    let bad_sha = invoke(&webview, "group_certificate", serde_json::json!({ "sha256": "abc" })).unwrap_err();
+    assert!(bad_sha["code"].is_string() && bad_sha["message"].is_string());
 }

@@ -3,5 +3,6 @@
 pub mod card;
 pub mod dashboard;
 pub mod files;
+pub mod group;
 pub mod orders;
 pub mod procedure;

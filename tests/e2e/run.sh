@@ -38,10 +38,17 @@ if runs card.test; then
   CERTISANTE_PKCS11_MODULE=$(sed -n 's/^SOFTHSM_MODULE=//p' "$CERTISANTE_TOKEN_HARNESS/softhsm.env")
   set +a
 fi
-# The orders, guide and renewal tests keep keys in the OS keystore: the harness's
+# The group test: the test command's PostgreSQL (tests/harness/postgres.sh), its env for psql.
+if runs group.test; then
+  [ -n "${CERTISANTE_POSTGRES_HARNESS:-}" ] && [ -f "$CERTISANTE_POSTGRES_HARNESS/env" ] || { echo "e2e: the harness PostgreSQL is not running (tests/harness/postgres.sh start DIR; export CERTISANTE_POSTGRES_HARNESS=DIR)"; exit 1; }
+  set -a
+  . "$CERTISANTE_POSTGRES_HARNESS/env"
+  set +a
+fi
+# The orders, guide, renewal and group tests keep keys in the OS keystore: the harness's
 # gnome-keyring on its private D-Bus (scripts/test.sh exports its address; never a desktop
 # session's keyring).
-if runs orders.test || runs guide.test || runs renewal.test; then
+if runs orders.test || runs guide.test || runs renewal.test || runs group.test; then
   [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || { echo "e2e: no D-Bus session with a keyring (tests/harness/keyring.sh start DIR && . DIR/env)"; exit 1; }
 fi
 

@@ -42,6 +42,11 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(Teleservice::export_all_to(&dir))?;
     export(Habilitation::export_all_to(&dir))?;
     export(HabilitationCheck::export_all_to(&dir))?;
+    export(GroupView::export_all_to(&dir))?;
+    export(GroupCertificateDetails::export_all_to(&dir))?;
+    export(GroupSettings::export_all_to(&dir))?;
+    export(PublishSummary::export_all_to(&dir))?;
+    export(GroupListing::export_all_to(&dir))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();

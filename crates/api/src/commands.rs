@@ -92,6 +92,17 @@ ui_commands! {
     remove_habilitation(habilitation: Habilitation) -> Vec<Habilitation>;
     /// Whether a recorded habilitation covers an order (a warning when not, never a refusal).
     check_habilitation(request: OrderRequest, teleservice: Option<String>) -> HabilitationCheck;
+    /// The Groupe view: one row per certificate of the group, its workstations, this
+    /// workstation's backlog.
+    group_view() -> GroupView;
+    /// One certificate of the group in full, with each workstation's copy.
+    group_certificate(sha256: String) -> GroupCertificateDetails;
+    group_settings() -> GroupSettings;
+    /// Saves the group address and workstation name (null: none), and the password in the
+    /// OS keystore (null: unchanged; "": forgotten).
+    save_group_settings(database_url: Option<String>, workstation: Option<String>, password: Option<Secret>) -> GroupSettings;
+    /// Publishes this workstation's inventory now.
+    publish_group() -> PublishSummary;
 }
 
 /// The types a command's signature names, to import from their binding files.

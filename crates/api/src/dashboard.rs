@@ -26,6 +26,10 @@ pub struct Dashboard {
     pub policy: MachinePolicyView,
     /// Orders still waiting for the portal's certificate (a CSR handed out, nothing back).
     pub pending_orders: Vec<PendingOrder>,
+    /// The group inventory's address (without password) when one is configured, by the
+    /// settings or the deployment: the Groupe view is offered.
+    #[ts(optional = nullable)]
+    pub group_database_url: Option<String>,
 }
 
 /// Result of checking a PKCS#12 file with its password.
@@ -46,7 +50,19 @@ pub(crate) fn dashboard(registry: &Registry, settings: Settings, read_only_force
     let report = registry_report(registry, &settings)?;
     let read_only = ReadOnly::new(&settings, read_only_forced);
     let pending_orders = lifecycle::pending_orders(registry, Utc::now())?;
-    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings, read_only, policy, pending_orders })
+    let group_database_url = crate::policy::group_database_url_forced(&policy.values)
+        .or_else(|| settings.group_database_url.clone())
+        .map(|text| certisante_group::Address::parse(&text).map(|a| a.redacted()).unwrap_or(text));
+    Ok(Dashboard {
+        certificates: report.certificates,
+        errors: report.errors,
+        watched: registry.watched()?,
+        settings,
+        read_only,
+        policy,
+        pending_orders,
+        group_database_url,
+    })
 }
 
 /// Verifies a PKCS#12 file's MAC with its password and looks for its private key.

@@ -78,6 +78,7 @@ pub fn all_codes() -> Vec<String> {
     codes.extend(store::teleservices::TeleserviceError::codes());
     codes.extend(store::teleservices::CHECK_CODES);
     codes.extend(store::platform::CHECK_CODES);
+    codes.extend(certisante_group::GroupError::codes());
     let mut codes: Vec<String> = codes.into_iter().map(str::to_owned).chain(pki::csr::rule_codes()).collect();
     codes.sort_unstable();
     codes.dedup();

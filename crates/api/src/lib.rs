@@ -12,6 +12,7 @@ pub mod bindings;
 pub mod commands;
 mod dashboard;
 pub mod error;
+pub mod group;
 pub mod messages;
 pub mod model;
 pub mod policy;

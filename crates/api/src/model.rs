@@ -36,3 +36,12 @@ pub use certisante_store::teleservices::{Habilitation, HabilitationCheck};
 pub use crate::dashboard::{Dashboard, Pkcs12Check};
 pub use crate::policy::{MachinePolicyView, ReadOnly};
 pub use crate::P12Store;
+
+pub use certisante_group::publish::{PublishOutcome, PublishSummary};
+pub use certisante_group::read::{
+    GroupCertificate, GroupCertificateDetails, GroupHolder, GroupListing, GroupRow, GroupRows, GroupScanError, GroupStatus, WorkstationInfo,
+};
+pub use certisante_group::schema::InitReport;
+pub use certisante_store::group_outbox::{GroupBacklog, GroupFailure};
+
+pub use crate::group::{GroupSettings, GroupView};

@@ -69,6 +69,9 @@ pub fn changed_settings(before: &Settings, after: &Settings) -> Vec<&'static str
     if before.pkcs11_module != after.pkcs11_module {
         changed.push("pkcs11_module");
     }
+    if before.group_database_url != after.group_database_url {
+        changed.push("group_database_url");
+    }
     changed
 }
 
@@ -122,9 +125,11 @@ impl ReadOnly {
     }
 }
 
-/// The settings that decide what the workstation does (see the module's documentation).
-fn admin_fields(settings: &Settings) -> (&Option<String>, bool, bool) {
-    (&settings.pkcs11_module, settings.include_os_stores, settings.revocation_private_networks)
+/// The settings that decide what the workstation does (see the module's documentation),
+/// and where its inventory goes (the group database and the name published under).
+#[allow(clippy::type_complexity)]
+fn admin_fields(settings: &Settings) -> (&Option<String>, bool, bool, &Option<String>, &Option<String>) {
+    (&settings.pkcs11_module, settings.include_os_stores, settings.revocation_private_networks, &settings.group_database_url, &settings.group_workstation)
 }
 
 /// Environment variable that forces the read-only view (a deployment's shortcut or policy).
@@ -135,6 +140,18 @@ pub const READ_ONLY_FLAG: &str = "--read-only";
 
 pub fn read_only_forced_by_env() -> bool {
     std::env::var(READ_ONLY_ENV).is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
+}
+
+/// Environment variable that forces the group database's address (a deployment's; the
+/// machine policy's `GroupDatabaseUrl` will set the same), over the `group_database_url`
+/// setting.
+pub const GROUP_DATABASE_URL_ENV: &str = "CERTISANTE_GROUP_DATABASE_URL";
+
+/// The group address the deployment forces, if any: the environment's
+/// (`CERTISANTE_GROUP_DATABASE_URL`, e.g. a service's unit), else the machine policy's
+/// `GroupDatabaseUrl`.
+pub fn group_database_url_forced(machine: &MachinePolicy) -> Option<String> {
+    std::env::var(GROUP_DATABASE_URL_ENV).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).or_else(|| machine.group_database_url.clone())
 }
 
 #[cfg(test)]
@@ -175,6 +192,12 @@ mod tests {
         let mut leave_and_load = off.clone();
         leave_and_load.pkcs11_module = Some("/tmp/evil.so".into());
         assert_eq!(by_setting.allow_settings(&on, &leave_and_load).unwrap_err().code(), "app.read_only", "leaving is a change of its own");
+        let mut group = on.clone();
+        group.group_database_url = Some("postgresql://ailleurs.example/inventaire".into());
+        assert_eq!(by_setting.allow_settings(&on, &group).unwrap_err().code(), "app.read_only", "where the inventory goes is an admin setting");
+        let mut renamed = on.clone();
+        renamed.group_workstation = Some("POSTE-B".into());
+        assert_eq!(forced.allow_settings(&on, &renamed).unwrap_err().code(), "app.read_only_forced");
         let writable = ReadOnly::new(&off, false);
         assert!(writable.allow_settings(&off, &leave_and_load).is_ok());
         assert!(writable.allow_settings(&off, &on).is_ok(), "turning read-only on");

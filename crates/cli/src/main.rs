@@ -12,6 +12,7 @@ use certisante_api::model::*;
 use certisante_api::{Api, Host};
 use clap::{Args, Parser, Subcommand};
 
+mod group;
 mod orders;
 mod settings;
 mod teleservices;
@@ -149,6 +150,11 @@ enum Command {
     Procedure {
         #[arg(long)]
         json: bool,
+    },
+    /// The group inventory on PostgreSQL: init, publish, list, status, configure.
+    Group {
+        #[command(subcommand)]
+        action: group::GroupAction,
     },
 }
 
@@ -320,6 +326,7 @@ fn run(command: Command, context: &Context) -> Outcome {
         Command::Habilitation { action } => teleservices::habilitation(action, context),
         Command::Procedure { json } => teleservices::procedure(json, context),
         Command::Settings { action } => settings::settings(action, context),
+        Command::Group { action } => group::group(action, context),
         Command::List { json, csv, common, paths } => {
             let report = report(&common, &paths, context)?;
             // The registry's list also names the orders waiting for the portal.

@@ -175,14 +175,20 @@ pub fn usable_until(facts: &CertificateFacts) -> DateTime<Utc> {
 
 /// Status, severity and whole days left, all following `usable_until`.
 pub fn status_of(facts: &CertificateFacts, now: DateTime<Utc>, thresholds: Thresholds) -> (Status, Severity, i64) {
-    let end = usable_until(facts);
+    status_from_dates(facts.not_before, usable_until(facts), now, thresholds)
+}
+
+/// Status, severity and whole days left of a certificate valid from `not_before` and of use
+/// until `end` (its `usable_until`): what [`status_of`] computes, from a view's dates (the
+/// group inventory recomputes them when it reads certificates published days ago).
+pub fn status_from_dates(not_before: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>, thresholds: Thresholds) -> (Status, Severity, i64) {
     let days = days_left(end, now);
     // Certificate times have whole seconds, both ends included (RFC 5280 4.1.2.5): compare
     // in whole seconds, so that the last second of validity is still valid all through.
     let seconds = now.timestamp();
     if seconds > end.timestamp() {
         (Status::Expired, Severity::Critical, days)
-    } else if seconds < facts.not_before.timestamp() {
+    } else if seconds < not_before.timestamp() {
         (Status::NotYetValid, Severity::Warning, days)
     } else if days < thresholds.crit_days {
         (Status::Expiring, Severity::Critical, days)

@@ -4,11 +4,14 @@
 //! `key_generated`, `before_import`, `p12_key_stored`, `revoked`, `install_started`,
 //! `install_written` (the lifecycle), `scan_read` (a scan's files read, nothing written),
 //! `migrating` (a migration's SQL run, not committed), `revocation_recorded` (the first
-//! answer of a refresh recorded, the others not).
+//! answer of a refresh recorded, the others not); the group publication's (crates/group):
+//! `group_queued` (the backlog written, nothing sent), `group_sending` (a batch sent to the
+//! group database, not committed), `group_committed` (a batch committed there, not yet
+//! acknowledged here).
 
 pub const PAUSE_ENV: &str = "CERTISANTE_PAUSE_AT";
 
-pub(crate) fn checkpoint(name: &str) {
+pub fn checkpoint(name: &str) {
     if std::env::var(PAUSE_ENV).as_deref() == Ok(name) {
         eprintln!("certisante: paused at {name}");
         loop {

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod audit;
 pub mod export;
 pub mod faults;
+pub mod group_outbox;
 pub mod inventory;
 pub mod lifecycle;
 pub mod listing;
@@ -32,7 +33,7 @@ use certisante_pki::{certs, csr, der, igc, order, procedure, view, Sensitive};
 /// Every table, in the order it was introduced: each feature declares its own migration
 /// (a SQL file beside its code). Never reorder or change one that has shipped: add another.
 const MIGRATIONS: &[Migration] =
-    &[registry::SCHEMA, audit::SCHEMA, lifecycle::SCHEMA, revocation::SCHEMA, alerts::SCHEMA, places::SCHEMA, teleservices::SCHEMA];
+    &[registry::SCHEMA, audit::SCHEMA, lifecycle::SCHEMA, revocation::SCHEMA, alerts::SCHEMA, places::SCHEMA, teleservices::SCHEMA, group_outbox::SCHEMA];
 
 impl Registry {
     /// Opens the registry at `path` (created and migrated when needed).

@@ -61,7 +61,7 @@ pub struct MachinePolicy {
     #[ts(optional)]
     pub pkcs11_module: Option<String>,
     /// `GroupDatabaseUrl`: the group registry's PostgreSQL address (the setting
-    /// `group_database_url`; forced once that setting exists).
+    /// `group_database_url`, which it overrides).
     #[serde(rename = "GroupDatabaseUrl", default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub group_database_url: Option<String>,

@@ -92,6 +92,16 @@ pub struct Settings {
     #[serde(default)]
     #[ts(as = "Option<bool>", optional)]
     pub revocation_private_networks: bool,
+    /// The group inventory's PostgreSQL address (libpq-style, without password: that one
+    /// lives in the OS keystore). None: no group. A deployment may force it
+    /// (CERTISANTE_GROUP_DATABASE_URL, or the machine policy's GroupDatabaseUrl).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub group_database_url: Option<String>,
+    /// The name this workstation publishes under; None: the computer's name.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub group_workstation: Option<String>,
 }
 
 fn default_true() -> bool {
@@ -112,6 +122,8 @@ impl Default for Settings {
             alert_days: default_alert_days(),
             alert_days_by_structure: BTreeMap::new(),
             revocation_private_networks: false,
+            group_database_url: None,
+            group_workstation: None,
         }
     }
 }
@@ -142,7 +154,8 @@ impl Settings {
 
 impl Settings {
     /// These settings with what the machine policy forces put over them. (`WatchedPaths`
-    /// is the watched list itself, `GroupDatabaseUrl` a setting to come: not here.)
+    /// is the watched list itself, `GroupDatabaseUrl` is read by the group code through
+    /// `api::policy::group_database_url_forced`: not here.)
     pub fn with_policy(mut self, policy: &MachinePolicy) -> Self {
         if let Some(read_only) = policy.read_only {
             self.read_only = read_only;

@@ -14,6 +14,7 @@ use time::{Duration, OffsetDateTime};
 
 pub mod chains;
 pub mod portal;
+pub mod postgres;
 pub mod revocation;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

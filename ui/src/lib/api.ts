@@ -17,6 +17,9 @@ import type { CommandName, Commands } from './bindings/Commands';
 import type { Dashboard } from './bindings/Dashboard';
 import type { Environment } from './bindings/Environment';
 import type { ExportFormat } from './bindings/ExportFormat';
+import type { GroupCertificateDetails } from './bindings/GroupCertificateDetails';
+import type { GroupSettings } from './bindings/GroupSettings';
+import type { GroupView } from './bindings/GroupView';
 import type { Habilitation } from './bindings/Habilitation';
 import type { HabilitationCheck } from './bindings/HabilitationCheck';
 import type { ImportOutcome } from './bindings/ImportOutcome';
@@ -27,6 +30,7 @@ import type { Order } from './bindings/Order';
 import type { OrderOptions } from './bindings/OrderOptions';
 import type { OrderRequest } from './bindings/OrderRequest';
 import type { Pkcs12Check } from './bindings/Pkcs12Check';
+import type { PublishSummary } from './bindings/PublishSummary';
 import type { Procedure } from './bindings/Procedure';
 import type { RevocationReason } from './bindings/RevocationReason';
 import type { RuleViolation } from './bindings/RuleViolation';
@@ -402,6 +406,45 @@ export function auditVerify(): Promise<AuditVerdict> {
 /** Opens the environment's IGC-Santé platform in the default browser. */
 export function openPortal(environment: Environment): Promise<void> {
   return call('open_portal', { environment }).then(() => undefined);
+}
+
+// ---------------------------------------------------------------- the group inventory (src-tauri/commands/group.rs)
+
+/** The Groupe view: one row per certificate of the group, its workstations, this workstation's backlog. */
+export function groupView(): Promise<GroupView> {
+  return call('group_view');
+}
+
+/** One certificate of the group in full, with each workstation's copy (where it lives). */
+export function groupCertificate(sha256: string): Promise<GroupCertificateDetails> {
+  return call('group_certificate', { sha256 });
+}
+
+/** The group address and name in use, whether a password is saved (never the password), the backlog. */
+export function groupSettings(): Promise<GroupSettings> {
+  return call('group_settings');
+}
+
+/**
+ * Saves the group address and the workstation name (null: unchanged; '': none), and the
+ * password in the OS keystore (null: unchanged; '': forgotten). The password is passed
+ * straight through: neither logged nor kept here.
+ */
+export function saveGroupSettings(databaseUrl: string | null, workstation: string | null, password: string | null): Promise<GroupSettings> {
+  return call('save_group_settings', { databaseUrl, workstation, password });
+}
+
+/** Publishes this workstation's inventory now. */
+export function publishGroup(): Promise<PublishSummary> {
+  return call('publish_group');
+}
+
+/**
+ * Listens to `group-published`: a publication in the background did something (sent
+ * changes, or found the server away). Resolves to a function that stops listening.
+ */
+export function onGroupPublished(handler: (summary: PublishSummary) => void): Promise<Unsubscribe> {
+  return bridged(() => listen<PublishSummary>('group-published', (event) => handler(event.payload)));
 }
 
 // ---------------------------------------------------------------- the procedure (src-tauri/commands/procedure.rs)

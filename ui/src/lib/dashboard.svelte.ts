@@ -96,6 +96,8 @@ export class DashboardState {
     const position = this.selectedSha === null ? undefined : this.#index.positions.get(this.selectedSha);
     return position === undefined ? null : this.certificates[position];
   });
+  /** A group inventory is configured: the Groupe view is offered. */
+  readonly groupConfigured = $derived(this.dashboard !== null && this.groupConfiguredIn(this.dashboard));
   /** A secretary's workstation: dashboard, statuses and exports only. */
   readonly readOnly = $derived(this.dashboard?.read_only.enabled ?? false);
   /** The settings the computer's policy forces (a GPO, /etc/certisante/policy.json): shown, not changeable. */
@@ -129,10 +131,14 @@ export class DashboardState {
     this.#shell = shell;
   }
 
+  groupConfiguredIn(dashboard: Dashboard): boolean {
+    return (dashboard.group_database_url ?? null) !== null;
+  }
+
   apply(next: Dashboard) {
     this.dashboard = next;
     this.#shell.noBackend = false;
-    this.#shell.restrictTo(next.read_only.enabled);
+    this.#shell.restrictTo(next.read_only.enabled, this.groupConfiguredIn(next));
     if (!this.#languageApplied) {
       this.#languageApplied = true;
       locale.lang = languageOf(next.settings);

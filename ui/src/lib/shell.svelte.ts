@@ -9,7 +9,7 @@ import { NoticeSlot, type CodeHandlers } from './notices.svelte';
 export class AppShell {
   view = $state<View>('dashboard');
   settingsOpen = $state(false);
-  /** Files are dragged over the window (not on the audit log or the guide, which take none). */
+  /** Files are dragged over the window (not on the audit log, the guide or the group, which take none). */
   dragging = $state(false);
   /** The page runs outside Tauri: a call failed with app.no_backend. */
   noBackend = $state(false);
@@ -29,9 +29,9 @@ export class AppShell {
     },
   };
 
-  /** The view to show on a workstation that may have turned read-only. */
-  restrictTo(readOnly: boolean) {
-    this.view = allowedView(this.view, readOnly);
+  /** The view to show on a workstation that may have turned read-only (or lost its group). */
+  restrictTo(readOnly: boolean, group = false) {
+    this.view = allowedView(this.view, readOnly, group);
   }
 
   /** Switches to the orders view on one order (not on a read-only workstation: no orders there). */
@@ -53,6 +53,6 @@ export class AppShell {
   }
 
   dragHover(hovering: boolean) {
-    this.dragging = hovering && this.view !== 'audit' && this.view !== 'guide';
+    this.dragging = hovering && this.view !== 'audit' && this.view !== 'guide' && this.view !== 'group';
   }
 }

@@ -86,7 +86,11 @@ impl World {
             .env("CERTISANTE_EXTRA_ANCHORS", self.portal().join("anchors"))
             .env("DBUS_SESSION_BUS_ADDRESS", bus_address())
             .env("HOME", self.path("home"))
-            .env_remove("CERTISANTE_PAUSE_AT");
+            .env_remove("CERTISANTE_PAUSE_AT")
+            // The group's password comes from the keystore or the address, never from the caller's.
+            .env_remove("PGPASSWORD")
+            .env_remove("PGPASSFILE")
+            .env_remove("CERTISANTE_GROUP_DATABASE_URL");
         command
     }
 

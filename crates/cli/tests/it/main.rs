@@ -6,6 +6,7 @@ mod card;
 mod cli;
 mod export;
 mod faults;
+mod group;
 mod hostile;
 mod lifecycle;
 mod places;

@@ -22,6 +22,8 @@ pub enum SecretKind {
     PrivateKey,
     RevocationCode,
     P12Password,
+    /// The password of the group inventory's database (id: the login, see crates/group).
+    GroupPassword,
 }
 
 impl SecretKind {
@@ -31,6 +33,7 @@ impl SecretKind {
             SecretKind::PrivateKey => "private-key",
             SecretKind::RevocationCode => "revocation-code",
             SecretKind::P12Password => "p12-password",
+            SecretKind::GroupPassword => "group-password",
         }
     }
 }

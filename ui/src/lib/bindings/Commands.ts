@@ -6,6 +6,9 @@ import type { CardStatus } from './CardStatus';
 import type { Dashboard } from './Dashboard';
 import type { Environment } from './Environment';
 import type { ExportFormat } from './ExportFormat';
+import type { GroupCertificateDetails } from './GroupCertificateDetails';
+import type { GroupSettings } from './GroupSettings';
+import type { GroupView } from './GroupView';
 import type { Habilitation } from './Habilitation';
 import type { HabilitationCheck } from './HabilitationCheck';
 import type { ImportOutcome } from './ImportOutcome';
@@ -17,6 +20,7 @@ import type { OrderOptions } from './OrderOptions';
 import type { OrderRequest } from './OrderRequest';
 import type { Pkcs12Check } from './Pkcs12Check';
 import type { Procedure } from './Procedure';
+import type { PublishSummary } from './PublishSummary';
 import type { RevocationReason } from './RevocationReason';
 import type { RuleViolation } from './RuleViolation';
 import type { SecretKind } from './SecretKind';
@@ -73,6 +77,17 @@ export interface Commands {
   remove_habilitation: { args: { habilitation: Habilitation }; result: Array<Habilitation> };
   // Whether a recorded habilitation covers an order (a warning when not, never a refusal).
   check_habilitation: { args: { request: OrderRequest; teleservice?: string | null }; result: HabilitationCheck };
+  // The Groupe view: one row per certificate of the group, its workstations, this
+  // workstation's backlog.
+  group_view: { args: Record<string, never>; result: GroupView };
+  // One certificate of the group in full, with each workstation's copy.
+  group_certificate: { args: { sha256: string }; result: GroupCertificateDetails };
+  group_settings: { args: Record<string, never>; result: GroupSettings };
+  // Saves the group address and workstation name (null: none), and the password in the
+  // OS keystore (null: unchanged; "": forgotten).
+  save_group_settings: { args: { databaseUrl?: string | null; workstation?: string | null; password?: string | null }; result: GroupSettings };
+  // Publishes this workstation's inventory now.
+  publish_group: { args: Record<string, never>; result: PublishSummary };
 }
 
 export type CommandName = keyof Commands;

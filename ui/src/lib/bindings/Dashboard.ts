@@ -19,4 +19,9 @@ policy: MachinePolicyView,
 /**
  * Orders still waiting for the portal's certificate (a CSR handed out, nothing back).
  */
-pending_orders: Array<PendingOrder>, };
+pending_orders: Array<PendingOrder>, 
+/**
+ * The group inventory's address (without password) when one is configured, by the
+ * settings or the deployment: the Groupe view is offered.
+ */
+group_database_url?: string | null, };

@@ -22,6 +22,6 @@ AlertDays?: Array<number>,
 Pkcs11Module?: string, 
 /**
  * `GroupDatabaseUrl`: the group registry's PostgreSQL address (the setting
- * `group_database_url`; forced once that setting exists).
+ * `group_database_url`, which it overrides).
  */
 GroupDatabaseUrl?: string, };

@@ -3,4 +3,4 @@
 /**
  * What a secret in the OS keystore is.
  */
-export type SecretKind = "private_key" | "revocation_code" | "p12_password";
+export type SecretKind = "private_key" | "revocation_code" | "p12_password" | "group_password";

@@ -48,4 +48,14 @@ alert_days_by_structure?: { [key in string]?: Array<number> },
  * Revocation servers on this machine or a private network may be asked (a lab, an
  * internal mirror). Off: a certificate's URLs must not reach internal services.
  */
-revocation_private_networks?: boolean, };
+revocation_private_networks?: boolean, 
+/**
+ * The group inventory's PostgreSQL address (libpq-style, without password: that one
+ * lives in the OS keystore). None: no group. A deployment may force it
+ * (CERTISANTE_GROUP_DATABASE_URL, or the machine policy's GroupDatabaseUrl).
+ */
+group_database_url?: string | null, 
+/**
+ * The name this workstation publishes under; None: the computer's name.
+ */
+group_workstation?: string | null, };

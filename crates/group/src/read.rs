@@ -1,0 +1,589 @@
+//! Reading the group: `group list` (every certificate as `list --json` shows it, with the
+//! workstations holding it), the rows of the app's Groupe view, one certificate's details,
+//! and the Nagios status of the whole group.
+//!
+//! A certificate held by several workstations is listed once: its places are all of theirs
+//! (each naming its workstation), and its document is the copy in the worst state (the
+//! most recent among equals), since a copy somewhere still needs attention. Status,
+//! severity and days left are recomputed at the time of reading, with the reader's
+//! thresholds: a workstation that published a month ago still shows what expires today.
+//!
+//! Documents are passed through as the server holds them (`json` columns, checked to be
+//! objects and arrays by the schema), never parsed: 20,000 certificates stay fast.
+//! Everything read back is bounded: rows, bytes per row, bytes in all.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use futures_util::{pin_mut, TryStreamExt};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+use tokio_postgres::types::ToSql;
+use ts_rs::TS;
+
+use certisante_pki::certs::Environment;
+use certisante_pki::igc::{Offer, Usage};
+use certisante_pki::view::{status_from_dates, CertificateView, Severity, Status, Thresholds};
+
+use crate::error::{GroupError, Result};
+use crate::session::{db_error, Session};
+use crate::snapshot::enum_text;
+
+/// Certificate copies (one per workstation holding one) read at most.
+pub const MAX_ROWS: usize = 1_000_000;
+/// Bytes of one copy's document, places and paths, at most.
+pub const MAX_ROW_BYTES: i32 = 1 << 20;
+/// Bytes of documents read in all, at most.
+pub const MAX_TOTAL_BYTES: usize = 1 << 30;
+/// Workstations and pending orders read at most.
+pub const MAX_WORKSTATIONS: i64 = 100_000;
+/// A workstation silent for longer counts as stale in the status.
+pub const STALE_AFTER_DAYS: i64 = 7;
+
+/// When and with which thresholds statuses are computed.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    pub thresholds: Thresholds,
+    pub now: DateTime<Utc>,
+}
+
+/// `group list`: `list --json`'s document for the whole group, and its workstations.
+#[derive(Debug, Serialize, TS)]
+pub struct GroupListing {
+    /// Soonest end first; each one a certificate view with `workstations`.
+    #[ts(as = "Vec<GroupCertificate>")]
+    pub certificates: Vec<Box<RawValue>>,
+    /// Every workstation's read errors.
+    pub errors: Vec<GroupScanError>,
+    /// Orders waiting for the portal's certificate, on every workstation, longest first.
+    #[ts(as = "Vec<GroupPendingOrder>")]
+    pub pending_orders: Vec<Value>,
+    pub workstations: Vec<WorkstationInfo>,
+}
+
+/// The shape of a certificate in `group list`: a certificate view (its places name their
+/// workstation) and the workstations holding it. Written as text (see `merged`), typed here.
+#[derive(TS)]
+pub struct GroupCertificate {
+    #[ts(flatten)]
+    pub certificate: CertificateView,
+    pub workstations: Vec<String>,
+}
+
+/// The shape of a pending order in `group list`: `list --json`'s, with its workstation.
+#[derive(TS)]
+pub struct GroupPendingOrder {
+    #[ts(flatten)]
+    pub order: certisante_store::lifecycle::PendingOrder,
+    pub workstation: String,
+}
+
+/// A read error of one workstation's last scan.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct GroupScanError {
+    pub workstation: String,
+    pub path: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// A workstation of the group, as it last published.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WorkstationInfo {
+    pub name: String,
+    /// The structure ids (FINESS, SIRET...) of its certificates.
+    pub establishments: Vec<String>,
+    pub certificates: u32,
+    pub orders: u32,
+    pub errors: u32,
+    pub app_version: Option<String>,
+    pub os: Option<String>,
+    #[ts(type = "string")]
+    pub first_published_at: DateTime<Utc>,
+    #[ts(type = "string")]
+    pub last_published_at: DateTime<Utc>,
+    /// Its last publication, changed or not.
+    #[ts(type = "string")]
+    pub last_contact_at: DateTime<Utc>,
+    /// Silent for more than STALE_AFTER_DAYS.
+    pub stale: bool,
+}
+
+/// One certificate of the Groupe view: what its row and filters need (details on demand).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct GroupRow {
+    pub sha256: String,
+    pub cn: Option<String>,
+    pub organization: Option<String>,
+    pub structure_id: Option<String>,
+    #[ts(as = "certisante_pki::igc::StructureKind")]
+    pub structure_kind: String,
+    pub structure_number: Option<String>,
+    pub environment: Environment,
+    pub offer: Option<Offer>,
+    pub usage: Option<Usage>,
+    #[ts(type = "string")]
+    pub not_after: DateTime<Utc>,
+    #[ts(type = "string")]
+    pub usable_until: DateTime<Utc>,
+    #[ts(type = "number")]
+    pub days_left: i64,
+    pub status: Status,
+    pub severity: Severity,
+    pub has_private_key: bool,
+    /// The workstations holding it, by name.
+    pub workstations: Vec<String>,
+}
+
+/// What the Groupe view shows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct GroupRows {
+    pub rows: Vec<GroupRow>,
+    pub workstations: Vec<WorkstationInfo>,
+}
+
+/// One certificate in full, and every workstation's copy of it.
+#[derive(Debug, Serialize, TS)]
+pub struct GroupCertificateDetails {
+    #[ts(as = "GroupCertificate")]
+    pub certificate: Box<RawValue>,
+    pub holders: Vec<GroupHolder>,
+}
+
+/// One workstation's copy of a certificate.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct GroupHolder {
+    pub workstation: String,
+    #[ts(as = "Vec<certisante_pki::view::Place>")]
+    pub places: Value,
+    pub has_private_key: bool,
+    pub status: Status,
+    pub severity: Severity,
+    #[ts(type = "number")]
+    pub days_left: i64,
+    #[ts(type = "string")]
+    pub published_at: DateTime<Utc>,
+}
+
+/// The Nagios view of the whole group.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct GroupStatus {
+    pub certificates: u32,
+    pub expired: u32,
+    pub critical: u32,
+    pub warning: u32,
+    pub workstations: u32,
+    /// Workstations silent for more than STALE_AFTER_DAYS: a WARNING (their certificates
+    /// may expire unseen).
+    pub stale_workstations: Vec<String>,
+    #[ts(type = "number | null")]
+    pub min_days_left: Option<i64>,
+    /// The soonest to end (not expired yet): its name and a workstation holding it.
+    pub soonest: Option<String>,
+    pub thresholds: Thresholds,
+    /// OK, WARNING, CRITICAL or UNKNOWN (nothing published).
+    pub state: String,
+    pub exit_code: u8,
+}
+
+impl GroupStatus {
+    /// One Nagios line: `CERTISANTE GROUP <STATE> - text | perfdata`.
+    pub fn nagios_line(&self) -> String {
+        let perf = format!(
+            "certificates={} expired={} critical={} warning={} workstations={} stale_workstations={} min_days_left={};{};{}",
+            self.certificates,
+            self.expired,
+            self.critical,
+            self.warning,
+            self.workstations,
+            self.stale_workstations.len(),
+            self.min_days_left.map(|d| d.to_string()).unwrap_or_default(),
+            self.thresholds.warn_days,
+            self.thresholds.crit_days
+        );
+        let mut text = if self.certificates == 0 {
+            "no certificate published".to_owned()
+        } else {
+            format!("{} certificates on {} workstations", self.certificates, self.workstations)
+        };
+        if self.expired > 0 {
+            let _ = write!(text, ", {} expired", self.expired);
+        }
+        if let (Some(days), Some(name)) = (self.min_days_left, &self.soonest) {
+            let _ = write!(text, ", soonest expiry in {days} days ({name})");
+        }
+        if !self.stale_workstations.is_empty() {
+            let _ = write!(text, ", silent for more than {STALE_AFTER_DAYS} days: {}", self.stale_workstations.join(", "));
+        }
+        format!("CERTISANTE GROUP {} - {text} | {perf}", self.state)
+    }
+}
+
+/// A copy's state now: recomputed from its dates, then revocation and replacement as the
+/// listing applies them.
+fn state_now(not_before: DateTime<Utc>, usable_until: DateTime<Utc>, revoked: bool, replaced: bool, options: &ReadOptions) -> (Status, Severity, i64) {
+    let (mut status, mut severity, days) = status_from_dates(not_before, usable_until, options.now, options.thresholds);
+    if replaced {
+        (status, severity) = (Status::Replaced, Severity::Ok);
+    }
+    if revoked && status != Status::Replaced {
+        (status, severity) = (Status::Revoked, Severity::Critical);
+    }
+    (status, severity, days)
+}
+
+/// A text column holding a unit enum's name ("PROD", "SIGN"...); None when unknown.
+fn text_column<T: serde::de::DeserializeOwned>(row: &tokio_postgres::Row, index: usize) -> Option<T> {
+    row.get::<_, Option<String>>(index).and_then(|text| serde_json::from_value(Value::String(text)).ok())
+}
+
+/// `query_raw` without parameters.
+fn no_params() -> std::iter::Empty<&'static (dyn ToSql + Sync)> {
+    std::iter::empty()
+}
+
+/// Every workstation.
+pub fn workstations(session: &Session, options: &ReadOptions) -> Result<Vec<WorkstationInfo>> {
+    let client = session.client();
+    let server = session.server().to_owned();
+    session.run("read the workstations", async {
+        let rows = client
+            .query(
+                "SELECT w.name, w.establishments, w.document::text, w.first_published_at, w.last_published_at, w.last_contact_at,
+                        (SELECT count(*) FROM certisante.certificates c WHERE c.workstation = w.name),
+                        (SELECT count(*) FROM certisante.orders o WHERE o.workstation = w.name)
+                 FROM certisante.workstations w WHERE octet_length(w.document::text) <= $1 ORDER BY w.name LIMIT $2",
+                &[&MAX_ROW_BYTES, &MAX_WORKSTATIONS],
+            )
+            .await
+            .map_err(|e| db_error(&server, &e))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let document: Value = serde_json::from_str(row.get::<_, &str>(2)).unwrap_or_default();
+            let last_contact_at: DateTime<Utc> = row.get(5);
+            out.push(WorkstationInfo {
+                name: row.get(0),
+                establishments: row.get(1),
+                certificates: row.get::<_, i64>(6) as u32,
+                orders: row.get::<_, i64>(7) as u32,
+                errors: document["error_count"].as_u64().unwrap_or(0) as u32,
+                app_version: document["app_version"].as_str().map(str::to_owned),
+                os: document["os"].as_str().map(str::to_owned),
+                first_published_at: row.get(3),
+                last_published_at: row.get(4),
+                last_contact_at,
+                stale: (options.now - last_contact_at).num_days() > STALE_AFTER_DAYS,
+            });
+        }
+        Ok(out)
+    })
+}
+
+/// One workstation's copy of a certificate, as `list` reads it.
+struct Copy {
+    workstation: String,
+    document: String,
+    places: String,
+    paths: String,
+    has_private_key: bool,
+    usable_until: DateTime<Utc>,
+    status: Status,
+    severity: Severity,
+    days: i64,
+    published_at: DateTime<Utc>,
+    cn: Option<String>,
+}
+
+const COPY_COLUMNS: &str = "sha256, workstation,
+    CASE WHEN octet_length(document::text) + octet_length(places::text) + octet_length(paths::text) <= $1 THEN document::text END,
+    places::text, paths::text, has_private_key, not_before, usable_until, revoked, replaced, published_at, cn";
+
+fn copy_of(row: &tokio_postgres::Row, options: &ReadOptions) -> Result<(String, Copy)> {
+    let sha256: String = row.get(0);
+    let workstation: String = row.get(1);
+    let Some(document) = row.get::<_, Option<String>>(2) else {
+        return Err(GroupError::TooLarge(format!("the certificate {sha256} of {workstation:?} is larger than {} bytes", MAX_ROW_BYTES)));
+    };
+    let (status, severity, days) = state_now(row.get(6), row.get(7), row.get(8), row.get(9), options);
+    let copy = Copy {
+        workstation,
+        document,
+        places: row.get(3),
+        paths: row.get(4),
+        has_private_key: row.get(5),
+        usable_until: row.get(7),
+        status,
+        severity,
+        days,
+        published_at: row.get(10),
+        cn: row.get(11),
+    };
+    Ok((sha256, copy))
+}
+
+/// The copy a merged certificate shows: the worst state, then the most recent.
+fn primary(copies: &[Copy]) -> &Copy {
+    copies.iter().max_by_key(|c| (c.severity, c.published_at)).unwrap_or(&copies[0])
+}
+
+/// The items of JSON arrays (as text), joined into one array.
+fn join_arrays<'a>(arrays: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::from("[");
+    for array in arrays {
+        let inner = array.trim().strip_prefix('[').and_then(|a| a.strip_suffix(']')).unwrap_or("").trim();
+        if inner.is_empty() {
+            continue;
+        }
+        if out.len() > 1 {
+            out.push(',');
+        }
+        out.push_str(inner);
+    }
+    out.push(']');
+    out
+}
+
+/// One certificate of `group list`, as JSON text: the fields computed now, then the primary
+/// copy's document.
+fn merged(copies: &[Copy]) -> Result<Box<RawValue>> {
+    let first = primary(copies);
+    let mut names: Vec<&str> = copies.iter().map(|c| c.workstation.as_str()).collect();
+    names.dedup();
+    let mut out = String::with_capacity(first.document.len() + 256 + copies.iter().map(|c| c.places.len() + c.paths.len()).sum::<usize>());
+    out.push_str("{\"workstations\":");
+    out.push_str(&serde_json::to_string(&names).unwrap_or_default());
+    let _ = write!(
+        out,
+        ",\"status\":\"{}\",\"severity\":\"{}\",\"days_left\":{},\"has_private_key\":{},\"paths\":{},\"places\":{}",
+        enum_text(&first.status),
+        enum_text(&first.severity),
+        first.days,
+        copies.iter().any(|c| c.has_private_key),
+        join_arrays(copies.iter().map(|c| c.paths.as_str())),
+        join_arrays(copies.iter().map(|c| c.places.as_str())),
+    );
+    let body = first.document.trim().strip_prefix('{').unwrap_or("}").trim_start();
+    if !body.starts_with('}') {
+        out.push(',');
+    }
+    out.push_str(body);
+    // The schema keeps these columns valid JSON; a row that is not is refused, not passed on.
+    RawValue::from_string(out).map_err(|e| GroupError::Corrupt(format!("a certificate document: {e}")))
+}
+
+/// `group list`: every certificate of the group, soonest end first.
+pub fn list(session: &Session, options: &ReadOptions) -> Result<GroupListing> {
+    let workstations = workstations(session, options)?;
+    let client = session.client();
+    let server = session.server().to_owned();
+    let err = |e: tokio_postgres::Error| db_error(&server, &e);
+    let (certificates, errors, pending_orders) = session.run("read the certificates", async {
+        let sql = format!("SELECT {COPY_COLUMNS} FROM certisante.certificates ORDER BY sha256, workstation");
+        let stream = client.query_raw(&sql, [&MAX_ROW_BYTES as &(dyn ToSql + Sync)]).await.map_err(err)?;
+        pin_mut!(stream);
+        // Sorted as the dashboard sorts: soonest end, then name, then fingerprint.
+        type Key = (DateTime<Utc>, Option<String>, String);
+        let mut certificates: Vec<(Key, Box<RawValue>)> = Vec::new();
+        let mut group: Vec<Copy> = Vec::new();
+        let mut current = String::new();
+        let (mut rows, mut bytes) = (0usize, 0usize);
+        while let Some(row) = stream.try_next().await.map_err(err)? {
+            rows += 1;
+            let (sha256, copy) = copy_of(&row, options)?;
+            bytes += copy.document.len() + copy.places.len() + copy.paths.len();
+            if rows > MAX_ROWS || bytes > MAX_TOTAL_BYTES {
+                return Err(GroupError::TooLarge(format!("more than {MAX_ROWS} certificate copies or {} MB", MAX_TOTAL_BYTES >> 20)));
+            }
+            if sha256 != current && !group.is_empty() {
+                let first = primary(&group);
+                certificates.push(((first.usable_until, first.cn.clone(), std::mem::take(&mut current)), merged(&group)?));
+                group.clear();
+            }
+            current = sha256;
+            group.push(copy);
+        }
+        if !group.is_empty() {
+            let first = primary(&group);
+            certificates.push(((first.usable_until, first.cn.clone(), current), merged(&group)?));
+        }
+        certificates.sort_by(|a, b| a.0.cmp(&b.0));
+
+        let mut errors = Vec::new();
+        let rows = client
+            .query(
+                "SELECT w.name, e->>'path', e->>'code', e->>'message' FROM certisante.workstations w, json_array_elements(w.document->'errors') AS e
+                 WHERE json_typeof(w.document->'errors') = 'array' ORDER BY w.name LIMIT $1",
+                &[&MAX_WORKSTATIONS],
+            )
+            .await
+            .map_err(err)?;
+        for row in rows {
+            let text = |i: usize| row.get::<_, Option<String>>(i).unwrap_or_default();
+            errors.push(GroupScanError { workstation: text(0), path: text(1), code: text(2), message: text(3) });
+        }
+
+        let rows = client
+            .query(
+                "SELECT workstation, id, state, CASE WHEN octet_length(document::text) <= $1 THEN (document->'request')::text END, since
+                 FROM certisante.orders WHERE awaiting ORDER BY since, workstation, id LIMIT $2",
+                &[&MAX_ROW_BYTES, &MAX_WORKSTATIONS],
+            )
+            .await
+            .map_err(err)?;
+        let mut pending = Vec::with_capacity(rows.len());
+        for row in rows {
+            let since: DateTime<Utc> = row.get(4);
+            let request: Value = row.get::<_, Option<String>>(3).and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Value::Null);
+            pending.push(serde_json::json!({
+                "id": row.get::<_, String>(1),
+                "state": row.get::<_, String>(2),
+                "request": request,
+                "since": since,
+                "days_waiting": (options.now - since).num_days(),
+                "workstation": row.get::<_, String>(0),
+            }));
+        }
+        Ok((certificates.into_iter().map(|(_, c)| c).collect(), errors, pending))
+    })?;
+    Ok(GroupListing { certificates, errors, pending_orders, workstations })
+}
+
+/// The Groupe view's rows: one per certificate, from the columns only (no document).
+pub fn rows(session: &Session, options: &ReadOptions) -> Result<GroupRows> {
+    let workstations = workstations(session, options)?;
+    let client = session.client();
+    let server = session.server().to_owned();
+    let err = |e: tokio_postgres::Error| db_error(&server, &e);
+    let rows = session.run("read the certificates", async {
+        let stream = client
+            .query_raw(
+                "SELECT sha256, workstation, cn, organization, structure_id, structure_kind, structure_number, environment, offer, usage,
+                        not_before, not_after, usable_until, revoked, replaced, has_private_key
+                 FROM certisante.certificates ORDER BY sha256, workstation",
+                no_params(),
+            )
+            .await
+            .map_err(err)?;
+        pin_mut!(stream);
+        let mut merged: Vec<GroupRow> = Vec::new();
+        let mut count = 0usize;
+        while let Some(row) = stream.try_next().await.map_err(err)? {
+            count += 1;
+            if count > MAX_ROWS {
+                return Err(GroupError::TooLarge(format!("more than {MAX_ROWS} certificate copies")));
+            }
+            let sha256: String = row.get(0);
+            let workstation: String = row.get(1);
+            let (status, severity, days) = state_now(row.get(10), row.get(12), row.get(13), row.get(14), options);
+            if let Some(last) = merged.last_mut().filter(|r| r.sha256 == sha256) {
+                last.workstations.push(workstation);
+                last.has_private_key |= row.get::<_, bool>(15);
+                if severity > last.severity {
+                    (last.status, last.severity, last.days_left) = (status, severity, days);
+                }
+                continue;
+            }
+            merged.push(GroupRow {
+                sha256,
+                cn: row.get(2),
+                organization: row.get(3),
+                structure_id: row.get(4),
+                structure_kind: row.get::<_, Option<String>>(5).unwrap_or_default(),
+                structure_number: row.get(6),
+                environment: text_column(&row, 7).unwrap_or(Environment::Other),
+                offer: text_column(&row, 8),
+                usage: text_column(&row, 9),
+                not_after: row.get(11),
+                usable_until: row.get(12),
+                days_left: days,
+                status,
+                severity,
+                has_private_key: row.get(15),
+                workstations: vec![workstation],
+            });
+        }
+        merged.sort_by(|a, b| (a.usable_until, &a.cn, &a.sha256).cmp(&(b.usable_until, &b.cn, &b.sha256)));
+        Ok(merged)
+    })?;
+    Ok(GroupRows { rows, workstations })
+}
+
+/// One certificate, merged as `list` shows it, and each workstation's copy; None when no
+/// workstation holds it.
+pub fn certificate(session: &Session, sha256: &str, options: &ReadOptions) -> Result<Option<GroupCertificateDetails>> {
+    let client = session.client();
+    let server = session.server().to_owned();
+    let err = |e: tokio_postgres::Error| db_error(&server, &e);
+    session.run("read a certificate", async {
+        let sql = format!("SELECT {COPY_COLUMNS} FROM certisante.certificates WHERE sha256 = $2 ORDER BY workstation LIMIT $3");
+        let rows = client.query(&sql, &[&MAX_ROW_BYTES, &sha256, &MAX_WORKSTATIONS]).await.map_err(err)?;
+        let mut copies = Vec::with_capacity(rows.len());
+        for row in &rows {
+            copies.push(copy_of(row, options)?.1);
+        }
+        if copies.is_empty() {
+            return Ok(None);
+        }
+        let holders = copies
+            .iter()
+            .map(|c| GroupHolder {
+                workstation: c.workstation.clone(),
+                places: serde_json::from_str(&c.places).unwrap_or(Value::Array(vec![])),
+                has_private_key: c.has_private_key,
+                status: c.status,
+                severity: c.severity,
+                days_left: c.days,
+                published_at: c.published_at,
+            })
+            .collect();
+        Ok(Some(GroupCertificateDetails { certificate: merged(&copies)?, holders }))
+    })
+}
+
+/// The Nagios status of the whole group: the worst certificate, and workstations gone silent.
+pub fn status(session: &Session, options: &ReadOptions) -> Result<GroupStatus> {
+    let GroupRows { rows, workstations } = rows(session, options)?;
+    let count = |pred: &dyn Fn(&GroupRow) -> bool| rows.iter().filter(|r| pred(r)).count() as u32;
+    let stale_workstations: Vec<String> = workstations.iter().filter(|w| w.stale).map(|w| w.name.clone()).collect();
+    let soonest = rows.iter().filter(|r| r.status != Status::Expired && r.status != Status::Replaced).min_by_key(|r| r.days_left);
+    let worst = rows.iter().map(|r| r.severity).max().unwrap_or(Severity::Ok);
+    let worst = if !stale_workstations.is_empty() { worst.max(Severity::Warning) } else { worst };
+    let (state, exit_code) = match (rows.is_empty(), worst) {
+        (true, _) => ("UNKNOWN", 3),
+        (false, Severity::Critical) => ("CRITICAL", 2),
+        (false, Severity::Warning) => ("WARNING", 1),
+        (false, Severity::Ok) => ("OK", 0),
+    };
+    let mut by_workstation: BTreeMap<&str, u32> = BTreeMap::new();
+    for row in &rows {
+        for w in &row.workstations {
+            *by_workstation.entry(w.as_str()).or_default() += 1;
+        }
+    }
+    Ok(GroupStatus {
+        certificates: rows.len() as u32,
+        expired: count(&|r| r.status == Status::Expired),
+        critical: count(&|r| r.severity == Severity::Critical && r.status != Status::Expired),
+        warning: count(&|r| r.severity == Severity::Warning),
+        workstations: workstations.len().max(by_workstation.len()) as u32,
+        stale_workstations,
+        min_days_left: soonest.map(|r| r.days_left),
+        soonest: soonest.map(|r| format!("{} on {}", r.cn.as_deref().unwrap_or(&r.sha256[..16]), r.workstations.join(", "))),
+        thresholds: options.thresholds,
+        state: state.to_owned(),
+        exit_code,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_join_without_parsing() {
+        assert_eq!(join_arrays(["[1,2]", "[]", " [ 3 ] "].into_iter()), "[1,2,3]");
+        assert_eq!(join_arrays(std::iter::empty()), "[]");
+    }
+}
