@@ -1,7 +1,8 @@
 //! CertiSanté's storage and lifecycle layer: the registry (one SQLite file, the only writer
 //! of the database), scans of files and OS stores, the one certificate model (`listing`:
 //! every certificate with all its places and its order), orders and their life, the places
-//! CertiSanté writes, the audit log, alerts, revocation fetching and its cache, exports.
+//! CertiSanté writes, the audit log, alerts (desktop, e-mail, webhooks: `notify`),
+//! revocation fetching and its cache, exports, metrics for Prometheus.
 
 pub mod alerts;
 pub mod audit;
@@ -10,6 +11,8 @@ pub mod faults;
 pub mod inventory;
 pub mod lifecycle;
 pub mod listing;
+pub mod metrics;
+pub mod notify;
 pub mod places;
 pub mod registry;
 pub mod revocation;
@@ -28,7 +31,7 @@ use certisante_pki::{certs, csr, der, igc, order, view, Sensitive};
 
 /// Every table, in the order it was introduced: each feature declares its own migration
 /// (a SQL file beside its code). Never reorder or change one that has shipped: add another.
-const MIGRATIONS: &[Migration] = &[registry::SCHEMA, audit::SCHEMA, lifecycle::SCHEMA, revocation::SCHEMA, alerts::SCHEMA, places::SCHEMA];
+const MIGRATIONS: &[Migration] = &[registry::SCHEMA, audit::SCHEMA, lifecycle::SCHEMA, revocation::SCHEMA, alerts::SCHEMA, places::SCHEMA, alerts::CHANNELS_SCHEMA, notify::SCHEMA];
 
 impl Registry {
     /// Opens the registry at `path` (created and migrated when needed).

@@ -91,6 +91,16 @@ pub struct Settings {
     #[serde(default)]
     #[ts(as = "Option<bool>", optional)]
     pub revocation_private_networks: bool,
+    /// E-mail alerts (none: off). Changed only through its own actions (the password goes
+    /// to the OS keystore): `save_settings` keeps what is stored.
+    #[serde(default)]
+    #[ts(optional)]
+    pub mail: Option<crate::notify::MailSettings>,
+    /// Webhooks told about every alert (their URLs are in the OS keystore). Same: changed
+    /// through their own actions only.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<crate::notify::WebhookSettings>>", optional)]
+    pub webhooks: Vec<crate::notify::WebhookSettings>,
 }
 
 fn default_true() -> bool {
@@ -111,6 +121,8 @@ impl Default for Settings {
             alert_days: default_alert_days(),
             alert_days_by_structure: BTreeMap::new(),
             revocation_private_networks: false,
+            mail: None,
+            webhooks: Vec::new(),
         }
     }
 }
@@ -135,6 +147,10 @@ impl Settings {
             }
             check_alert_days(days).map_err(invalid)?;
         }
+        if let Some(mail) = &self.mail {
+            mail.validate().map_err(|e| RegistryError::InvalidSetting(e.to_string()))?;
+        }
+        crate::notify::check_webhooks(&self.webhooks).map_err(|e| RegistryError::InvalidSetting(e.to_string()))?;
         Ok(())
     }
 }

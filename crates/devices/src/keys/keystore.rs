@@ -22,6 +22,15 @@ pub enum SecretKind {
     PrivateKey,
     RevocationCode,
     P12Password,
+    /// The password of the SMTP account e-mail alerts are sent with (id `mail`). Never
+    /// crosses to the UI: only the alert settings' own actions touch it.
+    #[serde(skip)]
+    #[ts(skip)]
+    SmtpPassword,
+    /// A webhook's URL (its token is in it), by the webhook's name. Same: never to the UI.
+    #[serde(skip)]
+    #[ts(skip)]
+    WebhookUrl,
 }
 
 impl SecretKind {
@@ -31,6 +40,8 @@ impl SecretKind {
             SecretKind::PrivateKey => "private-key",
             SecretKind::RevocationCode => "revocation-code",
             SecretKind::P12Password => "p12-password",
+            SecretKind::SmtpPassword => "smtp-password",
+            SecretKind::WebhookUrl => "webhook-url",
         }
     }
 }

@@ -4,5 +4,8 @@
 mod alerts;
 mod audit;
 mod csr;
+mod harness;
+mod metrics;
+mod notify;
 mod revocation;
 mod scan;
