@@ -165,7 +165,7 @@ fn the_shell_serves_exactly_the_commands_of_the_api_table() {
         }
     }
     let sources =
-        ["src-tauri/commands/dashboard.rs", "src-tauri/commands/files.rs", "src-tauri/commands/card.rs", "src-tauri/commands/orders.rs", "src-tauri/watch.rs"];
+        ["src-tauri/commands/dashboard.rs", "src-tauri/commands/files.rs", "src-tauri/commands/card.rs", "src-tauri/commands/orders.rs", "src-tauri/watch.rs", "src-tauri/commands/alerts.rs"];
     let mut served = Vec::new();
     for file in sources {
         let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();

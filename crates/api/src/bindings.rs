@@ -37,6 +37,7 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(RevocationReason::export_all_to(&dir))?;
     export(RefreshSummary::export_all_to(&dir))?;
     export(RevocationProgress::export_all_to(&dir))?;
+    export(DeliveryReport::export_all_to(&dir))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();

@@ -7,6 +7,7 @@ use certisante_pki::certs::{read_container, CertsError, ContainerFormat, Integri
 use certisante_pki::{ApiError, Sensitive};
 use certisante_store::inventory::{ScanError, ScanOptions, ScanReport};
 use certisante_store::lifecycle::{self, PendingOrder};
+use certisante_store::notify::DeliveryFailure;
 use certisante_store::registry::{Registry, RegistryError, WatchedPath};
 use certisante_store::settings::Settings;
 use chrono::Utc;
@@ -24,6 +25,10 @@ pub struct Dashboard {
     pub read_only: ReadOnly,
     /// Orders still waiting for the portal's certificate (a CSR handed out, nothing back).
     pub pending_orders: Vec<PendingOrder>,
+    /// E-mail recipients and webhooks whose last alert did not go out (kept until one
+    /// does): shown so that a silent failure cannot hide an expiry.
+    #[ts(as = "Option<Vec<DeliveryFailure>>", optional)]
+    pub delivery_failures: Vec<DeliveryFailure>,
 }
 
 /// Result of checking a PKCS#12 file with its password.
@@ -44,7 +49,8 @@ pub(crate) fn dashboard(registry: &Registry, settings: Settings, read_only_force
     let report = registry_report(registry, &settings)?;
     let read_only = ReadOnly::new(&settings, read_only_forced);
     let pending_orders = lifecycle::pending_orders(registry, Utc::now())?;
-    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings, read_only, pending_orders })
+    let delivery_failures = certisante_store::notify::failures(registry)?;
+    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings, read_only, pending_orders, delivery_failures })
 }
 
 /// Verifies a PKCS#12 file's MAC with its password and looks for its private key.

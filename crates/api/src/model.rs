@@ -31,5 +31,8 @@ pub use certisante_store::revocation::{RefreshSummary, RefreshedCertificate, Rev
 pub use certisante_store::settings::Settings;
 
 pub use crate::dashboard::{Dashboard, Pkcs12Check};
+pub use crate::supervision::{DesktopReport, GroupPublish, NagiosStatus, RevocationFigures, ShownAlert, WatchReport};
+pub use certisante_store::alerts::Channel;
+pub use certisante_store::notify::{Delivery, DeliveryFailure, DeliveryReport, FailedDelivery, MailSecurity, MailSettings, WebhookSettings};
 pub use crate::policy::ReadOnly;
 pub use crate::P12Store;

@@ -209,6 +209,12 @@ const fr = {
   'errors.title': 'Fichiers illisibles ({count})',
   'errors.hint': 'Ces fichiers ont été ignorés pendant l’analyse.',
 
+  'delivery.title': 'Des alertes n’ont pas pu être envoyées ({count})',
+  'delivery.mail': 'E-mail à {address}',
+  'delivery.webhook': 'Webhook {name}',
+  'delivery.since': '(en échec depuis le {date}, {count} alerte(s) en attente)',
+  'delivery.hint': 'CertiSanté réessaie à chaque vérification (toutes les heures) ; vérifiez le serveur de messagerie ou le webhook (certisante alerts show).',
+
   'watched.title': 'Dossiers et fichiers surveillés',
   'watched.empty': 'Aucun dossier ni fichier surveillé.',
   'watched.folder': 'Dossier',
@@ -796,6 +802,12 @@ const en: Dictionary = {
 
   'errors.title': 'Unreadable files ({count})',
   'errors.hint': 'These files were skipped during the scan.',
+
+  'delivery.title': 'Alerts could not be sent ({count})',
+  'delivery.mail': 'E-mail to {address}',
+  'delivery.webhook': 'Webhook {name}',
+  'delivery.since': '(failing since {date}, {count} alert(s) waiting)',
+  'delivery.hint': 'CertiSanté tries again at each check (every hour); check the mail server or the webhook (certisante alerts show).',
 
   'watched.title': 'Watched folders and files',
   'watched.empty': 'No folder or file is watched.',

@@ -10,3 +10,4 @@ mod lifecycle;
 mod places;
 mod revocation;
 mod state;
+mod supervision;
