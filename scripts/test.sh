@@ -5,6 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 export CARGO_TERM_COLOR=never NO_COLOR=1 FORCE_COLOR=0
+# One build per run: incremental compilation would only cost time and gigabytes of disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 logs=$(mktemp -d)
 failed_steps=()
 skipped_steps=()

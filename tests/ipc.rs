@@ -164,8 +164,15 @@ fn the_shell_serves_exactly_the_commands_of_the_api_table() {
             assert!(!error.to_string().contains(&not_served(name)), "{name} is in the table but the shell does not serve it: {error}");
         }
     }
-    let sources =
-        ["src-tauri/commands/dashboard.rs", "src-tauri/commands/files.rs", "src-tauri/commands/card.rs", "src-tauri/commands/orders.rs", "src-tauri/watch.rs", "src-tauri/commands/alerts.rs"];
+    let sources = [
+        "src-tauri/commands/dashboard.rs",
+        "src-tauri/commands/files.rs",
+        "src-tauri/commands/card.rs",
+        "src-tauri/commands/orders.rs",
+        "src-tauri/commands/procedure.rs",
+        "src-tauri/watch.rs",
+        "src-tauri/commands/alerts.rs",
+    ];
     let mut served = Vec::new();
     for file in sources {
         let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
@@ -182,4 +189,128 @@ fn the_shell_serves_exactly_the_commands_of_the_api_table() {
     let mut table: Vec<String> = certisante_api::commands::NAMES.iter().map(|n| n.to_string()).collect();
     table.sort();
     assert_eq!(served, table, "the shell's commands and crates/api/src/commands.rs differ");
+}
+
+/// "Ouvrir la plateforme" opens the procedure's card-authenticated address: the URL that
+/// `open_portal` hands to the browser for PROD is pinned here (through the same function the
+/// command calls, and as `order_options` and `get_procedure` give it to the UI), and TEST
+/// has none (its address is not public).
+#[test]
+fn the_platform_button_opens_the_procedures_card_authenticated_address() {
+    let _serial = one_at_a_time();
+    let data = tempfile::tempdir().unwrap();
+    std::env::set_var("CERTISANTE_DATA_DIR", data.path());
+    let app = certisante_app::configure(mock_builder()).build(tauri::generate_context!()).unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+
+    const CARD_AUTHENTICATED: &str = "https://pfc-auth.eservices.esante.gouv.fr";
+    assert_eq!(certisante_api::portal_url(certisante_api::model::Environment::Prod).unwrap(), CARD_AUTHENTICATED);
+    let options = invoke(&webview, "order_options", serde_json::json!({})).unwrap();
+    let portals = options["portals"].as_array().unwrap();
+    let portal_of = |env: &str| portals.iter().find(|p| p[0] == env).map(|p| p[1].clone()).unwrap();
+    assert_eq!(portal_of("PROD"), serde_json::json!({ "url": CARD_AUTHENTICATED, "confirmed": true }));
+    assert_eq!(portal_of("TEST")["url"], serde_json::Value::Null);
+
+    let procedure = invoke(&webview, "get_procedure", serde_json::json!({})).unwrap();
+    let opened: Vec<&serde_json::Value> = procedure["platforms"].as_array().unwrap().iter().filter(|p| p["opened_by_the_app"] == true).collect();
+    assert_eq!(opened.len(), 1, "{opened:?}");
+    assert_eq!(opened[0]["url"], CARD_AUTHENTICATED);
+    assert_eq!(opened[0]["environment"], "PROD");
+    assert!(procedure["sources"][opened[0]["source"].as_str().unwrap()]["title"].as_str().unwrap().contains("Procédure"));
+
+    // The wizard's CN suggestions carry their téléservice and a label in both languages.
+    let sign = options["profiles"].as_array().unwrap().iter().find(|p| p["offer"] == "ORG" && p["usage"] == "SIGN").unwrap();
+    let roc = sign["suggestions"].as_array().unwrap().iter().find(|s| s["cn"] == "ROC").unwrap();
+    assert_eq!(roc["teleservice"], "ROC");
+    assert!(roc["label_en"].as_str().unwrap().contains("ROC"));
+
+    // Habilitations through the IPC: recorded, checked (a warning, not a refusal), removed.
+    let habilitation =
+        serde_json::json!({ "structure_id": "11B0073160", "offer": "ORG", "usage": "AUTH_CLI", "teleservice": null, "note": "formulaire n°413" });
+    let recorded = invoke(&webview, "record_habilitation", serde_json::json!({ "habilitation": habilitation })).unwrap();
+    assert_eq!(recorded.as_array().unwrap().len(), 1);
+    assert_eq!(recorded[0]["structure_id"], "11B0073160");
+    let request = |usage: &str| serde_json::json!({ "environment": "TEST", "offer": "ORG", "usage": usage, "organization": "CLINIQUE", "structure_id": "11B0073160", "department": "75", "common_name": "INSI-AUTO" });
+    let covered = invoke(&webview, "check_habilitation", serde_json::json!({ "request": request("AUTH_CLI"), "teleservice": null })).unwrap();
+    assert_eq!(covered, serde_json::json!({ "covered": true, "establishment_recorded": true, "warning": null }));
+    let outside = invoke(&webview, "check_habilitation", serde_json::json!({ "request": request("SIGN"), "teleservice": "ROC" })).unwrap();
+    assert_eq!(outside["warning"], "habilitation.not_recorded");
+    let bad = invoke(
+        &webview,
+        "record_habilitation",
+        serde_json::json!({ "habilitation": { "structure_id": "x", "offer": "ORG", "usage": "SIGN", "teleservice": null, "note": "" } }),
+    );
+    assert_eq!(bad.unwrap_err()["code"], "habilitation.structure_invalid");
+    let left = invoke(&webview, "remove_habilitation", serde_json::json!({ "habilitation": recorded[0] })).unwrap();
+    assert_eq!(left, serde_json::json!([]));
+    let teleservices = invoke(&webview, "list_teleservices", serde_json::json!({})).unwrap();
+    assert!(teleservices.as_array().unwrap().iter().any(|t| t["id"] == "ROC"));
+}
+
+/// On demand (`bash bench/responsive.sh`): the window's commands while a scan reads
+/// 100,000 files. Prints the scan's duration and the dashboard's answer times during it.
+#[test]
+#[ignore = "a measurement, run by bench/responsive.sh"]
+fn commands_answer_while_a_large_folder_is_scanned() {
+    let _serial = one_at_a_time();
+    let files: usize = std::env::var("RESPONSIVE_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let data = tempfile::tempdir().unwrap();
+    std::env::set_var("CERTISANTE_DATA_DIR", data.path());
+    // 100 folders of hard links to one certificate (once per folder) and to one other file:
+    // every entry is walked, stat'ed and read, at almost no disk cost.
+    let certs = tempfile::tempdir().unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/igc/TEST-ORG-AUTH_CLI-leaf.pem");
+    let original = certs.path().join("original.pem");
+    std::fs::copy(&sample, &original).unwrap();
+    for i in 0..files {
+        let folder = certs.path().join(format!("d{:03}", i % 100));
+        std::fs::create_dir_all(&folder).unwrap();
+        // One other file per folder, linked (an inode takes 65,000 links at most on ext4).
+        let noise = folder.join("noise.txt");
+        if i < 100 {
+            std::fs::write(&noise, "not a certificate\n").unwrap();
+        }
+        // One copy of the certificate in each folder, the rest other files (a shared drive).
+        let (source, extension) = if i < 100 { (&original, "pem") } else { (&noise, "txt") };
+        std::fs::hard_link(source, folder.join(format!("f{i}.{extension}"))).unwrap();
+    }
+
+    let app = certisante_app::configure(mock_builder()).build(tauri::generate_context!()).unwrap();
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    invoke(&webview, "get_dashboard", serde_json::json!({})).unwrap();
+    let scanner = webview.clone();
+    let path = certs.path().to_owned();
+    let started = std::time::Instant::now();
+    let scan = std::thread::spawn(move || {
+        let result = invoke(&scanner, "add_watched", serde_json::json!({ "paths": [path] }));
+        (started.elapsed(), result.map(|d| d["certificates"].as_array().map(Vec::len).unwrap_or(0)))
+    });
+    let mut answers = Vec::new();
+    while !scan.is_finished() {
+        let asked = std::time::Instant::now();
+        invoke(&webview, "get_dashboard", serde_json::json!({})).unwrap();
+        answers.push(asked.elapsed());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let (scan_time, listed) = scan.join().unwrap();
+    assert_eq!(listed.unwrap(), 1, "the one certificate, found in 100 places");
+    let asked = std::time::Instant::now();
+    let after = invoke(&webview, "get_dashboard", serde_json::json!({})).unwrap();
+    println!(
+        "responsive: after the scan, get_dashboard answered in {:.1} ms ({} read errors listed); the last answers during it: {:?}",
+        asked.elapsed().as_secs_f64() * 1000.0,
+        after["errors"].as_array().map(Vec::len).unwrap_or(0),
+        answers.iter().rev().take(5).map(|d| format!("{:.0} ms", d.as_secs_f64() * 1000.0)).collect::<Vec<_>>()
+    );
+    answers.sort();
+    let at = |q: f64| answers.get(((answers.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
+    println!(
+        "responsive: {files} files scanned in {:.1} s; get_dashboard answered {} times during the scan: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        scan_time.as_secs_f64(),
+        answers.len(),
+        at(0.5).as_secs_f64() * 1000.0,
+        at(0.99).as_secs_f64() * 1000.0,
+        answers.last().copied().unwrap_or_default().as_secs_f64() * 1000.0
+    );
+    assert!(answers.len() >= 3, "the scan was too short to measure anything");
 }

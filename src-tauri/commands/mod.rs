@@ -5,3 +5,4 @@ pub mod card;
 pub mod dashboard;
 pub mod files;
 pub mod orders;
+pub mod procedure;

@@ -132,9 +132,13 @@ test('the first start notifies each crossed threshold once; a click opens that c
     const sent = notifications();
     const seen = sent.map((n) => `${n.summary} | ${n.body}`).sort();
     assert.equal(sent.length, 4, seen.join('\n'));
-    // 80 days: "90"; 25: "30"; 5: "7"; -3: expired. 400 and 100 days: nothing yet.
-    const about = (cn) => sent.filter((n) => n.body.startsWith(`${cn} `));
-    assert.match(about('MSSANTE SIGNATURE')[0]?.body ?? '', /^MSSANTE SIGNATURE expire dans 7\d jours \(le \d\d\/\d\d\/\d{4}\)\.$/);
+    // 80 days: "90"; 25: "30"; 5: "7"; -3: expired. 400 and 100 days: nothing yet. The
+    // signing certificate's 80 days are its key's (privateKeyUsagePeriod), not its own 110.
+    const about = (cn) => sent.filter((n) => n.body.startsWith(`${cn} `) || n.body.startsWith(`La clé de ${cn} `));
+    assert.match(
+      about('MSSANTE SIGNATURE')[0]?.body ?? '',
+      /^La clé de MSSANTE SIGNATURE ne pourra plus signer dans 7\d jours \(le \d\d\/\d\d\/\d{4}\) : renouvelez-le avant\.$/,
+    );
     assert.match(about('INSI-AUTO')[0]?.body ?? '', /^INSI-AUTO expire dans 2\d jours/);
     assert.match(about('MSSANTE CHIFFREMENT')[0]?.body ?? '', /^MSSANTE CHIFFREMENT expire dans [45] jours/);
     assert.match(about('ROC')[0]?.body ?? '', /^ROC a expiré le \d\d\/\d\d\/\d{4}\.$/);

@@ -15,14 +15,12 @@ after(async () => {
   await session?.close();
 });
 
+/** The CNs of the rows, in order. Read from the page: WebKitWebDriver reports the table's
+ *  text cells as not displayed, and their WebDriver text reads empty. */
 async function rowCns() {
-  const rows = await session.findAll('[data-testid="cert-row"]');
-  const cns = [];
-  for (const row of rows) {
-    const [cell] = await session.findAll('[data-testid="cert-cn"]', row);
-    cns.push((await session.text(cell)).trim());
-  }
-  return cns;
+  return session.execute(
+    `return [...document.querySelectorAll('[data-testid="cert-row"]')].map((row) => row.querySelector('[data-testid="cert-cn"]').innerText.trim())`,
+  );
 }
 
 async function selectOption(testid, value) {

@@ -1,8 +1,10 @@
 // The certificate lifecycle through the real app: a new TEST ORG AUTH_CLI request in the
 // wizard (the INSi rule refused live, then met), the key made into the OS keystore (the
-// harness's gnome-keyring), the CSR read from the page and signed by the test portal
-// (`certisante-testpki portal sign`), the certificate imported through the path field,
-// installed as a .p12 that OpenSSL opens, and the audit log verified intact.
+// harness's gnome-keyring), the order waiting for the portal on the dashboard, the CSR read
+// from the page and signed by the test portal (`certisante-testpki portal sign`), the
+// certificate imported through the path field and listed on the dashboard without any
+// folder added, its details showing its order, installed as a .p12 (that OpenSSL opens)
+// from those details, the new place listed, and the audit log verified intact.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,8 +17,48 @@ const ARTIFACTS = process.env.E2E_ARTIFACTS;
 const work = mkdtempSync(join(process.env.E2E_WORK ?? tmpdir(), 'orders-'));
 let session;
 
-const shot = (name) => session.screenshot(join(ARTIFACTS, `orders-${name}.png`));
 const $ = (testid) => `[data-testid="${testid}"]`;
+
+/** Screenshots after the webview painted what the DOM already has (WebKit may lag). */
+async function shot(name) {
+  await session.cmd('POST', '/execute/async', {
+    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
+    args: [],
+  });
+  await session.screenshot(join(ARTIFACTS, `orders-${name}.png`));
+}
+
+/** Switches the app's language (a stored setting) and waits for the page to say it. */
+async function language(lang) {
+  await session.execute(
+    `const s = document.querySelector('[data-testid="language-select"]');
+     s.value = arguments[0];
+     s.dispatchEvent(new Event('change', { bubbles: true }));`,
+    [lang],
+  );
+  await session.waitFor(`the page in ${lang}`, async () => ((await session.execute('return document.documentElement.lang')) === lang ? true : null));
+}
+
+/** The dashboard's row of one certificate, once listed. */
+async function rowOf(sha256, timeoutMs) {
+  return session.waitFor(`the row of ${sha256}`, async () => {
+    const [row] = await session.findAll(`${$('cert-row')}[data-sha256="${sha256}"]`);
+    return row ?? null;
+  }, timeoutMs);
+}
+
+/** Opens the details of one certificate from its row (a click on its row when open closes them). */
+async function openDetails(sha256) {
+  const [open] = await session.findAll(`${$('details-pane')}[data-sha256="${sha256}"]`);
+  if (open) return open;
+  const row = await rowOf(sha256);
+  const [select] = await session.findAll('[data-testid="cert-cn"] button', row);
+  await session.click(select);
+  return session.waitFor('its details', async () => {
+    const [pane] = await session.findAll(`${$('details-pane')}[data-sha256="${sha256}"]`);
+    return pane ?? null;
+  });
+}
 
 async function click(testid) {
   await session.click(await session.waitFor(testid, () => session.find($(testid))));
@@ -54,14 +96,25 @@ after(async () => {
 
 let orderId;
 let csrPem;
+let certSha;
+let watchedBefore;
 
 test('a new request: the INSi rule is shown live, then the key and the CSR are made', async () => {
-  await click('nav-orders');
-  await session.waitFor('the orders view', () => session.find($('orders-view')));
+  // Clicked again until the view shows: a click while the app still lays out its header
+  // (the card bar appears) may miss.
+  await session.waitFor('the orders view', async () => {
+    const [view] = await session.findAll($('orders-view'));
+    if (view) return view;
+    await click('nav-orders');
+    return null;
+  });
   await shot('1-view');
 
   await click('orders-new');
   await session.waitFor('the wizard', () => session.find($('order-wizard')));
+  // The key pair made on this workstation: the CSR path (the platform's route is the guide test's).
+  await session.waitFor('the routes', () => session.find(`${$('wizard-route')}[data-route="local_key"]`));
+  await session.execute(`document.querySelector('${$('wizard-route')}[data-route="local_key"]').click()`);
   await session.waitFor('the profiles', () => session.find($('wizard-profile')));
   // WebKitWebDriver's native click on this radio (in a modal <dialog>) is hit-tested onto
   // the input yet leaves it unchecked; a DOM click (what a label click does) selects it.
@@ -108,6 +161,32 @@ test('a new request: the INSi rule is shown live, then the key and the CSR are m
   });
 });
 
+test('the order waits for the portal on the dashboard, in its own section', async () => {
+  assert.ok(orderId, 'the request was made');
+  await click('nav-dashboard');
+  const row = await session.waitFor('the pending order', async () => {
+    const [found] = await session.findAll(`${$('pending-order')}[data-order-id="${orderId}"]`);
+    return found ?? null;
+  });
+  const section = await session.find($('pending-orders'));
+  assert.match(await session.text(section), /Commandes en attente de la plateforme/);
+  const text = await session.text(row);
+  assert.match(text, /INSI-AUTO/);
+  assert.match(text, /Authentification client/);
+  assert.match(text, /0 j/);
+  assert.equal(await session.attribute(row, 'data-late'), 'false', 'made today: nothing to chase yet');
+  watchedBefore = (await session.findAll($('watched-item'))).length;
+  await session.execute(`document.querySelector('${$('pending-orders')}').scrollIntoView({ block: 'center' })`);
+  await shot('pending-fr');
+  await language('en');
+  assert.match(await session.text(await session.find($('pending-orders'))), /Orders waiting for the platform/);
+  await session.execute(`document.querySelector('${$('pending-orders')}').scrollIntoView({ block: 'center' })`);
+  await shot('pending-en');
+  await language('fr');
+  await click('nav-orders');
+  await session.waitFor('the orders view', () => session.find($('orders-view')));
+});
+
 test('the portal signs the CSR; its certificate is imported through the path field', async () => {
   assert.ok(csrPem, 'the request was made');
   const csr = join(work, 'request.csr');
@@ -125,13 +204,56 @@ test('the portal signs the CSR; its certificate is imported through the path fie
     return /certificat importé/i.test(text) ? text : null;
   });
   assert.match(state, /certificat importé/i);
+  // The order shows its certificate as the dashboard lists it.
+  const link = await session.waitFor('the order’s certificate', async () => {
+    const [found] = await session.findAll(`[data-order-id="${orderId}"] ${$('order-open-certificate')}`);
+    return found ?? null;
+  });
+  certSha = await session.attribute(link, 'data-sha256');
+  assert.match(certSha, /^[0-9a-f]{64}$/);
+  assert.match(await session.text(await session.find(`[data-order-id="${orderId}"] ${$('order-certificate')}`)), /Certificat : Valide, dans [\d\s]+ j/);
   await shot('6-imported');
 });
 
-test('installed as a .p12 that OpenSSL opens with the password', async () => {
+test('the imported certificate is on the dashboard without any folder added, its details show its order', async () => {
+  assert.ok(certSha, 'the certificate was imported');
+  // From the order to its certificate: the dashboard, its details open.
+  await session.click(await session.find(`[data-order-id="${orderId}"] ${$('order-open-certificate')}`));
+  const pane = await session.waitFor('its details', async () => {
+    const [found] = await session.findAll(`${$('details-pane')}[data-sha256="${certSha}"]`);
+    return found ?? null;
+  });
+  await rowOf(certSha);
+  assert.equal((await session.findAll($('watched-item'))).length, watchedBefore, 'no folder was added');
+  assert.equal((await session.findAll(`${$('pending-order')}[data-order-id="${orderId}"]`)).length, 0, 'no longer waiting');
+  const order = await session.find(`${$('details-pane')} ${$('details-order')}`);
+  assert.equal(await session.attribute(order, 'data-order-id'), orderId);
+  assert.equal(await session.text(await session.find($('details-order-state'))), 'Certificat importé');
+  const history = await session.text(await session.find($('details-order-history')));
+  for (const state of ['Bi-clé générée', 'Certificat importé']) assert.match(history, new RegExp(state));
+  // Its only place so far: the key's entry in the OS keystore, written by CertiSanté.
+  const places = await session.execute(
+    `return [...document.querySelectorAll('[data-testid="details-pane"] [data-testid="place"]')].map((p) => [p.dataset.kind, p.dataset.managed, p.innerText])`,
+  );
+  assert.equal(places.length, 1, JSON.stringify(places));
+  assert.deepEqual(places[0].slice(0, 2), ['keystore', 'true']);
+  assert.match(places[0][2], /private-key\//);
+  assert.match(places[0][2], /Écrit par CertiSanté, vérifié à chaque analyse/);
+  assert.ok(pane);
+  await session.execute(`document.querySelector('${$('details-order')}').scrollIntoView({ block: 'start' })`);
+  await shot('details-order-fr');
+  await language('en');
+  assert.equal(await session.text(await session.find($('details-order-state'))), 'Certificate imported');
+  await session.execute(`document.querySelector('${$('details-order')}').scrollIntoView({ block: 'start' })`);
+  await shot('details-order-en');
+  await language('fr');
+});
+
+test('installed from its details as a .p12 that OpenSSL opens with the password; the new place is listed', async () => {
   const p12 = join(work, 'insi-auto.p12');
   const password = 'Lilas-e2e-2026!';
-  await session.click(await session.find(`[data-order-id="${orderId}"] ${$('order-action-install')}`));
+  await openDetails(certSha);
+  await click('details-order-install');
   await session.waitFor('the install dialog', () => session.find($('install-dialog')));
   await typeIn('install-p12-path', p12);
   await typeIn('install-password', password);
@@ -147,6 +269,19 @@ test('installed as a .p12 that OpenSSL opens with the password', async () => {
   writeFileSync(passFile, password, { mode: 0o600 });
   execFileSync('openssl', ['pkcs12', '-noout', '-in', p12, '-passin', `file:${passFile}`], { stdio: 'pipe' });
   await click('install-close');
+  // The .p12 written is a place of the certificate now, checked at every scan.
+  const place = await session.waitFor('the .p12 among the places', async () => {
+    const found = await session.execute(
+      `return [...document.querySelectorAll('[data-testid="details-pane"] [data-testid="place"]')].map((p) => [p.dataset.kind, p.dataset.managed, p.innerText]).find((p) => p[2].includes('insi-auto.p12')) ?? null`,
+    );
+    return found;
+  });
+  assert.deepEqual(place.slice(0, 2), ['file', 'true']);
+  assert.match(place[2], /Écrit par CertiSanté/);
+  assert.equal(await session.text(await session.find($('details-order-state'))), 'Installé');
+  await session.execute(`document.querySelector('[data-testid="details-pane"] [data-testid="place"]:last-child').scrollIntoView({ block: 'center' })`);
+  await shot('8b-place-added');
+  await click('nav-orders');
   await session.waitFor('the order installed', async () => {
     const state = await session.execute(`return document.querySelector('[data-order-id="${orderId}"]')?.dataset.state ?? null`);
     return state === 'installed' ? true : null;
@@ -184,7 +319,7 @@ test('a portal .p12: the password is asked, a wrong one is said so, the key move
     );
     return found;
   });
-  assert.match(item, /Clé générée par la plateforme \(\.p12\)/);
+  assert.match(item, /Bi-clé générée par la plateforme \(\.p12\)/);
   assert.match(item, /Certificat importé/i);
   await shot('11-p12-imported');
 });

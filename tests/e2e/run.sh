@@ -38,21 +38,26 @@ if runs card.test; then
   CERTISANTE_PKCS11_MODULE=$(sed -n 's/^SOFTHSM_MODULE=//p' "$CERTISANTE_TOKEN_HARNESS/softhsm.env")
   set +a
 fi
-# The orders test keeps keys in the OS keystore: the harness's gnome-keyring on its private
-# D-Bus (scripts/test.sh exports its address; never a desktop session's keyring).
-if runs orders.test; then
+# The orders, guide and renewal tests keep keys in the OS keystore: the harness's
+# gnome-keyring on its private D-Bus (scripts/test.sh exports its address; never a desktop
+# session's keyring).
+if runs orders.test || runs guide.test || runs renewal.test; then
   [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || { echo "e2e: no D-Bus session with a keyring (tests/harness/keyring.sh start DIR && . DIR/env)"; exit 1; }
 fi
 
-export E2E_APP="$target/debug/certisante-app" E2E_FIXTURES="$work/fixtures" E2E_VCARD="$target/debug/certisante-vcard"
+export E2E_APP="$target/debug/certisante-app" E2E_CLI="$target/debug/certisante" E2E_FIXTURES="$work/fixtures" E2E_VCARD="$target/debug/certisante-vcard"
 export E2E_TESTPKI="$target/debug/certisante-testpki" E2E_PORTAL="$work/portal" E2E_WORK="$work"
 export E2E_ARTIFACTS="$root/tests/e2e/artifacts"
 export E2E_SELECTED="$selected"
+# tauri-driver's port (the tests reach it there) and, next to it, WebKitWebDriver's: a
+# port of one's own lets a developer's run go on beside CI's (4444 and 4445).
+export E2E_DRIVER_PORT="${E2E_DRIVER_PORT:-4444}"
+export E2E_NATIVE_PORT="${E2E_NATIVE_PORT:-$((E2E_DRIVER_PORT + 1))}"
 mkdir -p "$E2E_ARTIFACTS"
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  "$0" --port 4444 --native-driver /usr/bin/WebKitWebDriver > "$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
+  "$0" --port "$E2E_DRIVER_PORT" --native-port "$E2E_NATIVE_PORT" --native-driver /usr/bin/WebKitWebDriver > "$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
   driver=$!
-  for _ in $(seq 50); do curl -s http://127.0.0.1:4444/status >/dev/null && break; sleep 0.2; done
+  for _ in $(seq 50); do curl -s "http://127.0.0.1:$E2E_DRIVER_PORT/status" >/dev/null && break; sleep 0.2; done
   node --test --test-concurrency=1 $E2E_SELECTED
   status=$?
   kill $driver 2>/dev/null; wait $driver 2>/dev/null

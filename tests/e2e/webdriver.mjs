@@ -1,7 +1,8 @@
 // A small W3C WebDriver client (plain HTTP to tauri-driver), enough for our tests.
 import { writeFile } from 'node:fs/promises';
 
-const BASE = process.env.E2E_WEBDRIVER ?? 'http://127.0.0.1:4444';
+// tauri-driver on E2E_DRIVER_PORT (run.sh starts it there; 4444 by default, CI's).
+const BASE = process.env.E2E_WEBDRIVER ?? `http://127.0.0.1:${process.env.E2E_DRIVER_PORT || 4444}`;
 
 async function call(method, path, body) {
   const response = await fetch(`${BASE}${path}`, {
@@ -85,6 +86,12 @@ export class Session {
 
   async screenshot(file) {
     const png = await this.cmd('GET', '/screenshot');
+    await writeFile(file, Buffer.from(png, 'base64'));
+  }
+
+  /** A picture of one element only (scrolled into view first). */
+  async elementScreenshot(element, file) {
+    const png = await this.cmd('GET', `/element/${element}/screenshot`);
     await writeFile(file, Buffer.from(png, 'base64'));
   }
 

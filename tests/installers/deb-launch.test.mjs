@@ -19,13 +19,11 @@ after(async () => {
 test('the installed app opens on the dashboard with the watched certificates', async () => {
   const title = await session.waitFor('the title', async () => session.text(await session.find('[data-testid="app-title"]')));
   assert.match(title, /CertiSanté/);
+  // The names are read in the page: WebKitWebDriver gives table cells' text as empty.
   const cns = await session.waitFor('the scanned certificates', async () => {
-    const rows = await session.findAll('[data-testid="cert-row"]');
-    const found = [];
-    for (const row of rows) {
-      const [cell] = await session.findAll('[data-testid="cert-cn"]', row);
-      found.push((await session.text(cell)).trim());
-    }
+    const found = await session.execute(
+      `return [...document.querySelectorAll('[data-testid="cert-row"] [data-testid="cert-cn"]')].map((cell) => cell.textContent.trim())`,
+    );
     return found.length >= 9 ? found : null;
   });
   assert.ok(cns.includes('DMP') && cns.includes('ROC'), `rows: ${cns.join(', ')}`);

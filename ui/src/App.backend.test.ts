@@ -59,6 +59,7 @@ function dashboard(overrides: Partial<Dashboard> = {}): Dashboard {
       run_in_background: true,
     },
     read_only: { enabled: false, forced: false },
+    pending_orders: [],
     ...overrides,
   };
 }
@@ -134,6 +135,23 @@ describe('App with the back end', () => {
     watched[1].querySelector<HTMLButtonElement>('[data-testid="watched-remove"]')!.click();
     await settle();
     expect(backend.calls.at(-1)).toEqual({ cmd: 'remove_watched', args: { path: '/media/usb/certs' } });
+  });
+
+  it('offers to read again the files an interrupted scan set aside', async () => {
+    const setAside = { path: '/data/bombe.der', code: 'scan.set_aside', message: 'reading it stopped an earlier scan' };
+    handler = (cmd) => {
+      if (['get_dashboard', 'retry_set_aside'].includes(cmd)) return dashboard({ errors: cmd === 'get_dashboard' ? [setAside] : [] });
+      if (cmd === 'card_status') return emptyReader();
+      return unexpected(cmd);
+    };
+    const root = await render();
+    const item = root.querySelector<HTMLElement>('[data-testid="error-item"]')!;
+    expect(item.dataset.code).toBe('scan.set_aside');
+    expect(root.querySelector('[data-testid="errors-list"]')?.textContent).toContain('1 fichier(s) mis de côté');
+    root.querySelector<HTMLButtonElement>('[data-testid="retry-set-aside"]')!.click();
+    await settle();
+    expect(backend.calls.at(-1)).toEqual({ cmd: 'retry_set_aside', args: {} });
+    expect(root.querySelector('[data-testid="retry-set-aside"]')).toBeNull();
   });
 
   it('shows the details and checks a PKCS#12 password without keeping it', async () => {
@@ -237,7 +255,7 @@ describe('App with the back end', () => {
           read_only: false,
           start_at_login: false,
           run_in_background: true,
-          alert_days: [90, 30, 7, 0],
+          alert_days: [90, 60, 30, 7, 0],
           alert_days_by_structure: {},
         },
       },

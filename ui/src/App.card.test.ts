@@ -11,7 +11,7 @@ import type { CardStatus } from './lib/bindings/CardStatus';
 import type { Dashboard } from './lib/bindings/Dashboard';
 import type { PinStatus } from './lib/bindings/PinStatus';
 import { mockBackend, mountApp as render, resetApp, settle, sleep, textOf as text, typeInto, unexpected, type Backend } from './lib/ipc.test-support';
-import { cardInReader, CPS3_ATR, cps3, emptyDashboard, emptyReader, makeReader, makeToken, READER } from './lib/test-fixtures';
+import { cardInReader, CPS3_ATR, cps3, emptyDashboard, emptyReader, makeProcedure, makeReader, makeToken, READER } from './lib/test-fixtures';
 
 const dashboard: Dashboard = emptyDashboard();
 
@@ -33,6 +33,7 @@ beforeEach(() => {
     if (cmd === 'get_dashboard') return dashboard;
     if (cmd === 'card_status') return card;
     if (cmd === 'check_card') return checkCard(args);
+    if (cmd === 'get_procedure') return makeProcedure();
     return unexpected(cmd);
   });
 });
@@ -243,6 +244,23 @@ describe('PIN dialog', () => {
     expect(count('check_card')).toBe(0);
   });
 
+  it('explains at the lock how lost codes are re-issued, through the mandataire, and who to call', async () => {
+    const { dialog } = await openDialog({ locked: true });
+    await settle();
+    const help = dialog.querySelector<HTMLElement>('[data-testid="pin-locked-help"]')!;
+    expect(help.textContent).toContain('réfection des codes confidentiels');
+    expect(help.textContent).toMatch(/mandataire de l['’]établissement/);
+    expect(text(help, 'pin-help-service')).toContain('0 825 852 000');
+    expect(count('get_procedure')).toBe(1);
+  });
+
+  it('says nothing of lost codes while the PIN is not locked (the procedure is not even asked)', async () => {
+    const { dialog } = await openDialog({});
+    await settle();
+    expect(dialog.querySelector('[data-testid="pin-locked-help"]')).toBeNull();
+    expect(count('get_procedure')).toBe(0);
+  });
+
   it('sends no PIN when the reader or the middleware asks for it', async () => {
     const { root, dialog } = await openDialog({ protected_authentication_path: true });
     expect(warnings(dialog)).toEqual(['protected_authentication_path']);
@@ -336,5 +354,6 @@ describe('PIN dialog', () => {
     expect(dialog.querySelector('[data-testid="pin-input"]')).toBeNull();
     expect(dialog.querySelector('[data-testid="pin-submit"]')).toBeNull();
     expect(count('check_card')).toBe(1);
+    expect(dialog.querySelector('[data-testid="pin-locked-help"]')?.textContent).toContain('réfection des codes confidentiels');
   });
 });

@@ -21,7 +21,7 @@ import {
   type Backend,
   type IpcHandler,
 } from './lib/ipc.test-support';
-import { CSR_PEM, emptyDashboard, emptyReader, makeOrder, makeOrderOptions } from './lib/test-fixtures';
+import { CSR_PEM, emptyDashboard, emptyReader, makeOrder, makeOrderOptions, makeProcedure, makeTeleservices } from './lib/test-fixtures';
 
 const awaiting = makeOrder();
 const installed = makeOrder({
@@ -76,6 +76,14 @@ function baseHandler(cmd: string, args: Record<string, unknown> | undefined): un
       return rules(args?.request as OrderRequest);
     case 'audit_log':
       return [];
+    case 'get_procedure':
+      return makeProcedure();
+    case 'list_teleservices':
+      return makeTeleservices();
+    case 'list_habilitations':
+      return [];
+    case 'check_habilitation':
+      return { covered: true, establishment_recorded: true, warning: null };
   }
   throw { code: 'test.unexpected', message: cmd };
 }
@@ -282,17 +290,25 @@ describe('orders view', () => {
     await settle();
     expect(backend.callsOf('renew_order').map((c) => c.args)).toEqual([{ id: installed.id }]);
     const dialog = byTestId(root, 'renew-dialog');
-    expect(byTestId(dialog, 'renew-done').textContent).toContain('nouvelle clé');
+    expect(byTestId(dialog, 'renew-done').textContent).toContain('nouvelle bi-clé');
     expect(byTestId(dialog, 'csr-panel').dataset.csrFor).toBe(renewal.id);
   });
 });
+
+/** The wizard's route: the key pair made here (the CSR path) or on the platform. */
+async function chooseRoute(wizard: HTMLElement, route: 'local_key' | 'platform_key') {
+  wizard.querySelector<HTMLButtonElement>(`[data-testid="wizard-route"][data-route="${route}"]`)!.click();
+  await settle();
+}
 
 describe('the new request wizard', () => {
   async function openWizard(): Promise<HTMLElement> {
     const root = await openOrders();
     byTestId(root, 'orders-new').click();
     await settle();
-    return byTestId(root, 'order-wizard');
+    const wizard = byTestId(root, 'order-wizard');
+    await chooseRoute(wizard, 'local_key');
+    return wizard;
   }
 
   /** Waits past the wizard's debounce, then lets the answer render. */
@@ -339,8 +355,11 @@ describe('the new request wizard', () => {
 
     await fillStructure(wizard);
     const cn = byTestId<HTMLInputElement>(wizard, 'wizard-cn');
-    const suggestions = [...wizard.querySelectorAll('[data-testid="wizard-cn-suggestion"]')].map((c) => c.textContent);
+    const suggestions = [...wizard.querySelectorAll('[data-testid="wizard-cn-suggestion"] .chip-name')].map((c) => c.textContent);
     expect(suggestions).toEqual(['INSI-AUTO', 'INSI-MANU', 'DMP']);
+    // Each suggestion shows the téléservice it is for.
+    const teleservices = [...wizard.querySelectorAll('[data-testid="wizard-cn-suggestion"] .chip-teleservice')].map((c) => c.textContent);
+    expect(teleservices).toEqual(['INSi', 'INSi', 'DMP']);
 
     typeInto(cn, 'INSI');
     expect(byTestId<HTMLButtonElement>(wizard, 'wizard-generate').disabled).toBe(true);
@@ -366,6 +385,7 @@ describe('the new request wizard', () => {
     byTestId(root, 'orders-new').click();
     await settle();
     const wizard = byTestId(root, 'order-wizard');
+    await chooseRoute(wizard, 'local_key');
     await fillStructure(wizard);
     typeInto(byTestId(wizard, 'wizard-cn'), 'INSI');
     await validated();
@@ -385,7 +405,7 @@ describe('the new request wizard', () => {
     await validated();
     byTestId(wizard, 'wizard-generate').click();
     await settle();
-    expect(byTestId(wizard, 'wizard-progress').textContent).toContain('Génération de la clé RSA 2048…');
+    expect(byTestId(wizard, 'wizard-progress').textContent).toContain('Génération de la bi-clé RSA 2048…');
     // What was typed, as makeOrder's TEST ORG AUTH_CLI INSI-AUTO request.
     expect(backend.callsOf('create_order').map((c) => c.args)).toEqual([{ request: makeOrder().request }]);
     answer(makeOrder({ state: 'key_generated' }));

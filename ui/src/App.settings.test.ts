@@ -44,7 +44,8 @@ describe('settings: alerts and the notification area', () => {
     const root = await mountApp();
     await openSettings(root);
     const days = byTestId<HTMLInputElement>(root, 'settings-alert-days');
-    expect(days.value).toBe('90, 30, 7, 0');
+    expect(days.value).toBe('90, 60, 30, 7, 0');
+    expect(days.placeholder).toBe('90, 60, 30, 7, 0');
     typeInto(days, '60, 15, 0');
     byTestId(root, 'settings-override-add').click();
     await settle();

@@ -37,6 +37,10 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(RevocationReason::export_all_to(&dir))?;
     export(RefreshSummary::export_all_to(&dir))?;
     export(RevocationProgress::export_all_to(&dir))?;
+    export(Procedure::export_all_to(&dir))?;
+    export(Teleservice::export_all_to(&dir))?;
+    export(Habilitation::export_all_to(&dir))?;
+    export(HabilitationCheck::export_all_to(&dir))?;
     export(DeliveryReport::export_all_to(&dir))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
@@ -48,8 +52,19 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     files.push(("Commands.ts".into(), crate::commands::typescript()));
     files.push(("codes.ts".into(), codes_module()));
     files.push(("errorTexts.ts".into(), crate::messages::typescript()));
+    files.push(("defaults.ts".into(), defaults_module()));
     files.sort();
     Ok(files)
+}
+
+/// `defaults.ts`: the defaults the UI shows before any setting is saved (from the data).
+fn defaults_module() -> String {
+    let settings = Settings::default();
+    format!(
+        "// Generated from crates/api/src/bindings.rs: do not edit. Defaults from the profile data.\nexport const DEFAULT_ALERT_DAYS: readonly number[] = {:?};\nexport const DEFAULT_RENEWAL_LEAD_DAYS = {};\n",
+        settings.alert_days,
+        crate::renewal_lead_days()
+    )
 }
 
 /// `codes.ts`: every code the back end (and the UI itself) can give.

@@ -76,8 +76,19 @@ ui_commands! {
     show_secret(id: String, kind: SecretKind, confirmed: bool) -> String;
     audit_log(limit: Option<usize>) -> Vec<AuditEntry>;
     audit_verify() -> AuditVerdict;
-    /// Opens the IGC-Santé platform of `environment` in the default browser.
+    /// Opens the IGC-Santé platform of `environment` in the default browser (the
+    /// procedure's card-authenticated address).
     open_portal(environment: Environment) -> ();
+    /// ANS's procedure: steps, forms, roles, platform addresses, customer service, routes.
+    get_procedure() -> Procedure;
+    list_teleservices() -> Vec<Teleservice>;
+    /// Records the téléservices a certificate serves (empty: none).
+    set_teleservices(sha256: String, teleservices: Vec<String>) -> Dashboard;
+    list_habilitations() -> Vec<Habilitation>;
+    record_habilitation(habilitation: Habilitation) -> Vec<Habilitation>;
+    remove_habilitation(habilitation: Habilitation) -> Vec<Habilitation>;
+    /// Whether a recorded habilitation covers an order (a warning when not, never a refusal).
+    check_habilitation(request: OrderRequest, teleservice: Option<String>) -> HabilitationCheck;
     /// E-mail alerts: the settings, and the SMTP password into the OS keystore (kept when none is given).
     save_mail_settings(mail: MailSettings, password: Option<Secret>) -> Dashboard;
     remove_mail_settings() -> Dashboard;

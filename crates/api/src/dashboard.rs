@@ -50,7 +50,15 @@ pub(crate) fn dashboard(registry: &Registry, settings: Settings, read_only_force
     let read_only = ReadOnly::new(&settings, read_only_forced);
     let pending_orders = lifecycle::pending_orders(registry, Utc::now())?;
     let delivery_failures = certisante_store::notify::failures(registry)?;
-    Ok(Dashboard { certificates: report.certificates, errors: report.errors, watched: registry.watched()?, settings, read_only, pending_orders, delivery_failures })
+    Ok(Dashboard {
+        certificates: report.certificates,
+        errors: report.errors,
+        watched: registry.watched()?,
+        settings,
+        read_only,
+        pending_orders,
+        delivery_failures,
+    })
 }
 
 /// Verifies a PKCS#12 file's MAC with its password and looks for its private key.

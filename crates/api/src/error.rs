@@ -74,6 +74,9 @@ pub fn all_codes() -> Vec<String> {
     codes.extend(store::lifecycle::LifecycleError::codes());
     codes.extend(store::lifecycle::ImportError::codes());
     codes.extend(store::revocation::RefreshError::codes());
+    codes.extend(store::teleservices::TeleserviceError::codes());
+    codes.extend(store::teleservices::CHECK_CODES);
+    codes.extend(store::platform::CHECK_CODES);
     codes.extend(store::notify::NotifyError::codes());
     codes.extend(store::metrics::http::MetricsHttpError::codes());
     codes.extend(devices::desktop::DesktopError::codes());

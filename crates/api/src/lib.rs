@@ -32,10 +32,10 @@ use certisante_store::registry::{self, Registry};
 use certisante_store::{alerts, export, places, revocation};
 
 pub use error::AppError;
-pub use supervision::{metrics_of_paths, nagios_status, MetricsEndpoint, MetricsSource, WatchOptions};
 use model::*;
 pub use model::{ApiError, CodedError, Sensitive};
 use policy::{Access, ReadOnly};
+pub use supervision::{metrics_of_paths, nagios_status, MetricsEndpoint, MetricsSource, WatchOptions};
 
 /// Results of the API: every failure is a coded `ApiError`.
 pub type Result<T> = std::result::Result<T, ApiError>;
@@ -386,6 +386,53 @@ impl Api {
         }
     }
 
+    // ------------------------------------------------------------ téléservices, habilitations
+
+    /// Records the téléservices a certificate serves (an empty list: none; the CN no longer
+    /// decides). `certificate`: its SHA-256, or a prefix of 8 or more hex digits.
+    pub fn set_teleservices(&self, certificate: &str, teleservices: &[String]) -> Result<Vec<String>> {
+        self.allow(Access::Change)?;
+        let sha256 = self.certificate_by_prefix(certificate)?;
+        Ok(self.registry.set_teleservices(&self.actor()?, &sha256, teleservices)?)
+    }
+
+    /// What the establishments' technical administrators are habilitated for (form n°413).
+    pub fn habilitations(&self) -> Result<Vec<Habilitation>> {
+        Ok(self.registry.habilitations()?)
+    }
+
+    pub fn record_habilitation(&self, habilitation: &Habilitation) -> Result<Habilitation> {
+        self.allow(Access::Change)?;
+        Ok(self.registry.record_habilitation(&self.actor()?, habilitation)?)
+    }
+
+    /// Removes a recorded habilitation; false when there was none.
+    pub fn remove_habilitation(&self, habilitation: &Habilitation) -> Result<bool> {
+        self.allow(Access::Change)?;
+        Ok(self.registry.remove_habilitation(&self.actor()?, habilitation)?)
+    }
+
+    /// Whether a recorded habilitation covers an order: the wizard warns when none does
+    /// (it never refuses: the records may be incomplete, and ANS decides).
+    pub fn check_habilitation(&self, request: &OrderRequest, teleservice: Option<&str>) -> Result<HabilitationCheck> {
+        Ok(self.registry.check_habilitation(request, teleservice)?)
+    }
+
+    /// A listed certificate's full SHA-256 from the SHA-256 or a unique prefix (8+ digits).
+    fn certificate_by_prefix(&self, reference: &str) -> Result<String> {
+        let wanted = reference.trim().to_lowercase();
+        if wanted.len() < 8 || !wanted.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(AppError::BadRequest(format!("« {reference} » : give the certificate's SHA-256, or its first 8 hexadecimal digits or more")).into());
+        }
+        let listed = self.registry.listed_certificates()?;
+        let mut matches = listed.iter().map(|(sha256, _)| sha256).filter(|sha256| sha256.starts_with(&wanted));
+        match (matches.next(), matches.next()) {
+            (Some(one), None) => Ok(one.clone()),
+            (Some(_), Some(_)) => Err(AppError::BadRequest(format!("« {reference} » names several certificates: give more digits")).into()),
+            (None, _) => Err(certisante_store::teleservices::TeleserviceError::UnknownCertificate(reference.to_owned()).into()),
+        }
+    }
+
     /// `resume_orders` at the application's start: on a read-only workstation there is
     /// nothing to resume (no order is ever made there), so nothing is done.
     pub fn resume_at_start(&self) -> Result<Vec<Order>> {
@@ -487,9 +534,26 @@ pub fn card_info(module: Option<&Path>) -> Result<TokensView> {
     Ok(token::read_tokens(module)?)
 }
 
-/// The help desk's ordered checks of what the card needs.
-pub fn doctor(module: Option<&Path>) -> DoctorReport {
-    doctor::run(module)
+/// The help desk's ordered checks of what the card needs, then (with `network`) whether
+/// the IGC-Santé platform's addresses answer, each bounded in time.
+pub fn doctor(module: Option<&Path>, network: bool) -> DoctorReport {
+    let mut report = doctor::run(module);
+    if network {
+        report.checks.extend(certisante_store::platform::check_all(Default::default()));
+        report.outcome = report.checks.iter().map(|c| c.outcome).max().unwrap_or(report.outcome);
+    }
+    report
+}
+
+/// ANS's procedure as data: the platform's addresses, the three steps, forms, roles,
+/// customer service, the user guide's chapters, the two key-pair routes.
+pub fn procedure() -> &'static Procedure {
+    certisante_pki::procedure::procedure()
+}
+
+/// The téléservices a certificate may serve.
+pub fn teleservices() -> &'static [Teleservice] {
+    certisante_pki::procedure::teleservices()
 }
 
 /// Watches readers and cards live (no polling); `on_event` runs on the watcher's thread.

@@ -2,7 +2,7 @@
 //! action is a function of [`crate::Api`], so that no front end bypasses its policy.
 
 pub use certisante_pki::certs::{ChainStatus, ChainVerdict, ContainerFormat, Environment, Integrity};
-pub use certisante_pki::csr::{OrderRequest, RuleViolation, SubjectFields};
+pub use certisante_pki::csr::{NameSuggestion, OrderRequest, RuleViolation, SubjectFields};
 pub use certisante_pki::igc::{IdentifierCheck, Offer, StructureKind, Usage};
 pub use certisante_pki::keys::KeyKind;
 pub use certisante_pki::revocation::{CrlReason, RevocationFailure, RevocationSource, RevocationState, RevocationStatus};
@@ -17,6 +17,7 @@ pub use certisante_devices::keys::SecretKind;
 pub use certisante_devices::token::TokensView;
 
 pub use certisante_pki::order::{OrderLink, OrderStep, Replacement};
+pub use certisante_pki::procedure::{KeyRoute, PlatformAddress, Procedure, Role, Teleservice, TeleserviceUse};
 pub use certisante_store::alerts::Alert;
 pub use certisante_store::audit::{Actor, ActorKind, AuditAction, AuditEntry, AuditProblem, AuditVerdict};
 pub use certisante_store::export::ExportFormat;
@@ -29,10 +30,11 @@ pub use certisante_store::places::{LostPlace, ScanSummary};
 pub use certisante_store::registry::{WatchKind, WatchedPath};
 pub use certisante_store::revocation::{RefreshSummary, RefreshedCertificate, RevocationProgress};
 pub use certisante_store::settings::Settings;
+pub use certisante_store::teleservices::{Habilitation, HabilitationCheck};
 
 pub use crate::dashboard::{Dashboard, Pkcs12Check};
+pub use crate::policy::ReadOnly;
 pub use crate::supervision::{DesktopReport, GroupPublish, NagiosStatus, RevocationFigures, ShownAlert, WatchReport};
+pub use crate::P12Store;
 pub use certisante_store::alerts::Channel;
 pub use certisante_store::notify::{Delivery, DeliveryFailure, DeliveryReport, FailedDelivery, MailSecurity, MailSettings, WebhookSettings};
-pub use crate::policy::ReadOnly;
-pub use crate::P12Store;

@@ -238,7 +238,8 @@ impl Api {
     fn show_desktop_alerts(&self, now: DateTime<Utc>) -> Result<DesktopReport> {
         let mut report = DesktopReport::default();
         if !desktop::session_likely() {
-            report.skipped = Some(if cfg!(all(unix, not(target_os = "macos"))) { DesktopError::NoSession } else { DesktopError::Unsupported }.code().to_owned());
+            report.skipped =
+                Some(if cfg!(all(unix, not(target_os = "macos"))) { DesktopError::NoSession } else { DesktopError::Unsupported }.code().to_owned());
             return Ok(report);
         }
         let language = self.registry.settings()?.language;

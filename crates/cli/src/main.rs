@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod orders;
 mod supervision;
+mod teleservices;
 mod text;
 
 use text::Lang;
@@ -44,7 +45,7 @@ enum Command {
         paths: Vec<PathBuf>,
     },
     /// Write an iCalendar file with a renewal reminder for each certificate to renew, on
-    /// the day its renewal should start (45 days before expiry by default).
+    /// the day its renewal should start (60 days before it stops being of use, by default).
     ExportCalendar {
         file: PathBuf,
         /// Days before expiry the reminder falls on.
@@ -84,10 +85,14 @@ enum Command {
         retry_set_aside: bool,
     },
     /// Check, in order, what the card needs: PC/SC service, reader, card, PKCS#11 module,
-    /// token, holder certificate. Exit 0 all fine, 1 a warning, 2 a failure.
+    /// token, holder certificate; then whether the IGC-Santé platform answers. Exit 0 all
+    /// fine, 1 a warning, 2 a failure.
     Doctor {
         #[arg(long)]
         json: bool,
+        /// Skip the platform's addresses (no network access at all).
+        #[arg(long)]
+        offline: bool,
         #[command(flatten)]
         module: ModuleArg,
     },
@@ -129,6 +134,22 @@ enum Command {
     Revocation {
         #[command(subcommand)]
         action: RevocationAction,
+    },
+    /// The téléservices each certificate serves (ANS: one certificate per téléservice).
+    Teleservice {
+        #[command(subcommand)]
+        action: teleservices::TeleserviceAction,
+    },
+    /// What the establishments' technical administrators are habilitated for (form n°413):
+    /// an order outside it is warned about.
+    Habilitation {
+        #[command(subcommand)]
+        action: teleservices::HabilitationAction,
+    },
+    /// ANS's procedure before ordering: prerequisites, habilitation, order; forms and customer service.
+    Procedure {
+        #[arg(long)]
+        json: bool,
     },
     /// Metrics in Prometheus's text format: on standard output (node_exporter's textfile
     /// collector), to a file, or served on /metrics with --listen.
@@ -308,6 +329,9 @@ fn run(command: Command, context: &Context) -> Outcome {
         Command::Export(args) => orders::export(args, context),
         Command::InstallP12(args) => orders::install_p12(args, context),
         Command::Secret { action } => orders::secret(action, context),
+        Command::Teleservice { action } => teleservices::teleservice(action, context),
+        Command::Habilitation { action } => teleservices::habilitation(action, context),
+        Command::Procedure { json } => teleservices::procedure(json, context),
         Command::List { json, csv, common, paths } => {
             let report = report(&common, &paths, context)?;
             // The registry's list also names the orders waiting for the portal.
@@ -369,8 +393,8 @@ fn run(command: Command, context: &Context) -> Outcome {
             }
             Ok(0)
         }
-        Command::Doctor { json, module } => {
-            let report = certisante_api::doctor(module.pkcs11_module.as_deref());
+        Command::Doctor { json, offline, module } => {
+            let report = certisante_api::doctor(module.pkcs11_module.as_deref(), !offline);
             if json {
                 print_json(&report)?;
             } else {

@@ -206,23 +206,35 @@ pub enum SecretAction {
 
 type Outcome = Result<u8, Failure>;
 
+impl From<OfferArg> for Offer {
+    fn from(offer: OfferArg) -> Self {
+        match offer {
+            OfferArg::Org => Offer::Org,
+            OfferArg::Serv => Offer::Serv,
+        }
+    }
+}
+
+impl From<UsageArg> for Usage {
+    fn from(usage: UsageArg) -> Self {
+        match usage {
+            UsageArg::AuthCli => Usage::AuthCli,
+            UsageArg::Sign => Usage::Sign,
+            UsageArg::Conf => Usage::Conf,
+            UsageArg::SslServ => Usage::SslServ,
+            UsageArg::Smime => Usage::Smime,
+        }
+    }
+}
+
 fn request(args: &RequestArgs) -> OrderRequest {
     OrderRequest {
         environment: match args.env {
             EnvArg::Test => Environment::Test,
             EnvArg::Prod => Environment::Prod,
         },
-        offer: match args.offer {
-            OfferArg::Org => Offer::Org,
-            OfferArg::Serv => Offer::Serv,
-        },
-        usage: match args.usage {
-            UsageArg::AuthCli => Usage::AuthCli,
-            UsageArg::Sign => Usage::Sign,
-            UsageArg::Conf => Usage::Conf,
-            UsageArg::SslServ => Usage::SslServ,
-            UsageArg::Smime => Usage::Smime,
-        },
+        offer: args.offer.into(),
+        usage: args.usage.into(),
         organization: args.org.clone(),
         structure_id: args.structure_id.clone(),
         department: args.state.clone(),
@@ -281,6 +293,12 @@ pub fn order(action: OrderAction, context: &Context) -> Outcome {
         OrderAction::New { request: args, csr_out, json } => {
             let request = checked_request(&args, context)?;
             let api = context.api(true)?;
+            // A warning, never a refusal: the records may be incomplete, and ANS decides.
+            if let Ok(check) = api.check_habilitation(&request, None) {
+                if let Some(code) = check.warning {
+                    eprintln!("{}", text::warning(context.lang, &code));
+                }
+            }
             let order = api.create_order(request).map_err(refused)?;
             write_csr(&api, &order.id, csr_out.as_deref(), false, context)?;
             if json {
@@ -350,6 +368,10 @@ pub fn order(action: OrderAction, context: &Context) -> Outcome {
         OrderAction::Cancel { id } => {
             let order = context.api(true)?.cancel_order(&id).map_err(refused)?;
             println!("{}", text::cancelled(context.lang, &order.id));
+            // Its CSR may be on the platform already: a certificate issued from it must be revoked.
+            if order.history.iter().any(|change| change.state == OrderState::CsrExported) {
+                println!("{}", text::revoke_after_cancel(context.lang));
+            }
             Ok(0)
         }
         OrderAction::Resume => {

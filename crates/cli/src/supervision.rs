@@ -44,11 +44,8 @@ pub fn metrics(args: MetricsArgs, context: &Context) -> Outcome {
         endpoint.serve().map_err(trouble)?;
         return Ok(0);
     }
-    let exposition = if args.paths.is_empty() {
-        context.api(false)?.metrics().map_err(trouble)?
-    } else {
-        certisante_api::metrics_of_paths(&args.paths, password)
-    };
+    let exposition =
+        if args.paths.is_empty() { context.api(false)?.metrics().map_err(trouble)? } else { certisante_api::metrics_of_paths(&args.paths, password) };
     match &args.output {
         Some(file) => certisante_api::write_text_file(file, &exposition).map_err(trouble)?,
         None => print!("{exposition}"),
@@ -257,7 +254,16 @@ pub fn alerts(action: AlertsAction, context: &Context) -> Outcome {
             match &settings.mail {
                 None => println!("{}", text::mail_off(lang)),
                 Some(mail) => {
-                    println!("{}", text::mail_summary(lang, &format!("{}:{}", mail.host, mail.port()), &crate::enum_text(&mail.security), mail.username.as_deref(), &mail.from));
+                    println!(
+                        "{}",
+                        text::mail_summary(
+                            lang,
+                            &format!("{}:{}", mail.host, mail.port()),
+                            &crate::enum_text(&mail.security),
+                            mail.username.as_deref(),
+                            &mail.from
+                        )
+                    );
                     for recipient in &mail.recipients {
                         println!("  → {recipient}");
                     }
@@ -270,7 +276,17 @@ pub fn alerts(action: AlertsAction, context: &Context) -> Outcome {
                 println!("{}", text::webhook_summary(lang, &webhook.name, &webhook.host));
             }
             for failure in &failures {
-                println!("{}", text::delivery_failure(lang, &failure.channel, &failure.message, &failure.code, &failure.since.format("%Y-%m-%d %H:%M UTC").to_string(), failure.pending));
+                println!(
+                    "{}",
+                    text::delivery_failure(
+                        lang,
+                        &failure.channel,
+                        &failure.message,
+                        &failure.code,
+                        &failure.since.format("%Y-%m-%d %H:%M UTC").to_string(),
+                        failure.pending
+                    )
+                );
             }
             Ok(if failures.is_empty() { 0 } else { EXIT_REFUSED })
         }

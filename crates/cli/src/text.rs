@@ -129,6 +129,62 @@ pub fn waiting_days(lang: Lang, days: i64) -> String {
     pick(lang, format!("en attente depuis {days} j"), format!("waiting for {days} d"))
 }
 
+/// A text the data holds in both languages.
+pub fn pick_name(lang: Lang, fr: &str, en: &str) -> String {
+    pick(lang, fr.to_owned(), en.to_owned())
+}
+
+/// A warning by its code (the catalog's text), on stderr: the command goes on.
+pub fn warning(lang: Lang, code: &str) -> String {
+    let text = certisante_api::messages::text(code, lang).unwrap_or(code);
+    pick(lang, format!("avertissement : {text} ({code})"), format!("warning: {text} ({code})"))
+}
+
+pub fn teleservices_recorded(lang: Lang, certificate: &str, ties: &[String]) -> String {
+    match ties.is_empty() {
+        true => pick(lang, format!("{certificate} : ne sert aucun téléservice"), format!("{certificate}: serves no téléservice")),
+        false => pick(lang, format!("{certificate} : sert {}", ties.join(", ")), format!("{certificate}: serves {}", ties.join(", "))),
+    }
+}
+
+pub fn no_habilitation(lang: Lang) -> String {
+    pick(lang, "aucune habilitation enregistrée (formulaire n°413)".into(), "no habilitation recorded (form n°413)".into())
+}
+
+pub fn habilitation_recorded(lang: Lang, structure_id: &str) -> String {
+    pick(lang, format!("habilitation enregistrée pour {structure_id}"), format!("habilitation recorded for {structure_id}"))
+}
+
+pub fn habilitation_removed(lang: Lang, removed: bool) -> String {
+    match removed {
+        true => pick(lang, "habilitation retirée".into(), "habilitation removed".into()),
+        false => pick(lang, "aucune habilitation de ce type n'était enregistrée".into(), "no such habilitation was recorded".into()),
+    }
+}
+
+pub fn otherwise_form(lang: Lang, number: &str) -> String {
+    pick(lang, format!(" (sinon : formulaire n°{number})"), format!(" (otherwise: form n°{number})"))
+}
+
+pub fn platform_line(lang: Lang, url: &str) -> String {
+    pick(lang, format!("Plateforme IGC-Santé (accès par carte CPx) : {url}"), format!("IGC-Santé platform (CPx card access): {url}"))
+}
+
+pub fn customer_service(lang: Lang, email: &str, phone: &str, hours: &str) -> String {
+    pick(
+        lang,
+        format!("Service client des certificats de l'ANS : {email}, {phone} ({hours})"),
+        format!("ANS certificate customer service: {email}, {phone} ({hours})"),
+    )
+}
+
+pub fn revoke_after_cancel(lang: Lang) -> String {
+    pick(
+        lang,
+        "Sa demande (CSR) a pu être déposée sur la plateforme : si un certificat a été délivré, révoquez-le sur la plateforme IGC-Santé (guide utilisateur, chapitre 11), puis enregistrez la révocation avec « certisante order revoke ».".into(),
+        "Its request (CSR) may already be on the platform: if a certificate was issued, revoke it on the IGC-Santé platform (user guide, chapter 11), then record the revocation with \"certisante order revoke\".".into(),
+    )
+}
 // ---------------------------------------------------------------- supervision
 
 pub fn metrics_listening(lang: Lang, url: &str) -> String {
@@ -188,7 +244,11 @@ pub fn mail_off(lang: Lang) -> String {
 
 pub fn mail_summary(lang: Lang, server: &str, security: &str, user: Option<&str>, from: &str) -> String {
     let login = user.map(|u| format!(", {u}")).unwrap_or_default();
-    pick(lang, format!("alertes par e-mail : {server} ({security}{login}), expéditeur {from}"), format!("e-mail alerts: {server} ({security}{login}), sender {from}"))
+    pick(
+        lang,
+        format!("alertes par e-mail : {server} ({security}{login}), expéditeur {from}"),
+        format!("e-mail alerts: {server} ({security}{login}), sender {from}"),
+    )
 }
 
 pub fn webhook_summary(lang: Lang, name: &str, host: &str) -> String {

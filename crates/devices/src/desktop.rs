@@ -48,11 +48,8 @@ pub fn notify(app_name: &str, desktop_entry: &str, title: &str, body: &str) -> R
     if !session_likely() {
         return Err(DesktopError::NoSession);
     }
-    let connection = zbus::blocking::connection::Builder::session()
-        .map_err(|_| DesktopError::NoSession)?
-        .method_timeout(NOTIFY_TIMEOUT)
-        .build()
-        .map_err(|e| match e {
+    let connection =
+        zbus::blocking::connection::Builder::session().map_err(|_| DesktopError::NoSession)?.method_timeout(NOTIFY_TIMEOUT).build().map_err(|e| match e {
             zbus::Error::InputOutput(_) | zbus::Error::Address(_) | zbus::Error::Handshake(_) => DesktopError::NoSession,
             e => DesktopError::Failed(e.to_string()),
         })?;

@@ -8,7 +8,24 @@ use std::borrow::Cow;
 pub enum DerError {
     Truncated,
     Invalid,
+    /// Indefinite-length values or constructed OCTET STRINGs nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// More than [`MAX_ELEMENTS`] elements in one constructed value.
+    TooManyElements,
 }
+
+/// Deepest nesting of BER indefinite-length values (and of constructed OCTET STRINGs)
+/// accepted. The deepest genuine BER we read is a PKCS#7 SignedData's signed attribute
+/// value (ContentInfo, [0], SignedData, SignerInfos, SignerInfo, [0], Attribute, SET,
+/// value: 9 levels; a PKCS#12 EncryptedData needs 7). 32 leaves room for unusual encoders
+/// while the reader's work and memory stay bounded whatever a file nests.
+pub const MAX_DEPTH: usize = 32;
+
+/// Most elements [`children`] lists in one constructed value. The longest genuine list we
+/// walk is a PKCS#7 or PKCS#12 trust bundle (the Mozilla root store holds ~150
+/// certificates); a 16 MB file of 2-byte elements would otherwise make a list of eight
+/// million entries (hundreds of MB).
+pub const MAX_ELEMENTS: usize = 4096;
 
 pub const SEQUENCE: u8 = 0x30;
 pub const SET: u8 = 0x31;
@@ -42,58 +59,90 @@ pub struct Tlv<'a> {
     pub raw: &'a [u8],
 }
 
-/// Reads one TLV at the start of `input`; returns it and the rest.
-pub fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), DerError> {
+/// A TLV's tag and length octets: how long they are and what length they give.
+struct Header {
+    tag: u8,
+    len: usize,
+    /// `None` for BER's indefinite length (the content ends at `00 00`).
+    content_len: Option<usize>,
+}
+
+fn header(input: &[u8]) -> Result<Header, DerError> {
     let (&tag, after_tag) = input.split_first().ok_or(DerError::Truncated)?;
     if tag & 0x1F == 0x1F {
         return Err(DerError::Invalid); // multi-byte tags never occur in these structures
     }
-    let (&first, mut rest) = after_tag.split_first().ok_or(DerError::Truncated)?;
-    let header_len;
-    let content_len = if first < 0x80 {
-        header_len = 2;
-        first as usize
-    } else if first == 0x80 {
-        // BER indefinite length: only for constructed forms; ends at 00 00.
+    let (&first, rest) = after_tag.split_first().ok_or(DerError::Truncated)?;
+    if first < 0x80 {
+        return Ok(Header { tag, len: 2, content_len: Some(first as usize) });
+    }
+    if first == 0x80 {
+        // BER indefinite length: only for constructed forms.
         if tag & 0x20 == 0 {
             return Err(DerError::Invalid);
         }
-        let len = indefinite_content_len(rest)?;
-        let content = &rest[..len];
-        let total = 2 + len + 2;
-        return Ok((Tlv { tag, content, raw: &input[..total] }, &input[total..]));
-    } else {
-        let count = (first & 0x7F) as usize;
-        if count > 4 || rest.len() < count {
-            return Err(if count > 4 { DerError::Invalid } else { DerError::Truncated });
-        }
-        let mut len = 0usize;
-        for &b in &rest[..count] {
-            len = (len << 8) | b as usize;
-        }
-        rest = &rest[count..];
-        header_len = 2 + count;
-        len
-    };
-    if rest.len() < content_len {
-        return Err(DerError::Truncated);
+        return Ok(Header { tag, len: 2, content_len: None });
     }
-    let total = header_len + content_len;
-    Ok((Tlv { tag, content: &rest[..content_len], raw: &input[..total] }, &input[total..]))
+    let count = (first & 0x7F) as usize;
+    if count > 4 {
+        return Err(DerError::Invalid); // 4 GiB and more: no container comes near
+    }
+    let octets = rest.get(..count).ok_or(DerError::Truncated)?;
+    let content_len = octets.iter().fold(0usize, |len, &b| (len << 8) | b as usize);
+    Ok(Header { tag, len: 2 + count, content_len: Some(content_len) })
 }
 
+/// Reads one TLV at the start of `input`; returns it and the rest.
+pub fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), DerError> {
+    let header = header(input)?;
+    let after_header = &input[header.len..];
+    let (content_len, trailer) = match header.content_len {
+        Some(len) => (len, 0),
+        None => (indefinite_content_len(after_header)?, 2),
+    };
+    if after_header.len() < content_len {
+        return Err(DerError::Truncated);
+    }
+    let total = header.len + content_len + trailer;
+    Ok((Tlv { tag: header.tag, content: &after_header[..content_len], raw: &input[..total] }, &input[total..]))
+}
+
+/// Where the content of an indefinite-length value ends (its `00 00` is not counted).
+/// Iterative: nested indefinite values are counted, not recursed into, so their depth
+/// costs no stack, and it is capped at [`MAX_DEPTH`]; definite-length values are skipped
+/// whole. One pass over the content.
 fn indefinite_content_len(input: &[u8]) -> Result<usize, DerError> {
     let mut pos = 0;
+    // Indefinite-length values opened inside this one and not closed yet.
+    let mut open = 0usize;
     loop {
         let rest = &input[pos..];
         if rest.len() < 2 {
             return Err(DerError::Truncated);
         }
         if rest[0] == 0 && rest[1] == 0 {
-            return Ok(pos);
+            if open == 0 {
+                return Ok(pos);
+            }
+            open -= 1;
+            pos += 2;
+            continue;
         }
-        let (tlv, _) = read(rest)?;
-        pos += tlv.raw.len();
+        let header = header(rest)?;
+        match header.content_len {
+            Some(len) => {
+                let total = header.len.checked_add(len).filter(|&total| total <= rest.len()).ok_or(DerError::Truncated)?;
+                pos += total;
+            }
+            None => {
+                open += 1;
+                // This value is one level, each open one inside another.
+                if open + 1 > MAX_DEPTH {
+                    return Err(DerError::TooDeep);
+                }
+                pos += header.len;
+            }
+        }
     }
 }
 
@@ -106,11 +155,14 @@ pub fn expect(input: &[u8], tag: u8) -> Result<(Tlv<'_>, &[u8]), DerError> {
     Ok((tlv, rest))
 }
 
-/// All the TLVs inside a constructed value.
+/// All the TLVs inside a constructed value (at most [`MAX_ELEMENTS`]).
 pub fn children(content: &[u8]) -> Result<Vec<Tlv<'_>>, DerError> {
     let mut out = Vec::new();
     let mut rest = content;
     while !rest.is_empty() {
+        if out.len() == MAX_ELEMENTS {
+            return Err(DerError::TooManyElements);
+        }
         let (tlv, r) = read(rest)?;
         out.push(tlv);
         rest = r;
@@ -118,14 +170,29 @@ pub fn children(content: &[u8]) -> Result<Vec<Tlv<'_>>, DerError> {
     Ok(out)
 }
 
-/// The bytes of an OCTET STRING, primitive (DER) or constructed (BER).
+/// The bytes of an OCTET STRING, primitive (DER) or constructed (BER). BER lets the
+/// segments of a constructed one be constructed too: they are walked with a stack of at
+/// most [`MAX_DEPTH`] levels, each segment copied once.
 pub fn octet_string<'a>(tlv: &Tlv<'a>) -> Result<Cow<'a, [u8]>, DerError> {
     match tlv.tag {
         OCTET_STRING => Ok(Cow::Borrowed(tlv.content)),
         OCTET_STRING_CONSTRUCTED => {
             let mut joined = Vec::new();
-            for part in children(tlv.content)? {
-                joined.extend_from_slice(&octet_string(&part)?);
+            // What is left to read of each constructed level being walked.
+            let mut levels: Vec<&[u8]> = vec![tlv.content];
+            while let Some(level) = levels.last_mut() {
+                if level.is_empty() {
+                    levels.pop();
+                    continue;
+                }
+                let (part, rest) = read(level)?;
+                *level = rest;
+                match part.tag {
+                    OCTET_STRING => joined.extend_from_slice(part.content),
+                    OCTET_STRING_CONSTRUCTED if levels.len() < MAX_DEPTH => levels.push(part.content),
+                    OCTET_STRING_CONSTRUCTED => return Err(DerError::TooDeep),
+                    _ => return Err(DerError::Invalid),
+                }
             }
             Ok(Cow::Owned(joined))
         }
@@ -232,6 +299,29 @@ mod tests {
         let (tlv, rest) = read(&ber).unwrap();
         assert!(rest.is_empty());
         assert_eq!(&*octet_string(&tlv).unwrap(), b"AB");
+    }
+
+    #[test]
+    fn constructed_octet_string_segments_may_nest() {
+        // 24 80 (04 01 41) (24 06 (04 01 42) (04 01 43)) 00 00
+        let ber = [0x24, 0x80, 0x04, 0x01, 0x41, 0x24, 0x06, 0x04, 0x01, 0x42, 0x04, 0x01, 0x43, 0x00, 0x00];
+        let (tlv, _) = read(&ber).unwrap();
+        assert_eq!(&*octet_string(&tlv).unwrap(), b"ABC");
+        let nest = |levels: usize| (0..levels).fold(write::octet_string(b"A"), |inner, _| write::tlv(OCTET_STRING_CONSTRUCTED, &inner));
+        assert_eq!(&*octet_string(&read(&nest(MAX_DEPTH)).unwrap().0).unwrap(), b"A");
+        assert_eq!(octet_string(&read(&nest(MAX_DEPTH + 1)).unwrap().0).unwrap_err(), DerError::TooDeep);
+    }
+
+    #[test]
+    fn indefinite_nesting_is_capped() {
+        let nest = |levels: usize| [[0x30, 0x80].repeat(levels), [0x00, 0x00].repeat(levels)].concat();
+        assert_eq!(read(&nest(MAX_DEPTH)).unwrap().0.raw.len(), 4 * MAX_DEPTH);
+        assert_eq!(read(&nest(MAX_DEPTH + 1)).unwrap_err(), DerError::TooDeep);
+        // Unterminated, or a definite length running past the end, inside.
+        assert_eq!(read(&[0x30, 0x80, 0x30, 0x80, 0x00, 0x00]).unwrap_err(), DerError::Truncated);
+        assert_eq!(read(&[0x30, 0x80, 0x04, 0x05, 0x00, 0x00]).unwrap_err(), DerError::Truncated);
+        // Indefinite primitive.
+        assert_eq!(read(&[0x04, 0x80, 0x00, 0x00]).unwrap_err(), DerError::Invalid);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use crate::certs::Environment;
-use crate::certs::{read_container, Anchor, CertificateFacts, ChainVerifier};
+use crate::certs::{is_self_signed, read_container, Anchor, CertificateFacts, ChainVerifier};
 
 /// The public IGC-Santé CA certificates, shipped inside the product: they are in no OS
 /// or browser trust store.
@@ -44,13 +44,13 @@ pub fn shipped_cas() -> Vec<ShippedCa> {
 
 /// The verifier over the shipped hierarchy plus `extra` anchors (DER, with the environment
 /// each stands for): a new ANS root before an update ships it, or a test hierarchy.
-/// Self-issued certificates become anchors, the others intermediates.
+/// Self-signed certificates become anchors, the others intermediates (a self-issued link
+/// certificate of a key rollover too: another key signed it).
 pub fn chain_verifier(extra: &[(Vec<u8>, Environment)]) -> ChainVerifier {
     let mut anchors = Vec::new();
     let mut intermediates = Vec::new();
     let mut add = |der: Vec<u8>, environment: Environment| {
-        let self_issued = CertificateFacts::from_der(&der).map(|f| f.self_issued).unwrap_or(false);
-        if self_issued {
+        if is_self_signed(&der) {
             anchors.push(Anchor { der, environment });
         } else {
             intermediates.push(der);

@@ -7,9 +7,12 @@ pub mod certs;
 pub mod csr;
 pub mod der;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod igc;
 pub mod keys;
 pub mod order;
+pub mod procedure;
 pub mod revocation;
 pub mod secret;
 pub mod view;

@@ -9,6 +9,7 @@ use ts_rs::TS;
 use crate::certs::{CertificateFacts, ChainStatus, ChainVerdict, ContainerFormat, Integrity};
 use crate::igc::{self, Environment, IdentifierCheck, Offer, StructureKind, Usage};
 use crate::order::OrderLink;
+use crate::procedure;
 use crate::revocation::{RevocationState, RevocationStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -76,7 +77,17 @@ pub struct Place {
 }
 
 /// The codes of a certificate's warnings.
-pub const WARNING_CODES: &[&str] = &["igc.forged_issuer", "igc.unverified_issuer", "igc.structure_id_invalid", "places.no_copy", "places.no_key"];
+pub const WARNING_CODES: &[&str] = &[
+    "chain.ca_expired",
+    "chain.ca_not_yet_valid",
+    "igc.forged_issuer",
+    "igc.unverified_issuer",
+    "igc.structure_id_invalid",
+    "places.no_copy",
+    "places.no_key",
+    "teleservice.shared",
+    "teleservice.several",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Warning {
@@ -130,6 +141,11 @@ pub struct CertificateView {
     pub dns_names: Vec<String>,
     pub is_ca: bool,
     pub chain: ChainVerdict,
+    /// The téléservices it serves (`teleservices.json` ids): as recorded by the user, or
+    /// else as its CN names one ("DMP SIGNATURE" → DMP).
+    pub teleservices: Vec<String>,
+    /// True once the user recorded them (even none); false while read from the CN.
+    pub teleservices_recorded: bool,
     /// The order CertiSanté made it through, when it did: state, history, what is left to
     /// do, a renewal under way or the successor that replaced it.
     pub order: Option<OrderLink>,
@@ -161,9 +177,12 @@ pub fn usable_until(facts: &CertificateFacts) -> DateTime<Utc> {
 pub fn status_of(facts: &CertificateFacts, now: DateTime<Utc>, thresholds: Thresholds) -> (Status, Severity, i64) {
     let end = usable_until(facts);
     let days = days_left(end, now);
-    if now > end {
+    // Certificate times have whole seconds, both ends included (RFC 5280 4.1.2.5): compare
+    // in whole seconds, so that the last second of validity is still valid all through.
+    let seconds = now.timestamp();
+    if seconds > end.timestamp() {
         (Status::Expired, Severity::Critical, days)
-    } else if now < facts.not_before {
+    } else if seconds < facts.not_before.timestamp() {
         (Status::NotYetValid, Severity::Warning, days)
     } else if days < thresholds.crit_days {
         (Status::Expiring, Severity::Critical, days)
@@ -187,6 +206,18 @@ pub fn build_view(facts: &CertificateFacts, chain: ChainVerdict, places: Vec<Pla
             _ => ("igc.unverified_issuer", "claims an IGC-Santé issuer, but no chain to the IGC-Santé roots could be verified"),
         };
         warnings.push(Warning { code: code.into(), message: message.into() });
+    }
+    // The path leads to its anchor (the environment says which), but not validly today.
+    match chain.status {
+        ChainStatus::CaExpired => warnings.push(Warning {
+            code: "chain.ca_expired".into(),
+            message: "a certificate authority of its chain has expired: the chain leads to its root, but is not valid today".into(),
+        }),
+        ChainStatus::CaNotYetValid => warnings.push(Warning {
+            code: "chain.ca_not_yet_valid".into(),
+            message: "a certificate authority of its chain is not valid yet: the chain leads to its root, but is not valid today".into(),
+        }),
+        _ => {}
     }
     if structure.check == IdentifierCheck::Invalid {
         warnings.push(Warning { code: "igc.structure_id_invalid".into(), message: "the structure identifier's check digit is wrong".into() });
@@ -225,6 +256,11 @@ pub fn build_view(facts: &CertificateFacts, chain: ChainVerdict, places: Vec<Pla
         policies: facts.policies.clone(),
         dns_names: facts.dns_names.clone(),
         is_ca: facts.is_ca,
+        teleservices: match (&facts.common_name, facts.is_ca) {
+            (Some(cn), false) => procedure::teleservice_named_by(cn).map(str::to_owned).into_iter().collect(),
+            _ => vec![],
+        },
+        teleservices_recorded: false,
         chain,
         order: None,
         revocation: RevocationStatus::default(),
@@ -234,6 +270,46 @@ pub fn build_view(facts: &CertificateFacts, chain: ChainVerdict, places: Vec<Pla
         warnings,
         first_seen: None,
         last_seen: None,
+    }
+}
+
+/// ANS's good practice is one certificate per téléservice. Warns, on each certificate
+/// concerned, when two live certificates of one establishment, environment and usage serve
+/// the same téléservice (a certificate and its renewal under way excepted), and when one
+/// certificate serves several.
+pub fn warn_about_teleservices(views: &mut [CertificateView]) {
+    let live = |v: &CertificateView| matches!(v.status, Status::Valid | Status::Expiring) && !v.is_ca;
+    let renewal_pair = |a: &CertificateView, b: &CertificateView| {
+        let renews = |old: &CertificateView, new: &CertificateView| matches!((&old.order, &new.order), (Some(o), Some(n)) if o.renewal.as_ref().is_some_and(|r| r.id == n.id));
+        renews(a, b) || renews(b, a)
+    };
+    let mut shared: Vec<(usize, String, String)> = Vec::new();
+    for (i, a) in views.iter().enumerate().filter(|(_, v)| live(v)) {
+        for (_, b) in views.iter().enumerate().filter(|(j, v)| *j != i && live(v)) {
+            let same_kind =
+                a.usage.is_some() && (a.structure_id.as_ref(), a.environment, a.offer, a.usage) == (b.structure_id.as_ref(), b.environment, b.offer, b.usage);
+            if !same_kind || renewal_pair(a, b) {
+                continue;
+            }
+            if let Some(service) = a.teleservices.iter().find(|t| b.teleservices.contains(t)) {
+                if !shared.iter().any(|(k, s, _)| *k == i && s == service) {
+                    shared.push((i, service.clone(), b.cn.clone().unwrap_or_else(|| b.sha256[..16].to_string())));
+                }
+            }
+        }
+    }
+    for (i, service, other) in shared {
+        views[i].warnings.push(Warning {
+            code: "teleservice.shared".into(),
+            message: format!("another live certificate of the same usage also serves {service} ({other}): one certificate per téléservice"),
+        });
+    }
+    for view in views.iter_mut().filter(|v| live(v) && v.teleservices.len() > 1) {
+        let list = view.teleservices.join(", ");
+        view.warnings.push(Warning {
+            code: "teleservice.several".into(),
+            message: format!("serves several téléservices ({list}): ANS advises one certificate per téléservice"),
+        });
     }
 }
 

@@ -1,4 +1,4 @@
--- Alert claims per channel (migration 7), replacing alerts_sent (whose rows are the
+-- Alert claims per channel (migration 8), replacing alerts_sent (whose rows are the
 -- desktop channel's). channel: 'desktop', 'mail:<address in lower case>' or
 -- 'webhook:<name>'. claimed_at: when a process took it (a lease while an e-mail or a
 -- webhook goes out); sent_at: when it went out (a desktop claim is sent at once). Times

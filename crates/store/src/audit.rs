@@ -49,6 +49,11 @@ pub enum AuditAction {
     SettingsChanged,
     /// A place CertiSanté wrote (a file, a store, a keystore entry) was found gone by a scan.
     PlaceLost,
+    /// The téléservices a certificate serves were recorded (the object is its fingerprint).
+    TeleservicesRecorded,
+    /// A habilitation (form n°413) was recorded or removed (the object is the establishment).
+    HabilitationRecorded,
+    HabilitationRemoved,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -382,7 +382,9 @@ pub fn scan_paths(paths: &[PathBuf], options: &ScanOptions, progress: &(dyn Fn(S
     let (reads, read_errors) = read_candidates(&candidates, options.pkcs12_password.as_ref(), progress);
     errors.extend(read_errors);
     let observations = reads.into_iter().flat_map(SourceRead::into_places);
-    ScanReport { certificates: assemble(observations, options), errors }
+    let mut certificates = assemble(observations, options);
+    crate::view::warn_about_teleservices(&mut certificates);
+    ScanReport { certificates, errors }
 }
 
 /// Reads the OS stores (NSS, Windows, macOS) as sources.
@@ -429,7 +431,7 @@ pub fn assemble(observations: impl IntoIterator<Item = (Vec<u8>, Option<Place>)>
 
     // One parse per distinct certificate: its facts and what its chain verification needs.
     let parsed: Vec<_> = unique.par_iter().map(|(hash, der)| CertificateFacts::with_chain_input(der, *hash)).collect();
-    let mut verifier: ChainVerifier = crate::trust::chain_verifier(options.extra_anchors.as_deref());
+    let mut verifier: ChainVerifier = crate::trust::chain_verifier(options.extra_anchors.as_deref()).at(options.now);
     for ((_, der), parsed) in unique.iter().zip(&parsed) {
         if parsed.as_ref().is_some_and(|(facts, _)| facts.is_ca) {
             verifier.add_to_pool(der);
@@ -440,7 +442,7 @@ pub fn assemble(observations: impl IntoIterator<Item = (Vec<u8>, Option<Place>)>
         .zip(places)
         .filter_map(|(parsed, places)| {
             let (facts, input) = parsed?;
-            let chain = verifier.verify_input(&input, Some((&facts.subject, &facts.issuer)));
+            let chain = verifier.verify_input(&input);
             Some(build_view(&facts, chain, places, options.now, options.thresholds))
         })
         .collect();

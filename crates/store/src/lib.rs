@@ -14,9 +14,11 @@ pub mod listing;
 pub mod metrics;
 pub mod notify;
 pub mod places;
+pub mod platform;
 pub mod registry;
 pub mod revocation;
 pub mod settings;
+pub mod teleservices;
 pub mod trust;
 
 use std::path::Path;
@@ -27,11 +29,21 @@ use registry::{Migration, Registry, RegistryError};
 #[allow(unused_imports)]
 use certisante_devices::{card_access, files, install, keys, stores};
 #[allow(unused_imports)]
-use certisante_pki::{certs, csr, der, igc, order, view, Sensitive};
+use certisante_pki::{certs, csr, der, igc, order, procedure, view, Sensitive};
 
 /// Every table, in the order it was introduced: each feature declares its own migration
 /// (a SQL file beside its code). Never reorder or change one that has shipped: add another.
-const MIGRATIONS: &[Migration] = &[registry::SCHEMA, audit::SCHEMA, lifecycle::SCHEMA, revocation::SCHEMA, alerts::SCHEMA, places::SCHEMA, alerts::CHANNELS_SCHEMA, notify::SCHEMA];
+const MIGRATIONS: &[Migration] = &[
+    registry::SCHEMA,
+    audit::SCHEMA,
+    lifecycle::SCHEMA,
+    revocation::SCHEMA,
+    alerts::SCHEMA,
+    places::SCHEMA,
+    teleservices::SCHEMA,
+    alerts::CHANNELS_SCHEMA,
+    notify::SCHEMA,
+];
 
 impl Registry {
     /// Opens the registry at `path` (created and migrated when needed).

@@ -42,6 +42,8 @@ impl Registry {
             }
             warn_about_copies(view);
         }
+        crate::teleservices::apply_ties(&mut certificates, &crate::teleservices::recorded_ties(&self.read())?);
+        crate::view::warn_about_teleservices(&mut certificates);
         Ok(ScanReport { certificates, errors: self.source_errors()? })
     }
 

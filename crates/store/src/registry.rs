@@ -315,6 +315,16 @@ impl Registry {
             for error in &store_errors {
                 present.insert(error.path.clone());
             }
+            // What the walk refused (a link into /proc, too deep, another filesystem...):
+            // listed with its code like an unreadable file, until a scan no longer meets it.
+            for error in &walk_errors {
+                tx.execute("DELETE FROM sources WHERE path = ?1", [&error.path])?;
+                tx.execute(
+                    "INSERT INTO sources (path, kind, size, mtime_ns, last_scan, error_code, error_message) VALUES (?1, 'skipped', 0, 0, ?2, ?3, ?4)",
+                    params![error.path, now, error.code, error.message],
+                )?;
+                present.insert(error.path.clone());
+            }
             // Unchanged files are still present; everything else under no watched path is gone.
             for (path, _) in known.iter() {
                 if Path::new(path).is_file() && watched.iter().any(|w| Path::new(path).starts_with(w)) {

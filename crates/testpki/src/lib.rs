@@ -12,6 +12,7 @@ use rcgen::{
 };
 use time::{Duration, OffsetDateTime};
 
+pub mod chains;
 pub mod portal;
 pub mod revocation;
 
@@ -132,6 +133,10 @@ pub struct LeafSpec {
     pub ocsp_url: Option<String>,
     /// CRL distribution points (none: no CDP extension).
     pub crl_urls: Vec<String>,
+    /// An extension no one knows, marked critical (path validation must refuse it).
+    pub unknown_critical_extension: bool,
+    /// An extension written twice (path validation must refuse it).
+    pub duplicate_extension: bool,
 }
 
 impl LeafSpec {
@@ -149,6 +154,8 @@ impl LeafSpec {
             key: None,
             ocsp_url: None,
             crl_urls: vec![],
+            unknown_critical_extension: false,
+            duplicate_extension: false,
         }
     }
 
@@ -188,6 +195,7 @@ impl LeafSpec {
             params.custom_extensions.push(aia_extension(url, None));
         }
         params.crl_distribution_points = self.crl_urls.iter().map(|url| rcgen::CrlDistributionPoint { uris: vec![url.clone()] }).collect();
+        chains::extra_extensions(&mut params, self.unknown_critical_extension, self.duplicate_extension);
         params
     }
 }

@@ -163,21 +163,32 @@ struct Shared {
     powered: AtomicBool,
 }
 
-fn serve(mut stream: TcpStream, atr: &[u8], script: &Script, state: &Shared) -> io::Result<()> {
+/// The connection ended: the reader side closed it (pcscd stopped), or remove() shut the
+/// socket down, whatever the card was doing at that moment (reading or answering).
+fn connection_closed(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::UnexpectedEof
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+            | io::ErrorKind::NotConnected
+    )
+}
+
+fn serve(stream: TcpStream, atr: &[u8], script: &Script, state: &Shared) -> io::Result<()> {
+    match serve_until_closed(stream, atr, script, state) {
+        Err(e) if connection_closed(&e) => Ok(()),
+        other => other,
+    }
+}
+
+fn serve_until_closed(mut stream: TcpStream, atr: &[u8], script: &Script, state: &Shared) -> io::Result<()> {
     loop {
         let mut header = [0u8; 2];
-        match stream.read_exact(&mut header) {
-            Ok(()) => {}
-            // The reader side closed (pcscd stopped) or remove() shut the socket down.
-            Err(e) if matches!(e.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted) => return Ok(()),
-            Err(e) => return Err(e),
-        }
+        stream.read_exact(&mut header)?;
         let mut payload = vec![0u8; u16::from_be_bytes(header) as usize];
-        match stream.read_exact(&mut payload) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(()),
-            Err(e) => return Err(e),
-        }
+        stream.read_exact(&mut payload)?;
         match payload.as_slice() {
             [] => {}
             [CTRL_OFF] => state.powered.store(false, Ordering::SeqCst),

@@ -18,6 +18,8 @@ import type { Dashboard } from './bindings/Dashboard';
 import type { DeliveryReport } from './bindings/DeliveryReport';
 import type { Environment } from './bindings/Environment';
 import type { ExportFormat } from './bindings/ExportFormat';
+import type { Habilitation } from './bindings/Habilitation';
+import type { HabilitationCheck } from './bindings/HabilitationCheck';
 import type { ImportOutcome } from './bindings/ImportOutcome';
 import type { InstallRequest } from './bindings/InstallRequest';
 import type { MailSettings } from './bindings/MailSettings';
@@ -26,12 +28,14 @@ import type { Order } from './bindings/Order';
 import type { OrderOptions } from './bindings/OrderOptions';
 import type { OrderRequest } from './bindings/OrderRequest';
 import type { Pkcs12Check } from './bindings/Pkcs12Check';
+import type { Procedure } from './bindings/Procedure';
 import type { RevocationReason } from './bindings/RevocationReason';
 import type { RuleViolation } from './bindings/RuleViolation';
 import type { ScanProgress } from './bindings/ScanProgress';
 import type { ScanSummary } from './bindings/ScanSummary';
 import type { SecretKind } from './bindings/SecretKind';
 import type { Settings } from './bindings/Settings';
+import type { Teleservice } from './bindings/Teleservice';
 import type { Usage } from './bindings/Usage';
 
 export type { ApiError };
@@ -115,6 +119,10 @@ export function addWatched(paths: string[]): Promise<Dashboard> {
 
 export function removeWatched(path: string): Promise<Dashboard> {
   return call('remove_watched', { path });
+}
+
+export function retrySetAside(): Promise<Dashboard> {
+  return call('retry_set_aside');
 }
 
 export function rescan(): Promise<Dashboard> {
@@ -390,6 +398,49 @@ export function auditVerify(): Promise<AuditVerdict> {
 /** Opens the environment's IGC-Santé platform in the default browser. */
 export function openPortal(environment: Environment): Promise<void> {
   return call('open_portal', { environment }).then(() => undefined);
+}
+
+// ---------------------------------------------------------------- the procedure (src-tauri/commands/procedure.rs)
+
+/**
+ * ANS's procedure as data, each fact with its source: the platform's addresses, the three
+ * steps, the forms, the roles, the two key-pair routes, customer service, the user guide's
+ * chapters, what to do about a locked PIN and after expiry. Allowed on a read-only workstation.
+ */
+export function getProcedure(): Promise<Procedure> {
+  return call('get_procedure');
+}
+
+/** The téléservices a certificate may serve (DMP, INSi, ROC, MSSanté, SAS…). */
+export function listTeleservices(): Promise<Teleservice[]> {
+  return call('list_teleservices');
+}
+
+/** Records the téléservices a certificate serves (an empty list: none); the new dashboard. */
+export function setTeleservices(sha256: string, teleservices: string[]): Promise<Dashboard> {
+  return call('set_teleservices', { sha256, teleservices });
+}
+
+/** What the establishments' technical administrators are habilitated for (form n°413). */
+export function listHabilitations(): Promise<Habilitation[]> {
+  return call('list_habilitations');
+}
+
+/** Records a habilitation (or its note); resolves to every habilitation recorded. */
+export function recordHabilitation(habilitation: Habilitation): Promise<Habilitation[]> {
+  return call('record_habilitation', { habilitation });
+}
+
+export function removeHabilitation(habilitation: Habilitation): Promise<Habilitation[]> {
+  return call('remove_habilitation', { habilitation });
+}
+
+/**
+ * Whether a recorded habilitation covers an order about to be made: a warning when not,
+ * never a refusal. `teleservice`: the one its CN suggestion named (else read from the CN).
+ */
+export function checkHabilitation(request: OrderRequest, teleservice: string | null): Promise<HabilitationCheck> {
+  return call('check_habilitation', { request, teleservice });
 }
 
 // ---------------------------------------------------------------- e-mail and webhook alerts

@@ -5,6 +5,8 @@ import * as api from './api';
 import type { CertificateView } from './bindings/CertificateView';
 import type { Dashboard } from './bindings/Dashboard';
 import type { ExportFormat } from './bindings/ExportFormat';
+import type { LostPlace } from './bindings/LostPlace';
+import type { PendingOrder } from './bindings/PendingOrder';
 import type { ScanProgress } from './bindings/ScanProgress';
 import type { ScanSummary } from './bindings/ScanSummary';
 import type { Settings } from './bindings/Settings';
@@ -19,6 +21,7 @@ import {
   nextSort,
   NO_FILTERS,
   orderedMatches,
+  teleservicesOf,
   type Filters,
   type Sort,
   type SortKey,
@@ -33,7 +36,13 @@ import type { AppShell } from './shell.svelte';
 export type FilterFields = Omit<Filters, 'hideExpiredAfterDays'>;
 
 function noFilters(): FilterFields {
-  return { text: NO_FILTERS.text, status: NO_FILTERS.status, usage: NO_FILTERS.usage, environment: NO_FILTERS.environment };
+  return {
+    text: NO_FILTERS.text,
+    status: NO_FILTERS.status,
+    usage: NO_FILTERS.usage,
+    environment: NO_FILTERS.environment,
+    teleservice: NO_FILTERS.teleservice,
+  };
 }
 
 export class DashboardState {
@@ -51,6 +60,11 @@ export class DashboardState {
   sort = $state<Sort>(DEFAULT_SORT);
   /** Bumped to have the table scroll the selected row into view. */
   revealRequest = $state(0);
+  /**
+   * Places CertiSanté wrote that a scan found gone: kept until dismissed (the scan that
+   * found them took them off the list, so no later scan says it again).
+   */
+  lostPlaces = $state.raw<readonly LostPlace[]>([]);
 
   /** Commands in flight (buttons wait). */
   readonly busy = new Busy();
@@ -64,6 +78,8 @@ export class DashboardState {
 
   readonly settings = $derived<Settings>(this.dashboard?.settings ?? defaultSettings(locale.lang));
   readonly certificates = $derived<readonly CertificateView[]>(this.dashboard?.certificates ?? []);
+  /** Orders whose CSR waits for the portal's certificate, the longest waiting first. */
+  readonly pendingOrders = $derived<readonly PendingOrder[]>(this.dashboard?.pending_orders ?? []);
   readonly hideDays = $derived(this.settings.hide_expired_after_days);
   readonly effectiveFilters = $derived<Filters>({ ...this.filters, hideExpiredAfterDays: this.hideExpired ? this.hideDays : null });
   // Each step is recomputed only when what it reads changes: the index with the dashboard,
@@ -74,6 +90,8 @@ export class DashboardState {
   readonly visible = $derived(orderedMatches(this.#index, this.#matches, this.sort, localeOf(locale.lang)));
   readonly hiddenCount = $derived(this.hideExpired ? countLongExpired(this.certificates, this.hideDays) : 0);
   readonly counts = $derived(countByStatus(this.certificates));
+  /** The téléservices some certificate serves: the téléservice filter's choices. */
+  readonly teleservices = $derived(teleservicesOf(this.certificates));
   readonly selected = $derived.by(() => {
     const position = this.selectedSha === null ? undefined : this.#index.positions.get(this.selectedSha);
     return position === undefined ? null : this.certificates[position];
@@ -94,6 +112,8 @@ export class DashboardState {
     },
     scanFinished: (next) => {
       this.summary = next;
+      // A back end from before the managed places sends none.
+      if ((next.places_lost ?? []).length > 0) this.lostPlaces = next.places_lost;
       // A command still running says when its scan is over.
       if (!this.busy.active) {
         this.scanning = false;
@@ -129,6 +149,25 @@ export class DashboardState {
     this.loading = false;
   }
 
+  /**
+   * Reads the dashboard again without a scan: orders changed (a certificate imported or
+   * installed is listed without any folder watched, a request made waits for the portal).
+   */
+  async reload() {
+    const loaded = await runApi(api.getDashboard, { notices: this.#shell.banner, codes: this.#shell.codes });
+    if (loaded.ok) this.apply(loaded.value);
+  }
+
+  /** The certificate of this SHA-256, when the dashboard lists it. */
+  certificateBySha(sha256: string): CertificateView | null {
+    const position = this.#index.positions.get(sha256);
+    return position === undefined ? null : this.certificates[position];
+  }
+
+  dismissLostPlaces() {
+    this.lostPlaces = [];
+  }
+
   /** Runs one command that answers the new dashboard: busy, and its notice on the banner. */
   async #run(command: () => Promise<Dashboard>, options: { scans?: boolean; success?: Notice } = {}): Promise<boolean> {
     if (options.scans) this.scanning = true;
@@ -149,6 +188,12 @@ export class DashboardState {
   scan() {
     this.summary = null;
     void this.#run(api.rescan, { scans: true });
+  }
+
+  /** Reads again the files an interrupted scan set aside, then scans. */
+  retrySetAside() {
+    this.summary = null;
+    void this.#run(api.retrySetAside, { scans: true });
   }
 
   async addPaths(paths: string[]) {
@@ -189,6 +234,16 @@ export class DashboardState {
     if (current !== null && !this.#shell.noBackend && current.settings.language !== lang) {
       void this.#run(() => api.saveSettings(withLanguage(this.settings, lang)));
     }
+  }
+
+  /**
+   * Records the téléservices a certificate serves (none: an empty list); the dashboard
+   * answered shows the tie and the warnings it brings. True once recorded.
+   */
+  setTeleservices(sha256: string, teleservices: string[], cn: string): Promise<boolean> {
+    return this.#run(() => api.setTeleservices(sha256, teleservices), {
+      success: { kind: 'success', key: 'teleservices.saved', params: { cn } },
+    });
   }
 
   /** "Vérifier la révocation maintenant": every certificate's status asked again. */

@@ -14,10 +14,15 @@ import {
   NO_FILTERS,
   normalize,
   orderedMatches,
+  keyEndsFirst,
   parseEnvironmentFilter,
   parseStatusFilter,
+  parseTeleserviceFilter,
   parseUsageFilter,
   sortCertificates,
+  STATUSES,
+  teleservicesOf,
+  usableUntil,
   type Filters,
   type Sort,
 } from './filters';
@@ -166,7 +171,18 @@ describe('matchesText', () => {
 
 describe('counts', () => {
   it('counts certificates by status', () => {
-    expect(countByStatus(all)).toEqual({ valid: 1, expiring: 1, expired: 2, not_yet_valid: 1, revoked: 0 });
+    expect(countByStatus(all)).toEqual({ valid: 1, expiring: 1, expired: 2, not_yet_valid: 1, revoked: 0, replaced: 0 });
+  });
+
+  it('counts and filters replaced certificates apart (their renewal is installed)', () => {
+    const replaced = makeCert({ sha256: 'beef'.repeat(16), cn: 'REMPLACE', status: 'replaced', severity: 'ok', days_left: 40 });
+    const list = [...all, replaced];
+    expect(countByStatus(list).replaced).toBe(1);
+    expect(countByStatus(list).valid).toBe(1);
+    expect(STATUSES).toContain('replaced');
+    expect(filterCertificates(list, filters({ status: 'replaced' }))).toEqual([replaced]);
+    expect(filterCertificates(list, filters({ status: 'valid' }))).not.toContain(replaced);
+    expect(parseStatusFilter('replaced')).toBe('replaced');
   });
 
   it('counts and filters revoked certificates apart, whatever their dates', () => {
@@ -310,3 +326,65 @@ describe('the index (group scale)', () => {
   });
 });
 
+
+describe('the usable end (a signing key may stop before its certificate)', () => {
+  // ORG SIGN: the key may sign until 1 March, the certificate lasts until 31 March.
+  const signing = makeCert({
+    sha256: 'de'.repeat(32),
+    cn: 'DMP SIGNATURE',
+    usage: 'SIGN',
+    not_after: '2027-03-31T00:00:00Z',
+    private_key_usage_end: '2027-03-01T00:00:00Z',
+    usable_until: '2027-03-01T00:00:00Z',
+    days_left: 80,
+  });
+  // Ends on 15 March: after the key's end, before the certificate's.
+  const between = makeCert({ sha256: 'df'.repeat(32), cn: 'BETWEEN', not_after: '2027-03-15T00:00:00Z', days_left: 94 });
+
+  it('is the earlier of the two ends, and says when the key’s comes first', () => {
+    expect(usableUntil(signing)).toBe('2027-03-01T00:00:00Z');
+    expect(keyEndsFirst(signing)).toBe(true);
+    expect(usableUntil(between)).toBe('2027-03-15T00:00:00Z');
+    expect(keyEndsFirst(between)).toBe(false);
+    // A key period ending with the certificate (or after it) changes nothing.
+    expect(keyEndsFirst({ ...between, private_key_usage_end: '2027-03-15T00:00:00Z' })).toBe(false);
+    // A back end from before the key period sends not_after only.
+    const old = { ...between, usable_until: undefined } as unknown as CertificateView;
+    expect(usableUntil(old)).toBe('2027-03-15T00:00:00Z');
+  });
+
+  it('orders the expiry column by it, not by the certificate’s own end', () => {
+    expect(sortCertificates([between, signing], { key: 'expiry', direction: 'asc' }).map((c) => c.cn)).toEqual(['DMP SIGNATURE', 'BETWEEN']);
+    expect(sortCertificates([signing, between], { key: 'expiry', direction: 'desc' }).map((c) => c.cn)).toEqual(['BETWEEN', 'DMP SIGNATURE']);
+  });
+});
+
+describe('the téléservice filter', () => {
+  const dmp = makeCert({ sha256: 'd1'.repeat(32), cn: 'DMP', teleservices: ['DMP'] });
+  const both = makeCert({ sha256: 'd2'.repeat(32), cn: 'DEUX', teleservices: ['DMP', 'ROC'], teleservices_recorded: true });
+  const none = makeCert({ sha256: 'd3'.repeat(32), cn: 'AUCUN', teleservices: [] });
+  const certs = [dmp, both, none];
+
+  it('keeps the certificates tied to a téléservice, or to none', () => {
+    expect(filterCertificates(certs, filters({ teleservice: 'DMP' })).map((c) => c.cn)).toEqual(['DMP', 'DEUX']);
+    expect(filterCertificates(certs, filters({ teleservice: 'ROC' })).map((c) => c.cn)).toEqual(['DEUX']);
+    expect(filterCertificates(certs, filters({ teleservice: 'none' })).map((c) => c.cn)).toEqual(['AUCUN']);
+    expect(filterCertificates(certs, filters({ teleservice: 'all' }))).toEqual(certs);
+    expect(isFiltering(filters({ teleservice: 'ROC' }))).toBe(true);
+    // Combined with the others, through the index too.
+    const index = indexCertificates(certs);
+    expect(matchIndex(index, filters({ teleservice: 'DMP', text: 'deux' })).count).toBe(1);
+  });
+
+  it('lists the téléservices served, each once, and reads the filter from the form', () => {
+    expect(teleservicesOf(certs)).toEqual(['DMP', 'ROC']);
+    expect(parseTeleserviceFilter('ROC', ['DMP', 'ROC'])).toBe('ROC');
+    expect(parseTeleserviceFilter('none', ['DMP'])).toBe('none');
+    expect(parseTeleserviceFilter('SAS', ['DMP'])).toBe('all');
+  });
+
+  it('finds a certificate by the téléservice it serves', () => {
+    expect(matchesText(both, 'roc')).toBe(true);
+    expect(matchesText(none, 'roc')).toBe(false);
+  });
+});

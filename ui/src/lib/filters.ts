@@ -11,7 +11,7 @@ import type { Environment } from './bindings/Environment';
 import type { Status } from './bindings/Status';
 import type { Usage } from './bindings/Usage';
 
-export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'not_yet_valid', 'revoked'];
+export const STATUSES: readonly Status[] = ['valid', 'expiring', 'expired', 'not_yet_valid', 'revoked', 'replaced'];
 export const USAGES: readonly Usage[] = ['AUTH_CLI', 'SIGN', 'CONF', 'SSL_SERV', 'SMIME'];
 export const ENVIRONMENTS: readonly Environment[] = ['PROD', 'TEST', 'OTHER'];
 
@@ -19,12 +19,15 @@ export type StatusFilter = 'all' | Status;
 /** 'none': certificates whose IGC-Santé usage was not recognised. */
 export type UsageFilter = 'all' | 'none' | Usage;
 export type EnvironmentFilter = 'all' | Environment;
+/** A téléservice id (`teleservices.json`), 'none': certificates tied to none. */
+export type TeleserviceFilter = 'all' | 'none' | string;
 
 export interface Filters {
   text: string;
   status: StatusFilter;
   usage: UsageFilter;
   environment: EnvironmentFilter;
+  teleservice: TeleserviceFilter;
   /** Hide certificates expired more than this many days ago (null: hide none). */
   hideExpiredAfterDays: number | null;
 }
@@ -34,6 +37,7 @@ export const NO_FILTERS: Filters = {
   status: 'all',
   usage: 'all',
   environment: 'all',
+  teleservice: 'all',
   hideExpiredAfterDays: null,
 };
 
@@ -70,6 +74,7 @@ function searchable(cert: CertificateView): Searchable {
     cert.structure_id,
     cert.structure_number,
     cert.issuer,
+    ...(cert.teleservices ?? []),
     ...cert.paths,
     ...cert.places.map((place) => place.path),
   ];
@@ -123,7 +128,16 @@ function passesChoices(cert: CertificateView, filters: Filters): boolean {
   if (filters.environment !== 'all' && cert.environment !== filters.environment) {
     return false;
   }
+  if (!passesTeleservice(cert.teleservices ?? [], filters.teleservice ?? 'all')) {
+    return false;
+  }
   return !isLongExpired(cert, filters.hideExpiredAfterDays);
+}
+
+function passesTeleservice(ties: readonly string[], wanted: TeleserviceFilter): boolean {
+  if (wanted === 'all') return true;
+  if (wanted === 'none') return ties.length === 0;
+  return ties.includes(wanted);
 }
 
 export function matches(cert: CertificateView, filters: Filters): boolean {
@@ -184,13 +198,17 @@ export function countLongExpired(certs: readonly CertificateView[], days: number
 
 export function isFiltering(filters: Filters): boolean {
   return (
-    filters.text.trim() !== '' || filters.status !== 'all' || filters.usage !== 'all' || filters.environment !== 'all'
+    filters.text.trim() !== '' ||
+    filters.status !== 'all' ||
+    filters.usage !== 'all' ||
+    filters.environment !== 'all' ||
+    (filters.teleservice ?? 'all') !== 'all'
   );
 }
 
 /** How many certificates have each status. */
 export function countByStatus(certs: readonly CertificateView[]): Record<Status, number> {
-  const counts: Record<Status, number> = { valid: 0, expiring: 0, expired: 0, not_yet_valid: 0, revoked: 0 };
+  const counts: Record<Status, number> = { valid: 0, expiring: 0, expired: 0, not_yet_valid: 0, revoked: 0, replaced: 0 };
   for (const cert of certs) {
     counts[cert.status] += 1;
   }
@@ -217,8 +235,23 @@ export function nextSort(current: Sort, key: Exclude<SortKey, 'default'>): Sort 
   return DEFAULT_SORT;
 }
 
+/**
+ * When the certificate stops being of use: `usable_until`, the earlier of its own end and
+ * its signing key's (an ORG SIGN key may not sign for its last month). A back end from
+ * before the key period sends only `not_after`.
+ */
+export function usableUntil(cert: CertificateView): string {
+  return cert.usable_until ?? cert.not_after;
+}
+
+/** True when the signing key's period ends before the certificate does. */
+export function keyEndsFirst(cert: CertificateView): boolean {
+  const key = cert.private_key_usage_end;
+  return key !== null && key !== undefined && Date.parse(key) < Date.parse(cert.not_after);
+}
+
 function expiryTime(cert: CertificateView): number {
-  const time = Date.parse(cert.not_after);
+  const time = Date.parse(usableUntil(cert));
   return Number.isNaN(time) ? cert.days_left * 86_400_000 : time;
 }
 
@@ -325,6 +358,19 @@ export function parseStatusFilter(value: string): StatusFilter {
 export function parseUsageFilter(value: string): UsageFilter {
   if (value === 'none') return 'none';
   return (USAGES as readonly string[]).includes(value) ? (value as Usage) : 'all';
+}
+
+/** Reads a téléservice filter from a form value: one of `known`, 'none', else 'all'. */
+export function parseTeleserviceFilter(value: string, known: readonly string[]): TeleserviceFilter {
+  if (value === 'none') return 'none';
+  return known.includes(value) ? value : 'all';
+}
+
+/** The téléservices the certificates are tied to, each once, sorted. */
+export function teleservicesOf(certs: readonly CertificateView[]): string[] {
+  const seen = new Set<string>();
+  for (const cert of certs) for (const id of cert.teleservices ?? []) seen.add(id);
+  return [...seen].sort((a, b) => a.localeCompare(b, 'fr', { sensitivity: 'base' }));
 }
 
 /** Reads an environment filter from a form value ('all' for anything unknown). */

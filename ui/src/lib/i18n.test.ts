@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { AuditAction } from './bindings/AuditAction';
 import type { AuditProblem } from './bindings/AuditProblem';
+import type { ChainStatus } from './bindings/ChainStatus';
 import { ERROR_CODES } from './bindings/codes';
 import {
   dictionaries,
@@ -67,6 +68,10 @@ describe('dictionaries', () => {
       'watch_added',
       'watch_removed',
       'settings_changed',
+      'place_lost',
+      'teleservices_recorded',
+      'habilitation_recorded',
+      'habilitation_removed',
     ];
     const problems: AuditProblem[] = ['edited', 'removed', 'reordered', 'head_mismatch'];
     const keys = [
@@ -80,6 +85,79 @@ describe('dictionaries', () => {
     for (const key of keys) {
       expect(Object.prototype.hasOwnProperty.call(dictionaries.fr, key), key).toBe(true);
     }
+  });
+
+  it('name every chain status', () => {
+    // A record keyed by the generated type: a new status fails type checking until listed.
+    const statuses: Record<ChainStatus, true> = {
+      trusted: true,
+      ca_expired: true,
+      ca_not_yet_valid: true,
+      signature_invalid: true,
+      issuer_unknown: true,
+      untrusted_root: true,
+      issuer_not_ca: true,
+      path_len_exceeded: true,
+      unknown_critical_extension: true,
+      invalid_extensions: true,
+    };
+    for (const status of Object.keys(statuses)) {
+      for (const lang of LANGUAGES) {
+        expect(Object.prototype.hasOwnProperty.call(dictionaries[lang], `chain.${status}`), `${lang} chain.${status}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('issue 11 texts', () => {
+  it('name the replaced status, the keystore place and the managed places in both languages', () => {
+    expect(translate('fr', 'status.replaced')).toBe('Remplacé');
+    expect(translate('en', 'status.replaced')).toBe('Replaced');
+    expect(translate('fr', 'place.keystore')).toBe('Trousseau du système (clé privée)');
+    expect(translate('en', 'place.keystore')).toBe('OS keystore (private key)');
+    expect(translate('fr', 'details.managed')).toBe('Écrit par CertiSanté, vérifié à chaque analyse');
+    expect(translate('en', 'details.managed')).toBe('Written by CertiSanté, checked at every scan');
+    expect(translate('fr', 'pending.title')).toBe('Commandes en attente de la plateforme');
+    expect(translate('en', 'auditAction.place_lost')).toBe('Place gone');
+  });
+
+  it('translate the places warnings by their code', () => {
+    expect(translateCode('fr', { code: 'places.no_copy', message: 'x' })).toMatch(/plus installé nulle part/);
+    expect(translateCode('en', { code: 'places.no_key', message: 'x' })).toMatch(/private key is nowhere/);
+  });
+});
+
+describe('issue 14: the procedure’s words', () => {
+  const texts = (lang: 'fr' | 'en') => Object.values(dictionaries[lang]);
+
+  it('calls the cards CPx, never every card a CPS card, and names the CDE as the legal representative’s', () => {
+    for (const text of texts('fr')) expect(text, text).not.toMatch(/carte CPS(?! «)/i);
+    for (const text of texts('en')) expect(text, text).not.toMatch(/CPS card/i);
+    expect(translate('fr', 'settings.card')).toBe('Carte CPx');
+    expect(translate('en', 'settings.card')).toBe('CPx card');
+    expect(translate('fr', 'card.checkUnavailable')).toMatch(/CPx \(CPS, CPE, CPA ou CDE\)/);
+    expect(translate('fr', 'cardType.CDE')).toMatch(/représentant légal/);
+    expect(translate('fr', 'cardType.CDE')).not.toMatch(/CPE/);
+    expect(translate('en', 'cardType.CDE')).toMatch(/legal representative/);
+  });
+
+  it('names the offers as the procedure does, the key pair a bi-clé, and the platform a platform', () => {
+    expect(translate('fr', 'offer.ORG')).toBe('ORG (personne morale)');
+    expect(translate('fr', 'offer.SERV')).toBe('SERV (serveur applicatif)');
+    expect(translate('en', 'offer.ORG')).toBe('ORG (legal entity)');
+    expect(translate('en', 'offer.SERV')).toBe('SERV (application server)');
+    expect(translate('fr', 'wizard.generate')).toMatch(/bi-clé/);
+    expect(translate('en', 'wizard.generate')).toMatch(/key pair/);
+    expect(translate('fr', 'orders.keyOrigin.portal_p12')).toBe('Bi-clé générée par la plateforme (.p12)');
+    for (const text of texts('fr')) expect(text, text).not.toMatch(/portail/i);
+    for (const text of texts('en')) expect(text, text).not.toMatch(/\bportal\b/i);
+  });
+
+  it('says that an expired certificate needs a new order, and where the help is', () => {
+    expect(translate('fr', 'renewal.afterExpiry')).toMatch(/après expiration, il faut une nouvelle commande/i);
+    expect(translate('en', 'renewal.afterExpiry')).toMatch(/a new order is needed/);
+    expect(translate('fr', 'help.title')).toBe('Besoin d’aide ?');
+    expect(translate('fr', 'nav.guide')).toBe('Avant de commander');
   });
 });
 

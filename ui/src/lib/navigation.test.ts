@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { allowedView, viewsFor, VIEWS } from './navigation';
 
 describe('views', () => {
-  it('offers every view, or only the dashboard on a read-only workstation', () => {
+  it('offers every view, or only the dashboard and the guide on a read-only workstation', () => {
     expect(viewsFor(false)).toEqual(VIEWS);
-    expect(viewsFor(true)).toEqual(['dashboard']);
+    expect(VIEWS).toContain('guide');
+    expect(viewsFor(true)).toEqual(['dashboard', 'guide']);
   });
 
   it('sends a read-only workstation back to the dashboard', () => {
@@ -13,5 +14,6 @@ describe('views', () => {
     expect(allowedView('orders', true)).toBe('dashboard');
     expect(allowedView('audit', true)).toBe('dashboard');
     expect(allowedView('dashboard', true)).toBe('dashboard');
+    expect(allowedView('guide', true)).toBe('guide');
   });
 });

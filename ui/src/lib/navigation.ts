@@ -1,11 +1,15 @@
-// The app's views: the dashboard stays the home; orders and the audit log sit beside it.
+// The app's views: the dashboard stays the home; orders, the "Avant de commander" guide and
+// the audit log sit beside it.
 
-export const VIEWS = ['dashboard', 'orders', 'audit'] as const;
+export const VIEWS = ['dashboard', 'orders', 'guide', 'audit'] as const;
 export type View = (typeof VIEWS)[number];
 
-/** A read-only workstation (a secretary's) shows the dashboard only: no orders, no journal. */
+/**
+ * A read-only workstation (a secretary's) shows the dashboard and the guide (ANS's
+ * procedure, read only): no orders, no journal.
+ */
 export function viewsFor(readOnly: boolean): readonly View[] {
-  return readOnly ? ['dashboard'] : VIEWS;
+  return readOnly ? ['dashboard', 'guide'] : VIEWS;
 }
 
 /** The view to show: the one asked for when it is offered, else the dashboard. */

@@ -6,6 +6,7 @@ import type { RuleViolation } from './bindings/RuleViolation';
 import {
   awaitsCertificate,
   createLiveValidator,
+  csrWentOut,
   emptyRequest,
   fold,
   ORDER_STATES,
@@ -14,8 +15,11 @@ import {
   settledDepartment,
   stateTone,
   stepIsValid,
+  suggestionOf,
   violationsOf,
+  wizardStepKeys,
 } from './orders';
+import { makeOrderOptions } from './test-fixtures';
 
 function actionsIn(state: OrderState, extra: Partial<Parameters<typeof orderActions>[0]> = {}) {
   return orderActions({ state, csr_pem: '-----BEGIN CERTIFICATE REQUEST-----', key_in_keystore: true, renewed_by: null, ...extra });
@@ -41,12 +45,20 @@ describe('orderActions', () => {
     expect(actionsIn('installed', { key_in_keystore: false })).toEqual(['renew', 'revoke', 'secrets']);
   });
 
-  it('only renews an expired certificate, and offers nothing on a revoked or cancelled order', () => {
-    expect(actionsIn('expired')).toEqual(['renew', 'secrets']);
+  it('never renews an expired certificate (ANS: a new order), and offers nothing on a revoked or cancelled order', () => {
+    expect(actionsIn('expired')).toEqual(['new_order', 'secrets']);
+    expect(actionsIn('expired')).not.toContain('renew');
     expect(actionsIn('expired', { renewed_by: 'cmd-2' })).toEqual(['secrets']);
     expect(actionsIn('revoked')).toEqual([]);
     expect(actionsIn('cancelled')).toEqual([]);
     expect(actionsIn('draft')).toEqual(['cancel']);
+  });
+
+  it('knows when an order’s CSR went out to the platform (cancelling it is then not enough)', () => {
+    const at = '2026-11-29T10:00:00Z';
+    expect(csrWentOut({ state: 'key_generated', history: [{ state: 'key_generated', at }] })).toBe(false);
+    expect(csrWentOut({ state: 'csr_exported', history: [] })).toBe(true);
+    expect(csrWentOut({ state: 'key_generated', history: [{ state: 'key_generated', at }, { state: 'csr_exported', at }] })).toBe(true);
   });
 
   it('gives every state a tone and knows which states await the certificate', () => {
@@ -142,5 +154,40 @@ describe('createLiveValidator', () => {
     answers[0](violations);
     await Promise.all([first, second]);
     expect(applied).toEqual([[]]);
+  });
+
+  it('asks other questions the same way (whether a habilitation covers the request)', async () => {
+    const asked: Array<string | null> = [];
+    const answers: boolean[] = [];
+    const checker = createLiveValidator<{ request: OrderRequest; teleservice: string | null }, boolean>(
+      async (query) => {
+        asked.push(query.teleservice);
+        return query.teleservice === 'INSi';
+      },
+      (covered) => answers.push(covered),
+      () => {},
+    );
+    checker.soon({ request: emptyRequest(), teleservice: 'DMP' });
+    checker.soon({ request: emptyRequest(), teleservice: 'INSi' });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(asked).toEqual(['INSi']);
+    expect(answers).toEqual([true]);
+    checker.dispose();
+  });
+});
+
+describe('the wizard’s routes and suggestions', () => {
+  it('names the steps of each route: the key pair first, then the CSR path or the platform’s', () => {
+    expect(wizardStepKeys(null)).toEqual(['wizard.stepRoute']);
+    expect(wizardStepKeys('local_key')).toEqual(['wizard.stepRoute', 'wizard.step1', 'wizard.step2', 'wizard.step3', 'wizard.step4']);
+    expect(wizardStepKeys('platform_key')).toEqual(['wizard.stepRoute', 'wizard.stepPlatform', 'wizard.stepImport']);
+  });
+
+  it('knows the téléservice a suggested name is for', () => {
+    const [authCli] = makeOrderOptions().profiles;
+    expect(suggestionOf(authCli, 'INSI-MANU')?.teleservice).toBe('INSi');
+    expect(suggestionOf(authCli, 'DMP')?.teleservice).toBe('DMP');
+    expect(suggestionOf(authCli, 'AUTRE')).toBeNull();
+    expect(suggestionOf(null, 'DMP')).toBeNull();
   });
 });

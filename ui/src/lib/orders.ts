@@ -3,6 +3,8 @@
 // and the debounced live validation. Pure module: no Svelte, no Tauri.
 
 import type { DepartmentChoice } from './bindings/DepartmentChoice';
+import type { KeyRoute } from './bindings/KeyRoute';
+import type { NameSuggestion } from './bindings/NameSuggestion';
 import type { Order } from './bindings/Order';
 import type { OrderRequest } from './bindings/OrderRequest';
 import type { OrderState } from './bindings/OrderState';
@@ -11,7 +13,7 @@ import type { RevocationReason } from './bindings/RevocationReason';
 import type { RuleViolation } from './bindings/RuleViolation';
 
 /** What the user can do with an order; also the i18n key suffix (`action.<id>`). */
-export type OrderAction = 'view_csr' | 'open_portal' | 'import' | 'cancel' | 'install' | 'renew' | 'revoke' | 'secrets';
+export type OrderAction = 'view_csr' | 'open_portal' | 'import' | 'cancel' | 'install' | 'renew' | 'new_order' | 'revoke' | 'secrets';
 
 /** The state's look in the list. */
 export type StateTone = 'pending' | 'ready' | 'done' | 'ended' | 'danger';
@@ -36,6 +38,14 @@ export const REVOCATION_REASONS: readonly RevocationReason[] = [
   'cessation_of_operation',
   'unspecified',
 ];
+
+/**
+ * An order's CSR went out to the platform (its history says so): a certificate may have
+ * been issued from it, so cancelling it is not enough, the certificate must be revoked.
+ */
+export function csrWentOut(order: Pick<Order, 'state' | 'history'>): boolean {
+  return order.state === 'csr_exported' || order.history.some((change) => change.state === 'csr_exported');
+}
 
 /** Waiting for the portal's certificate: the key exists, no certificate yet (as the core says). */
 export function awaitsCertificate(state: OrderState): boolean {
@@ -68,7 +78,7 @@ export function orderActions(order: Pick<Order, 'state' | 'csr_pem' | 'key_in_ke
       actions.push('revoke', 'secrets');
       return actions;
     case 'expired':
-      return order.renewed_by === null ? ['renew', 'secrets'] : ['secrets'];
+      return order.renewed_by === null ? ['new_order', 'secrets'] : ['secrets'];
     case 'revoked':
     case 'cancelled':
       return [];
@@ -118,6 +128,35 @@ export function emptyRequest(): OrderRequest {
   };
 }
 
+/**
+ * The wizard's steps as the list on top names them: where the key pair is made first, then
+ * either the CSR path's four steps, or the platform's two (the .p12 it delivers imported).
+ */
+export function wizardStepKeys(route: KeyRoute | null): readonly WizardStepKey[] {
+  switch (route) {
+    case null:
+      return ['wizard.stepRoute'];
+    case 'local_key':
+      return ['wizard.stepRoute', 'wizard.step1', 'wizard.step2', 'wizard.step3', 'wizard.step4'];
+    case 'platform_key':
+      return ['wizard.stepRoute', 'wizard.stepPlatform', 'wizard.stepImport'];
+  }
+}
+
+export type WizardStepKey =
+  | 'wizard.stepRoute'
+  | 'wizard.step1'
+  | 'wizard.step2'
+  | 'wizard.step3'
+  | 'wizard.step4'
+  | 'wizard.stepPlatform'
+  | 'wizard.stepImport';
+
+/** The suggestion a CN is (the téléservice it names), if it is one of the profile's. */
+export function suggestionOf(profile: Pick<ProfileChoice, 'suggestions'> | null, commonName: string): NameSuggestion | null {
+  return profile?.suggestions?.find((s) => s.cn === commonName) ?? null;
+}
+
 /** The violations about one field. */
 export function violationsOf(violations: readonly RuleViolation[], field: RequestField): RuleViolation[] {
   return violations.filter((v) => v.field === field);
@@ -164,33 +203,34 @@ export function settledDepartment(matches: readonly DepartmentChoice[], query: s
   return matches.find((d) => d.code.toUpperCase() === code) ?? (matches.length === 1 ? matches[0] : null);
 }
 
-export interface LiveValidator {
+export interface LiveValidator<Q = OrderRequest> {
   /** Asks for a validation of `request` after the delay; a newer call replaces it. */
-  soon(request: OrderRequest): void;
+  soon(request: Q): void;
   /** Validates now (no delay) and resolves once the answer is applied. */
-  now(request: OrderRequest): Promise<void>;
+  now(request: Q): Promise<void>;
   dispose(): void;
 }
 
 /**
  * Validates the request as the user types: one call once typing pauses for `delayMs`, and
- * only the newest answer is applied (an older call that answers late is dropped).
+ * only the newest answer is applied (an older call that answers late is dropped). Also
+ * asks other questions of the request the same way (whether a habilitation covers it).
  */
-export function createLiveValidator(
-  validate: (request: OrderRequest) => Promise<RuleViolation[]>,
-  apply: (violations: RuleViolation[]) => void,
+export function createLiveValidator<Q extends object = OrderRequest, A = RuleViolation[]>(
+  validate: (request: Q) => Promise<A>,
+  apply: (answer: A) => void,
   fail: (error: unknown) => void,
   delayMs = 250,
-): LiveValidator {
+): LiveValidator<Q> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let latest = 0;
   let disposed = false;
 
-  async function run(request: OrderRequest): Promise<void> {
+  async function run(request: Q): Promise<void> {
     const ticket = ++latest;
     try {
-      const violations = await validate(request);
-      if (!disposed && ticket === latest) apply(violations);
+      const answer = await validate(request);
+      if (!disposed && ticket === latest) apply(answer);
     } catch (error) {
       if (!disposed && ticket === latest) fail(error);
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   DEFAULT_ALERT_DAYS,
+  DEFAULT_RENEWAL_LEAD_DAYS,
   defaultSettings,
   formatAlertDays,
   formFromSettings,
@@ -11,7 +12,7 @@ import {
 } from './settings';
 
 /** The workstation's and the alerts' fields at their defaults. */
-const WORKSTATION = { readOnly: false, startAtLogin: false, runInBackground: true, alertDays: '90, 30, 7, 0', alertOverrides: [] };
+const WORKSTATION = { readOnly: false, startAtLogin: false, runInBackground: true, alertDays: '90, 60, 30, 7, 0', alertOverrides: [] };
 
 describe('settings form', () => {
   it('defaults to 30/7 days, no hiding, OS stores included', () => {
@@ -142,7 +143,7 @@ describe('alert days', () => {
     expect(form.alertOverrides).toEqual([{ structure: '750712184', days: '15, 1' }]);
     // Settings from before the alerts: the shipped defaults.
     const old = JSON.parse('{"language":"fr","thresholds":{"warn_days":30,"crit_days":7},"hide_expired_after_days":null,"include_os_stores":true}');
-    expect(formFromSettings(old).alertDays).toBe('90, 30, 7, 0');
+    expect(formFromSettings(old).alertDays).toBe('90, 60, 30, 7, 0');
     expect(formFromSettings(old).alertOverrides).toEqual([]);
   });
 
@@ -180,5 +181,11 @@ describe('alert days', () => {
   it('writes the list back as typed', () => {
     expect(formatAlertDays([90, 30, 7, 0])).toBe('90, 30, 7, 0');
     expect(parseAlertDays(formatAlertDays(DEFAULT_ALERT_DAYS))).toEqual([...DEFAULT_ALERT_DAYS]);
+  });
+
+  it('defaults to the back end’s days, ANS’s own 60-day reminder among them', () => {
+    expect(DEFAULT_ALERT_DAYS).toEqual([90, 60, 30, 7, 0]);
+    expect(DEFAULT_ALERT_DAYS).toContain(DEFAULT_RENEWAL_LEAD_DAYS);
+    expect(defaultSettings().alert_days).toEqual([...DEFAULT_ALERT_DAYS]);
   });
 });

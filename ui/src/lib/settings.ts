@@ -1,6 +1,7 @@
 // The settings form: reading the stored settings into editable fields and checking
 // the fields before they are sent. Pure functions; the same rules as the back end.
 
+import { DEFAULT_ALERT_DAYS, DEFAULT_RENEWAL_LEAD_DAYS } from './bindings/defaults';
 import type { Settings } from './bindings/Settings';
 import { DEFAULT_LANG, isLang, type Key, type Lang } from './i18n';
 
@@ -20,7 +21,7 @@ export interface SettingsForm {
   readOnly: boolean;
   startAtLogin: boolean;
   runInBackground: boolean;
-  /** Days before expiry at which a notification is sent, as typed: "90, 30, 7, 0". */
+  /** Days before expiry at which a notification is sent, as typed: "90, 60, 30, 7, 0". */
   alertDays: string;
   /** Per-establishment days, by structure identifier (FINESS, SIRET…). */
   alertOverrides: AlertOverride[];
@@ -144,17 +145,20 @@ export function withLanguage(settings: Settings, language: Lang): Settings {
   return { ...settings, language };
 }
 
-/** The alert days shipped by default (the back end's `thresholds.alert_days`). */
-export const DEFAULT_ALERT_DAYS: readonly number[] = [90, 30, 7, 0];
+/**
+ * The alert days shipped by default and ANS's own reminder's lead time, as the back end
+ * generates them (`bindings/defaults.ts`): never typed again here.
+ */
+export { DEFAULT_ALERT_DAYS, DEFAULT_RENEWAL_LEAD_DAYS };
 export const MAX_ALERT_DAYS = 3650;
 
-/** Alert days as typed in the settings: "90, 30, 7, 0". */
+/** Alert days as typed in the settings: "90, 60, 30, 7, 0". */
 export function formatAlertDays(days: readonly number[]): string {
   return days.join(', ');
 }
 
 /**
- * Reads "90, 30, 7, 0" (commas, semicolons or spaces between): whole numbers of days
+ * Reads "90, 60, 30, 7, 0" (commas, semicolons or spaces between): whole numbers of days
  * from 0 (the expiry day) to 3650, each once; most distant first, as the back end stores
  * them. An empty text is an empty list (no alert). Null when a value is not allowed.
  */

@@ -1,5 +1,10 @@
 // Builders for unit tests only (never imported by the application).
 
+// ANS's procedure and the téléservices as the back end ships them (the data files
+// themselves, so that the tests follow the data).
+import procedureData from '../../../crates/pki/assets/procedure.json';
+import teleservicesData from '../../../crates/pki/assets/teleservices.json';
+
 import type { CardIdentity } from './bindings/CardIdentity';
 import type { CardStatus } from './bindings/CardStatus';
 import type { CertificateView } from './bindings/CertificateView';
@@ -7,6 +12,8 @@ import type { Dashboard } from './bindings/Dashboard';
 import type { Order } from './bindings/Order';
 import type { OrderOptions } from './bindings/OrderOptions';
 import type { PinStatus } from './bindings/PinStatus';
+import type { Procedure } from './bindings/Procedure';
+import type { Teleservice } from './bindings/Teleservice';
 import type { ReaderView } from './bindings/ReaderView';
 import { unknownRevocation } from './revocation';
 import type { TokenView } from './bindings/TokenView';
@@ -28,6 +35,7 @@ export function emptyDashboard(): Dashboard {
       run_in_background: true,
     },
     read_only: { enabled: false, forced: false },
+    pending_orders: [],
   };
 }
 
@@ -51,6 +59,8 @@ export function makeCert(overrides: Partial<CertificateView> = {}): CertificateV
     serial: '01:02:03',
     not_before: '2025-04-03T12:00:00Z',
     not_after: '2028-04-03T12:00:00Z',
+    private_key_usage_end: null,
+    usable_until: '2028-04-03T12:00:00Z',
     days_left: 400,
     status: 'valid',
     severity: 'ok',
@@ -63,6 +73,8 @@ export function makeCert(overrides: Partial<CertificateView> = {}): CertificateV
     dns_names: [],
     is_ca: false,
     chain: { status: 'trusted', environment: 'PROD', path: ['AC IGC-SANTE ELEMENTAIRE ORGANISATIONS'] },
+    teleservices: [],
+    teleservices_recorded: false,
     revocation: unknownRevocation(),
     has_private_key: true,
     paths: ['/home/user/Documents/certs/teleservice.p12'],
@@ -74,13 +86,16 @@ export function makeCert(overrides: Partial<CertificateView> = {}): CertificateV
         position: 0,
         has_private_key: true,
         integrity: 'unverified',
+        managed: false,
       },
     ],
+    order: null,
     warnings: [],
     first_seen: null,
     last_seen: null,
   };
-  return { ...base, ...overrides };
+  // A certificate without a key usage period is usable until its own end.
+  return { ...base, usable_until: overrides.not_after ?? base.usable_until, ...overrides };
 }
 
 export const CPS3_ATR = '3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00';
@@ -207,8 +222,13 @@ export function makeOrderOptions(): OrderOptions {
         label_en: 'Client authentication',
         confirmed: true,
         suggested_names: ['INSI-AUTO', 'INSI-MANU', 'DMP'],
+        suggestions: [
+          { cn: 'INSI-AUTO', teleservice: 'INSi', label_fr: 'INSi, appels automatisés', label_en: 'INSi, automated calls', confirmed: true },
+          { cn: 'INSI-MANU', teleservice: 'INSi', label_fr: 'INSi, appels faits par un utilisateur', label_en: 'INSi, calls made by a user', confirmed: true },
+          { cn: 'DMP', teleservice: 'DMP', label_fr: 'Dossier médical partagé : authentification de la structure', label_en: 'Shared medical record: authenticating the legal entity', confirmed: false },
+        ],
       },
-      { offer: 'SERV', usage: 'SMIME', label_fr: 'S/MIME', label_en: 'S/MIME', confirmed: false, suggested_names: [] },
+      { offer: 'SERV', usage: 'SMIME', label_fr: 'S/MIME', label_en: 'S/MIME', confirmed: false, suggested_names: [], suggestions: [] },
     ],
     departments: [
       { code: '74', name: 'Haute-Savoie' },
@@ -216,13 +236,24 @@ export function makeOrderOptions(): OrderOptions {
       { code: '971', name: 'Guadeloupe' },
     ],
     portals: [
-      ['PROD', { url: 'https://pfc.eservices.esante.gouv.fr/', confirmed: true }],
+      ['PROD', { url: 'https://pfc-auth.eservices.esante.gouv.fr', confirmed: true }],
       ['TEST', { url: null, confirmed: false }],
     ],
   };
 }
 
-const STATUS_CYCLE = ['valid', 'valid', 'valid', 'expiring', 'expired', 'not_yet_valid', 'revoked'] as const;
+/** What get_procedure answers: procedure.json without its comment. */
+export function makeProcedure(): Procedure {
+  const { _comment: _, ...data } = structuredClone(procedureData);
+  return data as unknown as Procedure;
+}
+
+/** What list_teleservices answers: teleservices.json's list. */
+export function makeTeleservices(): Teleservice[] {
+  return structuredClone(teleservicesData.teleservices) as unknown as Teleservice[];
+}
+
+const STATUS_CYCLE = ['valid', 'valid', 'valid', 'expiring', 'expired', 'not_yet_valid', 'revoked', 'replaced'] as const;
 const USAGE_CYCLE = ['AUTH_CLI', 'SIGN', 'CONF', 'SSL_SERV', 'SMIME', null] as const;
 const ENVIRONMENT_CYCLE = ['PROD', 'PROD', 'TEST', 'OTHER'] as const;
 const TOWNS = ['Lyon', 'Besançon', 'Saint-Étienne', 'Nîmes', 'Orléans', 'Évry', 'Brest', 'Caen', 'Rouen', 'Pau'];
@@ -259,7 +290,7 @@ export function syntheticCertificates(count: number): CertificateView[] {
       days_left: daysLeft,
       not_after: new Date(start + daysLeft * day).toISOString(),
       paths: [path],
-      places: [{ path, kind: 'file', format: 'pkcs12', position: 0, has_private_key: true, integrity: 'unverified' }],
+      places: [{ path, kind: 'file', format: 'pkcs12', position: 0, has_private_key: true, integrity: 'unverified', managed: false }],
       has_private_key: i % 3 !== 0,
     });
   });

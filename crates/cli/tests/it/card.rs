@@ -85,7 +85,7 @@ fn readers_json_follows_the_card() {
 fn doctor_checks_in_order_and_says_what_to_fix() {
     let _lock = readers();
     // No card, no module: the card check fails, the token checks are skipped.
-    let out = run(&["doctor", "--json"], false);
+    let out = run(&["doctor", "--json", "--offline"], false);
     assert_eq!(out.status.code(), Some(2));
     let report = json(&out);
     let ids: Vec<&str> = report["checks"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
@@ -102,17 +102,34 @@ fn doctor_checks_in_order_and_says_what_to_fix() {
     // A CPS3 in the reader and the token's module: every check passes.
     let card = VirtualCard::insert(port(), &parse_hex(atr::CPS3_CONTACT).unwrap(), Script::new()).unwrap();
     wait_for(&["card", "readers", "--json"], |v| v.as_array().unwrap().iter().any(|r| r["status"] == "card_present"));
-    let out = run(&["doctor", "--json"], true);
+    let out = run(&["doctor", "--json", "--offline"], true);
     let report = json(&out);
     assert_eq!(out.status.code(), Some(0), "{report:#}");
     assert_eq!(report["outcome"], "ok");
+
+    // Then the platform's addresses, each with a line (this machine has no internet: a
+    // clear "unreachable" warning, within the deadline, never a hang).
+    let started = std::time::Instant::now();
+    let report = json(&run(&["doctor", "--json"], true));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+    let platform: Vec<&serde_json::Value> =
+        report["checks"].as_array().unwrap().iter().filter(|c| c["id"].as_str().unwrap().starts_with("platform:")).collect();
+    let ids: Vec<&str> = platform.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["platform:card_authenticated", "platform:public", "platform:ihm"]);
+    assert!(platform[0]["message"].as_str().unwrap().contains("https://pfc-auth.eservices.esante.gouv.fr"), "{:#}", platform[0]);
+    for check in &platform {
+        match check["outcome"].as_str().unwrap() {
+            "ok" => assert!(check["message"].as_str().unwrap().contains("answers")),
+            _ => assert!(matches!(check["code"].as_str(), Some("platform.unreachable" | "platform.tls_failed")), "{check:#}"),
+        }
+    }
     let _ = card.remove();
     wait_for(&["card", "readers", "--json"], |v| v.as_array().unwrap().iter().all(|r| r["status"] == "empty"));
 
     // Contactless CPS3 cannot sign: a warning.
     let contactless = VirtualCard::insert(port(), &parse_hex(atr::CPS3_CONTACTLESS).unwrap(), Script::new()).unwrap();
     wait_for(&["card", "readers", "--json"], |v| v.as_array().unwrap().iter().any(|r| r["card"]["can_sign"] == false));
-    let report = json(&run(&["doctor", "--json"], true));
+    let report = json(&run(&["doctor", "--json", "--offline"], true));
     assert_eq!(outcome(&report, "card"), "warning");
     let _ = contactless.remove();
     wait_for(&["card", "readers", "--json"], |v| v.as_array().unwrap().iter().all(|r| r["status"] == "empty"));

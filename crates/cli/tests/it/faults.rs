@@ -3,12 +3,12 @@
 //! export and during the registry's write. After a restart nothing is lost and nothing is
 //! half-written: the registry opens, lists what it held, and its audit chain verifies.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Output};
 
 use certisante_testpki::revocation::{missing_tools, RunningLab};
+
+use super::lifecycle::kill_command_at;
 
 fn certisante(args: &[&str], data: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_certisante"));
@@ -20,24 +20,6 @@ fn ok(command: &mut Command) -> String {
     let out = command.output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// Runs `command` until it says it paused at `point`, then kills it with SIGKILL.
-fn kill_at(mut command: Command, point: &str) {
-    let mut child = command.env("CERTISANTE_PAUSE_AT", point).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("paused at") {
-                let _ = tx.send(());
-            }
-        }
-    });
-    let paused = rx.recv_timeout(Duration::from_secs(60)).is_ok();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(paused, "the process never reached {point}");
 }
 
 /// The registry after a restart: it opens, lists, and its audit chain is intact.
@@ -59,7 +41,7 @@ fn watched_certificates(data: &Path) -> tempfile::TempDir {
 fn killed_during_a_scan_the_registry_keeps_its_state_and_the_next_scan_completes() {
     let data = tempfile::tempdir().unwrap();
     let _certs = watched_certificates(data.path());
-    kill_at(certisante(&["scan"], data.path()), "scan_read");
+    kill_command_at(certisante(&["scan"], data.path()), "scan_read");
     assert_eq!(intact(data.path())["certificates"].as_array().unwrap().len(), 0, "the killed scan wrote nothing");
     ok(&mut certisante(&["scan"], data.path()));
     let list = intact(data.path());
@@ -70,7 +52,7 @@ fn killed_during_a_scan_the_registry_keeps_its_state_and_the_next_scan_completes
 #[test]
 fn killed_during_a_migration_the_registry_migrates_again_at_the_next_start() {
     let data = tempfile::tempdir().unwrap();
-    kill_at(certisante(&["watch", "list"], data.path()), "migrating");
+    kill_command_at(certisante(&["watch", "list"], data.path()), "migrating");
     // The migration's transaction never committed: the next start runs it whole.
     let _certs = watched_certificates(data.path());
     ok(&mut certisante(&["scan"], data.path()));
@@ -96,7 +78,7 @@ fn killed_during_a_revocation_refresh_the_answers_recorded_stay_and_the_rest_fol
     };
     ok(&mut lab(certisante(&["watch", "add", certs.to_str().unwrap()], data.path())));
     ok(&mut lab(certisante(&["scan"], data.path())));
-    kill_at(lab(certisante(&["revocation", "refresh"], data.path())), "revocation_recorded");
+    kill_command_at(lab(certisante(&["revocation", "refresh"], data.path())), "revocation_recorded");
     let list = intact(data.path());
     let checked = list["certificates"].as_array().unwrap().iter().filter(|c| !c["revocation"]["checked_at"].is_null()).count();
     assert_eq!(checked, 1, "one answer was recorded before the kill");

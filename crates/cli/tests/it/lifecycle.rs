@@ -50,6 +50,13 @@ fn keyring_harness(action: &str) {
     assert!(status.success(), "keyring.sh {action} failed");
 }
 
+/// `order new` for a TEST ORG AUTH_CLI certificate of the Clinique des Lilas named `cn`.
+fn order_args(cn: &str, csr: &Path) -> Vec<String> {
+    let csr = csr.to_str().unwrap();
+    let args = ["order", "new", "--env", "test", "--offer", "ORG", "--usage", "AUTH_CLI", "--org", "CLINIQUE DES LILAS", "--structure-id", "11B0073160"];
+    args.into_iter().chain(["--state", "75", "--cn", cn, "--csr-out", csr]).map(str::to_owned).collect()
+}
+
 /// One isolated world: its own registry, its own portal CA, its own keystore service name.
 pub(crate) struct World {
     dir: tempfile::TempDir,
@@ -97,30 +104,17 @@ impl World {
         serde_json::from_str(&self.ok(args)).unwrap()
     }
 
-    /// `order new` for a TEST ORG AUTH_CLI INSi certificate; returns the order id.
+    /// `order new` for a TEST ORG AUTH_CLI certificate named `cn`; returns the order id.
     pub(crate) fn order(&self, cn: &str, csr: &Path) -> String {
-        self.ok(&[
-            "order",
-            "new",
-            "--env",
-            "test",
-            "--offer",
-            "ORG",
-            "--usage",
-            "AUTH_CLI",
-            "--org",
-            "CLINIQUE DES LILAS",
-            "--structure-id",
-            "11B0073160",
-            "--state",
-            "75",
-            "--cn",
-            cn,
-            "--csr-out",
-            csr.to_str().unwrap(),
-        ])
-        .trim()
-        .to_owned()
+        let out = self.order_command(cn, csr).output().unwrap();
+        assert!(out.status.success(), "order new {cn} failed ({:?}): {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+
+    /// The same `order new`, to run as the caller needs (its stderr read, killed midway).
+    pub(crate) fn order_command(&self, cn: &str, csr: &Path) -> Command {
+        let args = order_args(cn, csr);
+        self.command(&args.iter().map(String::as_str).collect::<Vec<_>>())
     }
 
     pub(crate) fn sign(&self, csr: &Path, out: &Path) {
@@ -360,30 +354,7 @@ fn wrong_inputs_are_refused_clearly_and_lose_nothing() {
 fn an_absent_keystore_is_found_before_anything_is_made() {
     let w = World::new();
     let csr = w.path("r.csr");
-    let out = w
-        .command(&[
-            "order",
-            "new",
-            "--env",
-            "test",
-            "--offer",
-            "ORG",
-            "--usage",
-            "AUTH_CLI",
-            "--org",
-            "CLINIQUE",
-            "--structure-id",
-            "11B0073160",
-            "--state",
-            "75",
-            "--cn",
-            "DMP",
-            "--csr-out",
-            csr.to_str().unwrap(),
-        ])
-        .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", w.path("no-bus").display()))
-        .output()
-        .unwrap();
+    let out = w.order_command("DMP", &csr).env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", w.path("no-bus").display())).output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert_eq!(code_of(&out), "keystore.unavailable");
     assert!(!csr.exists());
@@ -396,26 +367,7 @@ fn a_locked_keystore_is_found_before_anything_is_made() {
     let _lock = KEYRING_LOCK.write().unwrap_or_else(|e| e.into_inner());
     keyring_harness("lock");
     let csr = w.path("r.csr");
-    let out = w.run(&[
-        "order",
-        "new",
-        "--env",
-        "test",
-        "--offer",
-        "ORG",
-        "--usage",
-        "AUTH_CLI",
-        "--org",
-        "CLINIQUE",
-        "--structure-id",
-        "11B0073160",
-        "--state",
-        "75",
-        "--cn",
-        "DMP",
-        "--csr-out",
-        csr.to_str().unwrap(),
-    ]);
+    let out = w.order_command("DMP", &csr).output().unwrap();
     keyring_harness("unlock");
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert_eq!(code_of(&out), "keystore.locked");
@@ -432,7 +384,13 @@ pub(crate) fn keyring_in_use() -> std::sync::RwLockReadGuard<'static, ()> {
 
 /// Runs `certisante args` until it says it paused at `point`, then kills it with SIGKILL.
 pub(crate) fn kill_at(w: &World, point: &str, args: &[&str]) {
-    let mut child = w.command(args).env("CERTISANTE_PAUSE_AT", point).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    kill_command_at(w.command(args), point);
+}
+
+/// Runs `command` until it says it paused at `point` (CERTISANTE_PAUSE_AT), then kills it
+/// with SIGKILL: no destructor, no flush, no rollback of ours runs.
+pub(crate) fn kill_command_at(mut command: Command, point: &str) {
+    let mut child = command.env("CERTISANTE_PAUSE_AT", point).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -445,7 +403,6 @@ pub(crate) fn kill_at(w: &World, point: &str, args: &[&str]) {
     });
     let start = Instant::now();
     rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("certisante never reached {point} in {:?}", start.elapsed()));
-    // SIGKILL: no destructor, no flush, no rollback of ours runs.
     assert!(Command::new("kill").args(["-9", &child.id().to_string()]).status().unwrap().success());
     let _ = child.wait();
 }
@@ -456,30 +413,7 @@ fn killed_at_each_step_nothing_is_lost_and_the_order_resumes() {
     for point in ["order_created", "key_stored", "key_generated"] {
         let w = World::new();
         let csr = w.path("r.csr");
-        kill_at(
-            &w,
-            point,
-            &[
-                "order",
-                "new",
-                "--env",
-                "test",
-                "--offer",
-                "ORG",
-                "--usage",
-                "AUTH_CLI",
-                "--org",
-                "CLINIQUE",
-                "--structure-id",
-                "11B0073160",
-                "--state",
-                "75",
-                "--cn",
-                "ROC",
-                "--csr-out",
-                csr.to_str().unwrap(),
-            ],
-        );
+        kill_command_at(w.order_command("ROC", &csr), point);
         let orders = w.json(&["order", "list", "--json"]);
         let orders = orders.as_array().unwrap();
         assert_eq!(orders.len(), 1, "killed at {point}: the order is kept");

@@ -28,7 +28,10 @@ fn repo_root() -> PathBuf {
 fn read_env(dir: &Path) -> HashMap<String, String> {
     let path = dir.join("env");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}: the harness is not running there", path.display()));
-    text.lines().filter_map(|l| l.trim().strip_prefix("export ").and_then(|l| l.split_once('='))).map(|(k, v)| (k.to_owned(), v.trim_matches('\'').to_owned())).collect()
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("export ").and_then(|l| l.split_once('=')))
+        .map(|(k, v)| (k.to_owned(), v.trim_matches('\'').to_owned()))
+        .collect()
 }
 
 fn harness(variable: &str, script: &str) -> HashMap<String, String> {
@@ -113,7 +116,13 @@ impl World {
 
     fn ok(&self, args: &[&str]) -> String {
         let out = self.keyring_command(args).output().unwrap();
-        assert!(out.status.success(), "certisante {args:?} failed ({:?}): {}{}", out.status.code(), String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "certisante {args:?} failed ({:?}): {}{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -197,9 +206,14 @@ fn metrics_of_the_registry_and_of_paths_pass_promtool() {
     let until = chrono::DateTime::parse_from_rfc3339(three["usable_until"].as_str().unwrap()).unwrap().timestamp();
     let line = text.lines().find(|l| l.starts_with("certisante_certificate_usable_until_timestamp_seconds{") && l.contains("cn=\"TROIS JOURS\"")).unwrap();
     assert!(line.ends_with(&format!(" {until}")), "{line}");
-    assert!(line.contains(&format!("sha256=\"{}\"", three["sha256"].as_str().unwrap())) && line.contains("environment=\"TEST\",offer=\"ORG\",usage=\"AUTH_CLI\""), "{line}");
+    assert!(
+        line.contains(&format!("sha256=\"{}\"", three["sha256"].as_str().unwrap())) && line.contains("environment=\"TEST\",offer=\"ORG\",usage=\"AUTH_CLI\""),
+        "{line}"
+    );
     // The signing key's period ends 50 days before notAfter: usable_until says so.
-    let sign = |metric: &str| text.lines().find(|l| l.starts_with(metric) && l.contains("cn=\"SIGNATURE\"")).unwrap().rsplit(' ').next().unwrap().parse::<i64>().unwrap();
+    let sign = |metric: &str| {
+        text.lines().find(|l| l.starts_with(metric) && l.contains("cn=\"SIGNATURE\"")).unwrap().rsplit(' ').next().unwrap().parse::<i64>().unwrap()
+    };
     assert_eq!((sign("certisante_certificate_not_after_timestamp_seconds") - sign("certisante_certificate_usable_until_timestamp_seconds")) / 86400, 50);
 
     // PATHs, without the registry; and to a file, atomically.
@@ -385,8 +399,23 @@ fn a_failed_send_is_reported_and_sent_at_the_next_run() {
     std::fs::write(&wrong, "pas-le-bon").unwrap();
     let env = smtp();
     world.ok(&[
-        "alerts", "mail", "set", "--host", &env["SMTP_HOST"], "--port", &env["SMTP_STARTTLS_PORT"], "--user", &env["SMTP_USER"], "--password-file",
-        wrong.to_str().unwrap(), "--from", "alertes@certisante.test", "--to", &world.shared(), "--ca-file", &env["SMTP_CA"],
+        "alerts",
+        "mail",
+        "set",
+        "--host",
+        &env["SMTP_HOST"],
+        "--port",
+        &env["SMTP_STARTTLS_PORT"],
+        "--user",
+        &env["SMTP_USER"],
+        "--password-file",
+        wrong.to_str().unwrap(),
+        "--from",
+        "alertes@certisante.test",
+        "--to",
+        &world.shared(),
+        "--ca-file",
+        &env["SMTP_CA"],
     ]);
     let out = world.run(&["alerts", "mail", "test"]);
     assert_eq!(out.status.code(), Some(1));
@@ -450,7 +479,12 @@ fn webhooks_from_the_command_line() {
     world.ok(&["alerts", "webhook", "test", "mattermost"]);
     world.ok(&["alerts", "send"]);
     let requests = || -> Vec<Value> {
-        std::fs::read_to_string(&webhook()["WEBHOOK_LOG"]).unwrap().lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).filter(|r| r["path"] == path).collect()
+        std::fs::read_to_string(&webhook()["WEBHOOK_LOG"])
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|r| r["path"] == path)
+            .collect()
     };
     let bodies: Vec<Value> = requests().iter().map(|r| serde_json::from_str(r["body"].as_str().unwrap()).unwrap()).collect();
     assert_eq!(bodies.len(), 3, "the test, then one per certificate due");

@@ -32,7 +32,7 @@ pub enum CardError {
     PcscUnavailable(String),
     #[error("no smart-card reader is connected")]
     NoReader,
-    #[error("no card in the reader: insert the CPS card")]
+    #[error("no card in the reader: insert the CPx card")]
     NoCard,
     #[error("smart-card service error: {0}")]
     Pcsc(String),

@@ -72,6 +72,9 @@ pub enum InstallError {
     P12BadPassword,
     #[error("the PKCS#12 file cannot be used: {0}")]
     P12Failed(String),
+    /// Refused before opening: more work or entries than any genuine file (issue 13).
+    #[error(transparent)]
+    P12Refused(certisante_pki::certs::CertsError),
     #[error("{} already exists; choose to replace it or another name", .0.display())]
     Exists(PathBuf),
     #[error("the disk is full: {} was not written (nothing was left behind)", .0.display())]
@@ -106,7 +109,7 @@ certisante_pki::error_codes!(InstallError {
     Self::NssFailed { .. } => "install.nss_failed",
     Self::WindowsStore { .. } => "install.windows_store",
     Self::MacosKeychain(_) => "install.macos_keychain",
-});
+} wraps { P12Refused(certisante_pki::certs::CertsError) });
 
 impl InstallError {
     /// An I/O failure on `path`, by what the user can do about it.
@@ -132,6 +135,11 @@ pub(crate) struct Identity {
 /// certificate that matches it first, then the others.
 pub(crate) fn open_p12(p12: &Sensitive<Vec<u8>>, password: &Sensitive<String>) -> Result<Identity, InstallError> {
     use p12_keystore::error::Error as P12Error;
+    // p12-keystore caps each key derivation, not their number: bound the whole first.
+    certisante_pki::certs::check_pkcs12_work(p12.expose(), password).map_err(|e| match e {
+        certisante_pki::certs::CertsError::Pkcs12BadPassword => InstallError::P12BadPassword,
+        other => InstallError::P12Refused(other),
+    })?;
     let archive = p12_keystore::Pkcs12Archive::from_pkcs12(p12.expose(), password.expose()).map_err(|e| match e {
         P12Error::MacError(_) | P12Error::UnpadError => InstallError::P12BadPassword,
         other => InstallError::P12Failed(other.to_string()),

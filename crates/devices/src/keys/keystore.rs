@@ -103,13 +103,13 @@ pub enum KeystoreError {
     Unavailable { detail: String },
     #[error("{} ({detail})", locked_hint())]
     Locked { detail: String },
-    #[error("le secret {name} fait {len} octets : le trousseau du système n'en accepte pas plus de {max} (limite du Gestionnaire d'identification Windows, appliquée partout)")]
+    #[error("the secret {name} is {len} bytes long: the OS keystore takes {max} at most (Windows Credential Manager's limit, applied everywhere)")]
     TooLarge { name: String, len: usize, max: usize },
-    #[error("le secret {name} lu dans le trousseau du système est inutilisable : {detail}")]
+    #[error("the secret {name} read from the OS keystore is unusable: {detail}")]
     Corrupt { name: String, detail: String },
-    #[error("identifiant de secret invalide {id:?} : lettres ASCII, chiffres, « - », « _ » et « . » seulement, 128 caractères au plus")]
+    #[error("invalid secret identifier {id:?}: ASCII letters, digits, '-', '_' and '.' only, 128 characters at most")]
     InvalidName { id: String },
-    #[error("le trousseau du système a échoué : {detail}")]
+    #[error("the OS keystore failed: {detail}")]
     Failed { detail: String },
 }
 
@@ -125,18 +125,18 @@ certisante_pki::error_codes!(KeystoreError {
 /// What to install or start when there is no store, in this platform's words.
 fn unavailable_hint() -> &'static str {
     by_platform(
-        "Le Gestionnaire d'identification Windows est inaccessible : ouvrez une session Windows interactive (le service « Gestionnaire d'informations d'identification » doit être démarré), puis recommencez",
-        "Le trousseau macOS est inaccessible : ouvrez une session utilisateur macOS et vérifiez le trousseau « session » dans Trousseaux d'accès, puis recommencez",
-        "Aucun trousseau du système (Secret Service) n'est joignable : installez et démarrez gnome-keyring (paquet « gnome-keyring », lancé avec une session de bureau ; ou KeePassXC avec l'intégration Secret Service activée) et vérifiez que le bus D-Bus de session tourne (variable DBUS_SESSION_BUS_ADDRESS ; sans bureau : « dbus-run-session »), puis recommencez",
+        "Windows Credential Manager cannot be reached: open an interactive Windows session (the Credential Manager service must be running), then try again",
+        "the macOS keychain cannot be reached: open a macOS user session and check the login keychain in Keychain Access, then try again",
+        "no OS keystore (Secret Service) can be reached: install and start gnome-keyring (package gnome-keyring, started with a desktop session; or KeePassXC with its Secret Service integration on) and check that the D-Bus session bus runs (DBUS_SESSION_BUS_ADDRESS; without a desktop: dbus-run-session), then try again",
     )
 }
 
 /// How to unlock the store, in this platform's words.
 fn locked_hint() -> &'static str {
     by_platform(
-        "Le Gestionnaire d'identification Windows refuse l'accès : rouvrez votre session Windows, puis recommencez",
-        "Le trousseau macOS est verrouillé : ouvrez Trousseaux d'accès, déverrouillez le trousseau « session » avec le mot de passe de votre session, puis recommencez",
-        "Le trousseau du système est verrouillé : déverrouillez le trousseau « Connexion » (Login) dans « Mots de passe et clés » (Seahorse) avec le mot de passe de votre session, ou fermez puis rouvrez votre session, puis recommencez",
+        "Windows Credential Manager refuses access: open your Windows session again, then try again",
+        "the macOS keychain is locked: open Keychain Access and unlock the login keychain with your session password, then try again",
+        "the OS keystore is locked: unlock the Login keyring in Passwords and Keys (Seahorse) with your session password, or log out and in again, then try again",
     )
 }
 
@@ -168,8 +168,8 @@ pub fn store_private_key(ks: &dyn Keystore, id: &str, key: &PrivateKey) -> Resul
     ks.put(&name, key.pkcs8())?;
     match ks.get(&name)? {
         Some(back) if back.expose() == key.pkcs8().expose() => Ok(()),
-        Some(_) => Err(KeystoreError::Failed { detail: format!("la clé privée {name} relue après l'enregistrement diffère de celle écrite") }),
-        None => Err(KeystoreError::Failed { detail: format!("la clé privée {name} est introuvable juste après son enregistrement") }),
+        Some(_) => Err(KeystoreError::Failed { detail: format!("the private key {name} read back after saving differs from the one written") }),
+        None => Err(KeystoreError::Failed { detail: format!("the private key {name} is missing right after being saved") }),
     }
 }
 

@@ -119,23 +119,23 @@ impl Keystore for OsKeystore {
 /// A keyring-core error in this module's terms. Secret bytes some variants carry are
 /// zeroized, never shown.
 fn map_error(e: KrError, name: Option<&SecretName>) -> KeystoreError {
-    let what = name.map(|n| n.to_string()).unwrap_or_else(|| "(aucun)".into());
+    let what = name.map(|n| n.to_string()).unwrap_or_else(|| "(none)".into());
     match e {
         KrError::NoStorageAccess(err) => platform::classify(err.as_ref(), true),
         KrError::PlatformFailure(err) => platform::classify(err.as_ref(), false),
-        KrError::NoDefaultStore => KeystoreError::Unavailable { detail: "aucun magasin de secrets".into() },
-        KrError::TooLong(attribute, max) => KeystoreError::Failed { detail: format!("{what} : « {attribute} » dépasse {max} caractères") },
+        KrError::NoDefaultStore => KeystoreError::Unavailable { detail: "no secret store".into() },
+        KrError::TooLong(attribute, max) => KeystoreError::Failed { detail: format!("{what}: \"{attribute}\" is longer than {max} characters") },
         KrError::BadEncoding(bytes) => {
             scrub(bytes);
-            KeystoreError::Corrupt { name: what, detail: "encodage inattendu".into() }
+            KeystoreError::Corrupt { name: what, detail: "unexpected encoding".into() }
         }
         KrError::BadDataFormat(bytes, err) => {
             scrub(bytes);
             KeystoreError::Corrupt { name: what, detail: err.to_string() }
         }
         KrError::BadStoreFormat(detail) => KeystoreError::Corrupt { name: what, detail },
-        KrError::Ambiguous(entries) => KeystoreError::Corrupt { name: what, detail: format!("{} éléments portent ce nom dans le trousseau", entries.len()) },
-        KrError::NoEntry => KeystoreError::Failed { detail: format!("{what} : élément introuvable") },
+        KrError::Ambiguous(entries) => KeystoreError::Corrupt { name: what, detail: format!("{} items have this name in the keystore", entries.len()) },
+        KrError::NoEntry => KeystoreError::Failed { detail: format!("{what}: no such item") },
         other => KeystoreError::Failed { detail: other.to_string() },
     }
 }
@@ -166,13 +166,11 @@ mod platform {
         let classify_ss = |e: SsError| classify(&e, false);
         let service = SecretService::connect(EncryptionType::Plain).map_err(classify_ss)?;
         let collection = service.get_default_collection().map_err(|e| match e {
-            SsError::NoResult => KeystoreError::Unavailable {
-                detail: "le Secret Service n'a pas de trousseau par défaut : créez un trousseau « Connexion » dans Seahorse".into(),
-            },
+            SsError::NoResult => KeystoreError::Unavailable { detail: "the Secret Service has no default keyring: create a Login keyring in Seahorse".into() },
             e => classify(&e, false),
         })?;
         if collection.is_locked().map_err(classify_ss)? {
-            return Err(KeystoreError::Locked { detail: "le trousseau par défaut est verrouillé".into() });
+            return Err(KeystoreError::Locked { detail: "the default keyring is locked".into() });
         }
         Ok(())
     }
@@ -189,9 +187,9 @@ mod platform {
             SsError::Zbus(e) => classify_zbus(e, detail),
             SsError::ZbusFdo(e) => classify_fdo(e, detail),
             // What the service answers when it has no default collection to write into.
-            SsError::NoResult => KeystoreError::Unavailable {
-                detail: format!("{detail} : le Secret Service n'a pas de trousseau par défaut, créez un trousseau « Connexion » dans Seahorse"),
-            },
+            SsError::NoResult => {
+                KeystoreError::Unavailable { detail: format!("{detail}: the Secret Service has no default keyring, create a Login keyring in Seahorse") }
+            }
             _ => KeystoreError::Failed { detail },
         }
     }

@@ -19,10 +19,14 @@ use x509_parser::prelude::*;
 pub enum CardType {
     /// Carte de Professionnel de Santé.
     Cps,
-    /// Carte de Personnel d'Établissement (and CDE, the director's card).
+    /// Carte de Personnel d'Établissement.
     Cpe,
-    /// Carte de Personnel Autorisé (and CDA).
+    /// Carte de Directeur d'Établissement: the legal representative's card (not a CPE).
+    Cde,
+    /// Carte de Personnel Autorisé.
     Cpa,
+    /// Carte de Directeur Autorisé (a CPA's counterpart of the CDE).
+    Cda,
     /// Carte de Professionnel en Formation.
     Cpf,
     #[serde(rename = "unknown")]
@@ -238,6 +242,14 @@ mod tests {
         assert_eq!(h.identifier.as_deref(), Some("310B0073160/CPET00001"));
         assert_eq!(h.name.as_deref(), Some("MARIE MARTIN"));
         assert_eq!(h.structure_id.as_deref(), Some("310B0073160"));
+    }
+
+    #[test]
+    fn the_legal_representatives_cde_is_not_a_cpe() {
+        let cde = holder_of(&fields(&[("OU", "CDE"), ("OU", "310B0073160"), ("CN", "PAUL DIRECTEUR")], &[]));
+        assert_eq!((cde.card_type, cde.structure_id.as_deref()), (CardType::Cde, Some("310B0073160")));
+        assert_eq!(holder_of(&fields(&[("title", "CDA"), ("CN", "X")], &[])).card_type, CardType::Cda);
+        assert_eq!(serde_json::to_string(&CardType::Cde).unwrap(), "\"CDE\"");
     }
 
     #[test]

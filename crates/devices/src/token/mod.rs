@@ -531,7 +531,7 @@ mod tests {
         SignMechanism::export_all_to(dir.path()).unwrap();
         let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
         assert!(read("TokenDetails.ts").contains("slot_id: number"));
-        assert!(read("CardType.ts").contains(r#""CPS" | "CPE" | "CPA" | "CPF" | "unknown""#), "{}", read("CardType.ts"));
+        assert!(read("CardType.ts").contains(r#""CPS" | "CPE" | "CDE" | "CPA" | "CDA" | "CPF" | "unknown""#), "{}", read("CardType.ts"));
         assert!(read("PinStatus.ts").contains("min_length: number | null"));
         assert!(read("TokenCertificateView.ts").contains("not_after: string | null"));
     }

@@ -332,7 +332,7 @@ fn child_locked() {
     keyring_script(&["lock"], &dir);
     let err = ks.check().unwrap_err();
     assert_eq!(err.code(), "keystore.locked", "check: {err}");
-    assert!(err.to_string().contains("déverrouillez"), "{err}");
+    assert!(err.to_string().contains("unlock the Login keyring"), "{err}");
 
     let new = PrivateKey::generate(KeyKind::Rsa2048).unwrap();
     let err = store_private_key(&ks, "ord-new", &new).unwrap_err();

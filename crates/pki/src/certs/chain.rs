@@ -1,15 +1,44 @@
-//! Chain building and signature verification against trust anchors. The environment
-//! of a certificate (PROD, TEST) comes only from the anchor its signatures lead to.
+//! Chain building and RFC 5280 path validation against trust anchors. The environment of
+//! a certificate (PROD, TEST) comes only from the anchor a valid path leads to.
+//!
+//! What a path must satisfy (RFC 5280 6.1, checked in `rules` and here):
+//! - each certificate's signature verifies with the key of the next one up, whose subject
+//!   matches its issuer name (7.1 comparison, `names`);
+//! - every CA above the certificate may issue certificates: a v3 certificate with
+//!   basicConstraints cA and, if it has a keyUsage, keyCertSign (6.1.4(k)(n)); the anchor's
+//!   own certificate is held to the same profile (see `Rules::as_anchor`);
+//! - pathLenConstraint of every CA, the anchor's included, counting the non-self-issued
+//!   intermediates below it (6.1.4(l)(m));
+//! - no certificate of the path, the one verified included, has an extension twice or a
+//!   critical extension that is not processed (4.2);
+//! - every CA of the path, the anchor included, is within its validity period at the time
+//!   of checking; if that is the only failure, the path still says where it leads
+//!   (`CaExpired`, `CaNotYetValid`). The verified certificate's own dates are its status's
+//!   business (expired, not yet valid), not the chain's.
+//!
+//! Path building tries every known certificate named like the issuer (binary name first,
+//! then 7.1 matches), so that key rollover link certificates, cross-certificates and
+//! several certificates of one CA (an expired one and its renewal) are all followed, in
+//! whatever order they were found. It is bounded: `MAX_DEPTH` CAs per path,
+//! `MAX_CANDIDATES` issuers tried per certificate, and each CA's way up is computed once per
+//! position (the memo, which also remembers dead ends), so a pool of many CAs sharing a
+//! name and a key costs at most pool × positions × candidates steps, and the signature of
+//! each (CA, issuer) pair is verified once.
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 use x509_parser::prelude::*;
 use x509_parser::x509::AlgorithmIdentifier;
+
+use super::names::{name_key, raw_name_key, NameKey};
+use super::rules::{Dates, Rules};
 
 /// Which IGC-Santé world a trust anchor stands for: a TEST certificate must never be
 /// presented as a production one.
@@ -31,14 +60,31 @@ pub struct Anchor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ChainStatus {
-    /// Every signature up to a trust anchor verified.
+    /// A valid path up to a trust anchor: every signature and every constraint verified,
+    /// every CA of it within its validity period.
     Trusted,
+    /// A path up to a trust anchor verified, but one of its CAs (or the anchor) has
+    /// expired: not valid now. The environment says where the path leads.
+    CaExpired,
+    /// As `CaExpired`, with a CA whose validity has not started yet.
+    CaNotYetValid,
     /// An issuer with the right name is known, but the signature does not verify with its key.
     SignatureInvalid,
-    /// No known certificate carries the issuer's name.
+    /// No known certificate carries the issuer's name (or no path from it leads to an anchor).
     IssuerUnknown,
-    /// A self-signed certificate that is not one of the anchors.
+    /// A self-signed certificate that is not one of the anchors (or a path that ends at one).
     UntrustedRoot,
+    /// The key that signed it belongs to a certificate that may not issue certificates (no
+    /// basicConstraints cA, a v1 certificate, a keyUsage without keyCertSign).
+    IssuerNotCa,
+    /// A CA of the path allows fewer CAs below it than the path has (pathLenConstraint).
+    PathLenExceeded,
+    /// A certificate of the path (or the certificate itself) has a critical extension that
+    /// is not processed here.
+    UnknownCriticalExtension,
+    /// A certificate of the path (or the certificate itself) has an extension twice, an
+    /// unreadable basicConstraints or keyUsage, or keyCertSign without cA.
+    InvalidExtensions,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -49,9 +95,15 @@ pub struct ChainVerdict {
     pub path: Vec<String>,
 }
 
+impl ChainVerdict {
+    fn failed(status: ChainStatus) -> Self {
+        Self { status, environment: Environment::Other, path: vec![] }
+    }
+}
+
 /// What chain verification needs of one certificate, borrowed from its DER: the parts
-/// its signature covers and is made of, and its names. Taken from a certificate parsed
-/// once (for its facts), so that verifying does not parse it again.
+/// its signature covers and is made of, its names and its path-validation facts. Taken
+/// from a certificate parsed once (for its facts), so that verifying does not parse it again.
 pub struct ChainInput<'a> {
     sha256: [u8; 32],
     tbs: &'a [u8],
@@ -60,6 +112,10 @@ pub struct ChainInput<'a> {
     /// DER of the subject and issuer names.
     subject: &'a [u8],
     issuer: &'a [u8],
+    rules: Rules,
+    /// 7.1 keys of the names, computed when binary names did not settle the question.
+    subject_key: OnceCell<Option<NameKey>>,
+    issuer_key: OnceCell<Option<NameKey>>,
 }
 
 impl<'a> ChainInput<'a> {
@@ -73,12 +129,27 @@ impl<'a> ChainInput<'a> {
             signature_value: cert.signature_value.clone(),
             subject: cert.tbs_certificate.subject.as_raw(),
             issuer: cert.tbs_certificate.issuer.as_raw(),
+            rules: Rules::of(cert),
+            subject_key: OnceCell::new(),
+            issuer_key: OnceCell::new(),
         }
     }
 
     fn verify_signature(&self, issuer_spki: &[u8]) -> bool {
         let Ok((_, spki)) = SubjectPublicKeyInfo::from_der(issuer_spki) else { return false };
         x509_parser::verify::verify_signature(&spki, &self.signature_algorithm, &self.signature_value, self.tbs).is_ok()
+    }
+
+    fn issuer_key(&self) -> Option<&NameKey> {
+        self.issuer_key.get_or_init(|| raw_name_key(self.issuer)).as_ref()
+    }
+
+    /// Subject and issuer are the same name (7.1).
+    fn self_issued(&self) -> bool {
+        self.subject == self.issuer || {
+            let subject = self.subject_key.get_or_init(|| raw_name_key(self.subject));
+            subject.is_some() && subject.as_ref() == self.issuer_key()
+        }
     }
 }
 
@@ -88,45 +159,13 @@ fn tbs_of(certificate: &[u8]) -> Option<&[u8]> {
     Some(tbs.raw)
 }
 
-/// The loose name keys of one certificate, each computed at most once, and only when
-/// raw name bytes did not settle the question.
-struct NameKeys<'t> {
-    input: &'t ChainInput<'t>,
-    /// The subject and issuer as `X509Name`'s `Display` writes them, when already known.
-    texts: Option<(&'t str, &'t str)>,
-    subject: OnceCell<String>,
-    issuer: OnceCell<String>,
-}
-
-impl<'t> NameKeys<'t> {
-    fn new(input: &'t ChainInput<'t>, texts: Option<(&'t str, &'t str)>) -> Self {
-        Self { input, texts, subject: OnceCell::new(), issuer: OnceCell::new() }
-    }
-
-    fn subject(&self) -> &str {
-        self.subject.get_or_init(|| match self.texts {
-            Some((subject, _)) => normalize(subject),
-            None => raw_name_key(self.input.subject),
-        })
-    }
-
-    fn issuer(&self) -> &str {
-        self.issuer.get_or_init(|| match self.texts {
-            Some((_, issuer)) => normalize(issuer),
-            None => raw_name_key(self.input.issuer),
-        })
-    }
-
-    /// Subject and issuer name the same entity (compared loosely).
-    fn self_issued(&self) -> bool {
-        self.input.subject == self.input.issuer || self.subject() == self.issuer()
-    }
-
-    /// `self_issued`, knowing a loose key equal to the issuer's: that of the subject of a
-    /// candidate issuer, found by the issuer's name.
-    fn self_issued_given(&self, issuer_key: &str) -> bool {
-        self.input.subject == self.input.issuer || self.subject() == issuer_key
-    }
+/// Subject and issuer name the same entity and the certificate's own key verifies its
+/// signature: a root (as opposed to a self-issued link certificate of a key rollover,
+/// signed by the CA's other key).
+pub fn is_self_signed(der: &[u8]) -> bool {
+    let Ok((_, cert)) = parse_x509_certificate(der) else { return false };
+    let input = ChainInput::new(&cert, [0; 32]);
+    input.self_issued() && input.verify_signature(cert.public_key().raw)
 }
 
 struct PoolEntry {
@@ -134,197 +173,312 @@ struct PoolEntry {
     sha256: [u8; 32],
     /// DER of the SubjectPublicKeyInfo: what a signature it made is checked with.
     spki: Vec<u8>,
-    /// Loose key of the subject name (equal to the loose key of the issuer name of any
-    /// certificate it is a candidate for).
-    subject_key: String,
+    /// 7.1 key of the subject name (equal to the key of the issuer name of any certificate
+    /// it is a candidate for).
+    subject_key: NameKey,
+    self_issued: bool,
+    /// Self-issued with no sign of another key having signed it: a root. Unless it is an
+    /// anchor, only a link certificate can lead on from it, so it is tried last.
+    looks_like_root: bool,
     common_name: String,
+    rules: Rules,
+    /// The environment it stands for when it is a trust anchor.
+    anchor: Option<Environment>,
 }
 
-/// Verifies chains; intermediate results are remembered, so the thousand leaves of one
+/// Where the way up from a certificate leads: a path (pool indices from its issuer up to
+/// the anchor), or why none does.
+#[derive(Debug, Clone)]
+enum Outcome {
+    Valid { environment: Environment, path: Vec<usize>, dates: Dates },
+    Invalid(ChainStatus),
+}
+
+impl Outcome {
+    /// Which of two outcomes to report: a valid path first (the one whose CAs are all
+    /// within their dates above all), then the failure that got furthest.
+    fn rank(&self) -> u8 {
+        match self {
+            Outcome::Valid { dates: Dates::Valid, .. } => 9,
+            Outcome::Valid { dates: Dates::NotYetValid, .. } => 8,
+            Outcome::Valid { dates: Dates::Expired, .. } => 7,
+            // A signed path reached a CA that broke a rule.
+            Outcome::Invalid(
+                ChainStatus::PathLenExceeded | ChainStatus::IssuerNotCa | ChainStatus::UnknownCriticalExtension | ChainStatus::InvalidExtensions,
+            ) => 4,
+            Outcome::Invalid(ChainStatus::UntrustedRoot) => 3,
+            Outcome::Invalid(ChainStatus::IssuerUnknown) => 2,
+            Outcome::Invalid(_) => 1,
+        }
+    }
+
+    fn fully_valid(&self) -> bool {
+        matches!(self, Outcome::Valid { dates: Dates::Valid, .. })
+    }
+}
+
+/// Verifies chains; the way up from each CA is remembered, so the thousand leaves of one
 /// CA cost one verification of that CA.
 pub struct ChainVerifier {
-    anchors: HashMap<[u8; 32], Environment>,
     pool: Vec<PoolEntry>,
     pool_index: HashMap<[u8; 32], usize>,
     /// Pool entries by the DER of their subject name: the usual, exact match.
     by_raw_subject: HashMap<Vec<u8>, Vec<usize>>,
-    /// Pool entries by loose subject key: the fallback when raw bytes differ.
-    by_subject: HashMap<String, Vec<usize>>,
-    memo: Mutex<HashMap<[u8; 32], Option<VerifiedPath>>>,
+    /// Pool entries by 7.1 subject key: for names encoded differently.
+    by_subject: HashMap<NameKey, Vec<usize>>,
+    /// The time of checking, in seconds since the epoch.
+    time: i64,
+    /// The way up from a pool CA, by (index, intermediates below it, of which not
+    /// self-issued): what its ancestors' path length constraints see.
+    memo: Mutex<HashMap<(usize, u8, u8), Outcome>>,
+    /// Whether the key of a pool entry verifies the signature of another: (signed, signer).
+    signatures: Mutex<HashMap<(usize, usize), bool>>,
+    /// Ways up computed (memo misses): what the memo saves is measured by it.
+    ways_up_computed: AtomicUsize,
 }
 
+/// CA certificates above the verified one, the anchor included.
 const MAX_DEPTH: usize = 8;
-
-/// Where a verified chain leads, and the common names on the way.
-type VerifiedPath = (Environment, Vec<String>);
+/// Issuers tried for one certificate (same-named CAs beyond that are pathological).
+const MAX_CANDIDATES: usize = 16;
 
 impl ChainVerifier {
+    /// A verifier checking validity periods now (see `at`).
     pub fn new(anchors: Vec<Anchor>, intermediates: Vec<Vec<u8>>) -> Self {
         let mut verifier = Self {
-            anchors: HashMap::new(),
             pool: vec![],
             pool_index: HashMap::new(),
             by_raw_subject: HashMap::new(),
             by_subject: HashMap::new(),
+            time: Utc::now().timestamp(),
             memo: Mutex::new(HashMap::new()),
+            signatures: Mutex::new(HashMap::new()),
+            ways_up_computed: AtomicUsize::new(0),
         };
         for anchor in anchors {
-            let sha256: [u8; 32] = Sha256::digest(&anchor.der).into();
-            verifier.add_to_pool(&anchor.der);
-            verifier.anchors.entry(sha256).or_insert(anchor.environment);
+            if let Some(index) = verifier.add(&anchor.der) {
+                verifier.pool[index].anchor.get_or_insert(anchor.environment);
+            }
         }
         for der in intermediates {
-            verifier.add_to_pool(&der);
+            verifier.add(&der);
         }
         verifier
     }
 
+    /// Checks the validity periods of CAs at `time` instead of now.
+    pub fn at(mut self, time: DateTime<Utc>) -> Self {
+        self.time = time.timestamp();
+        self.memo.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        self
+    }
+
+    /// How many times the way up from a CA was computed rather than remembered.
+    pub fn ways_up_computed(&self) -> usize {
+        self.ways_up_computed.load(Ordering::Relaxed)
+    }
+
     /// Makes a CA certificate found during a scan available as an issuer.
     pub fn add_to_pool(&mut self, der: &[u8]) {
-        let Ok((_, cert)) = parse_x509_certificate(der) else { return };
+        self.add(der);
+    }
+
+    fn add(&mut self, der: &[u8]) -> Option<usize> {
+        let (_, cert) = parse_x509_certificate(der).ok()?;
         let sha256: [u8; 32] = Sha256::digest(der).into();
-        if self.pool_index.contains_key(&sha256) {
-            return;
+        if let Some(&index) = self.pool_index.get(&sha256) {
+            return Some(index);
         }
+        let input = ChainInput::new(&cert, sha256);
+        let self_issued = input.self_issued();
+        let rules = input.rules.clone();
+        let looks_like_root = self_issued && rules.authority_key_id.as_ref().is_none_or(|aki| Some(aki) == rules.subject_key_id.as_ref());
         let entry = PoolEntry {
             der: der.to_vec(),
             sha256,
             spki: cert.public_key().raw.to_vec(),
             subject_key: name_key(cert.subject()),
+            self_issued,
+            looks_like_root,
             common_name: common_name(&cert),
+            rules,
+            anchor: None,
         };
         let index = self.pool.len();
         self.by_raw_subject.entry(cert.subject().as_raw().to_vec()).or_default().push(index);
         self.by_subject.entry(entry.subject_key.clone()).or_default().push(index);
         self.pool_index.insert(sha256, index);
         self.pool.push(entry);
+        // A new issuer may open ways up that were dead ends.
+        self.memo.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        Some(index)
     }
 
-    /// The certificate of the CA that issued `der`: a known certificate named by its
-    /// issuer (exact DER first, then loosely) whose key verifies its signature. Whether
+    /// The certificate of the CA that issued `der`: the first CA of its best path, or else
+    /// a known certificate named by its issuer whose key verifies its signature. Whether
     /// that CA leads to an anchor is `verify`'s business.
     pub fn issuer_of(&self, der: &[u8]) -> Option<Vec<u8>> {
         let (_, cert) = parse_x509_certificate(der).ok()?;
         let input = ChainInput::new(&cert, Sha256::digest(der).into());
-        let signed = |index: &usize| {
-            let entry = &self.pool[*index];
-            entry.sha256 != input.sha256 && input.verify_signature(&entry.spki)
-        };
-        let exact = self.by_raw_subject.get(input.issuer).map(Vec::as_slice).unwrap_or(&[]);
-        let found = exact.iter().find(|i| signed(i)).or_else(|| {
-            let keys = NameKeys::new(&input, None);
-            self.by_subject.get(keys.issuer()).and_then(|loose| loose.iter().find(|i| !exact.contains(i) && signed(i)))
-        });
-        found.map(|&index| self.pool[index].der.clone())
+        let own_index = self.pool_index.get(&input.sha256).copied();
+        if let Outcome::Valid { path, .. } = self.search(&input, own_index, 0, 0) {
+            return Some(self.pool[path[0]].der.clone());
+        }
+        let found = self.candidates(&input).into_iter().find(|&index| self.pool[index].sha256 != input.sha256 && self.signed(&input, own_index, index));
+        found.map(|index| self.pool[index].der.clone())
     }
 
     pub fn verify(&self, der: &[u8]) -> ChainVerdict {
         let Ok((_, cert)) = parse_x509_certificate(der) else {
-            return ChainVerdict { status: ChainStatus::IssuerUnknown, environment: Environment::Other, path: vec![] };
+            return ChainVerdict::failed(ChainStatus::IssuerUnknown);
         };
-        self.verify_input(&ChainInput::new(&cert, Sha256::digest(der).into()), None)
+        self.verify_input(&ChainInput::new(&cert, Sha256::digest(der).into()))
     }
 
-    /// `verify` for a certificate already parsed; `names` are its subject and issuer as
-    /// `X509Name`'s `Display` writes them (`CertificateFacts::subject`, `issuer`), if known.
-    pub fn verify_input(&self, input: &ChainInput<'_>, names: Option<(&str, &str)>) -> ChainVerdict {
-        if let Some(&environment) = self.anchors.get(&input.sha256) {
+    /// `verify` for a certificate already parsed.
+    pub fn verify_input(&self, input: &ChainInput<'_>) -> ChainVerdict {
+        if let Some(problem) = input.rules.own {
+            return ChainVerdict::failed(problem);
+        }
+        let own_index = self.pool_index.get(&input.sha256).copied();
+        if let Some(environment) = own_index.and_then(|index| self.pool[index].anchor) {
             return ChainVerdict { status: ChainStatus::Trusted, environment, path: vec![] };
         }
-        match self.issuer_path(input, names, 0) {
-            Ok((environment, path)) => ChainVerdict { status: ChainStatus::Trusted, environment, path },
-            Err(status) => ChainVerdict { status, environment: Environment::Other, path: vec![] },
+        match self.search(input, own_index, 0, 0) {
+            Outcome::Valid { environment, path, dates } => {
+                let status = match dates {
+                    Dates::Valid => ChainStatus::Trusted,
+                    Dates::NotYetValid => ChainStatus::CaNotYetValid,
+                    Dates::Expired => ChainStatus::CaExpired,
+                };
+                ChainVerdict { status, environment, path: path.iter().map(|&index| self.pool[index].common_name.clone()).collect() }
+            }
+            Outcome::Invalid(status) => ChainVerdict::failed(status),
         }
     }
 
-    /// Finds an issuer whose key verifies `input`'s signature and that leads to an anchor.
+    /// Known certificates named like `child`'s issuer: binary matches, then 7.1 ones.
+    fn candidates(&self, child: &ChainInput<'_>) -> Vec<usize> {
+        let mut found: Vec<usize> = self.by_raw_subject.get(child.issuer).cloned().unwrap_or_default();
+        found.extend(self.loose_candidates(child, &found));
+        found
+    }
+
+    fn loose_candidates(&self, child: &ChainInput<'_>, exact: &[usize]) -> Vec<usize> {
+        let loose = child.issuer_key().and_then(|key| self.by_subject.get(key)).map(Vec::as_slice).unwrap_or(&[]);
+        loose.iter().filter(|index| !exact.contains(index)).copied().collect()
+    }
+
+    /// The best way up from `child` (the certificate verified, or the pool CA `child_index`),
+    /// its issuer standing above `below` intermediates, `counted` of them not self-issued.
     /// Candidates whose subject has the issuer's exact DER come first; those whose name
-    /// only matches loosely are tried when none of them did.
-    fn issuer_path(&self, input: &ChainInput<'_>, names: Option<(&str, &str)>, depth: usize) -> Result<(Environment, Vec<String>), ChainStatus> {
-        let keys = NameKeys::new(input, names);
-        let exact = self.by_raw_subject.get(input.issuer).map(Vec::as_slice).unwrap_or(&[]);
-        let mut worst = ChainStatus::SignatureInvalid;
-        for &index in exact {
-            if let Some(found) = self.try_issuer(input, &keys, index, depth, &mut worst) {
-                return Ok(found);
+    /// only matches per 7.1 are tried when none of them gave a valid path.
+    fn search(&self, child: &ChainInput<'_>, child_index: Option<usize>, below: usize, counted: usize) -> Outcome {
+        // RFC 5280 4.1.2.4: the issuer name is never empty (and no CA may be named so).
+        if child.issuer.len() <= 2 {
+            return Outcome::Invalid(ChainStatus::IssuerUnknown);
+        }
+        let exact = self.by_raw_subject.get(child.issuer).map(Vec::as_slice).unwrap_or(&[]);
+        let mut best: Option<Outcome> = None;
+        let mut tried = 0;
+        for loose in [false, true] {
+            let candidates = if loose { self.loose_candidates(child, exact) } else { exact.to_vec() };
+            for index in self.ordered(candidates, child) {
+                if tried == MAX_CANDIDATES {
+                    break;
+                }
+                tried += 1;
+                let outcome = self.through(child, child_index, index, below, counted);
+                if outcome.fully_valid() {
+                    return outcome;
+                }
+                if best.as_ref().is_none_or(|best| outcome.rank() > best.rank()) {
+                    best = Some(outcome);
+                }
             }
         }
-        let loose = self.by_subject.get(keys.issuer()).map(Vec::as_slice).unwrap_or(&[]);
-        let mut tried = exact.len();
-        for &index in loose.iter().filter(|i| !exact.contains(i)) {
-            tried += 1;
-            if let Some(found) = self.try_issuer(input, &keys, index, depth, &mut worst) {
-                return Ok(found);
-            }
-        }
-        if tried == 0 {
-            return Err(if keys.self_issued() { ChainStatus::UntrustedRoot } else { ChainStatus::IssuerUnknown });
-        }
-        Err(worst)
+        best.unwrap_or_else(|| Outcome::Invalid(if child.self_issued() { ChainStatus::UntrustedRoot } else { ChainStatus::IssuerUnknown }))
     }
 
-    /// One candidate issuer: its key must verify the signature, and it must be an anchor
-    /// or lead to one.
-    fn try_issuer(
-        &self,
-        input: &ChainInput<'_>,
-        keys: &NameKeys<'_>,
-        index: usize,
-        depth: usize,
-        worst: &mut ChainStatus,
-    ) -> Option<(Environment, Vec<String>)> {
+    /// The likeliest issuers first: the one whose key identifier the child names, anchors,
+    /// CAs valid now, and roots that are not anchors last. Only an order: each is checked.
+    fn ordered(&self, mut candidates: Vec<usize>, child: &ChainInput<'_>) -> Vec<usize> {
+        candidates.sort_by_key(|&index| {
+            let entry = &self.pool[index];
+            let other_key = matches!((&child.rules.authority_key_id, &entry.rules.subject_key_id), (Some(aki), Some(ski)) if aki != ski);
+            (other_key, entry.anchor.is_none(), entry.rules.dates_at(self.time) != Dates::Valid, entry.looks_like_root && entry.anchor.is_none())
+        });
+        candidates
+    }
+
+    /// The way up from `child` through the pool CA `index`, standing above `below`
+    /// intermediates (`counted` of them not self-issued).
+    fn through(&self, child: &ChainInput<'_>, child_index: Option<usize>, index: usize, below: usize, counted: usize) -> Outcome {
         let issuer = &self.pool[index];
-        if !input.verify_signature(&issuer.spki) {
-            return None;
+        if !self.signed(child, child_index, index) {
+            return Outcome::Invalid(ChainStatus::SignatureInvalid);
         }
-        if let Some(&environment) = self.anchors.get(&issuer.sha256) {
-            return Some((environment, vec![issuer.common_name.clone()]));
-        }
-        if depth >= MAX_DEPTH || keys.self_issued_given(&issuer.subject_key) {
-            *worst = ChainStatus::UntrustedRoot;
-            return None;
-        }
-        match self.verified_pool_entry(issuer, depth) {
-            Some((environment, mut path)) => {
-                path.insert(0, issuer.common_name.clone());
-                Some((environment, path))
+        if let Some(environment) = issuer.anchor {
+            if let Some(problem) = issuer.rules.as_anchor.or(issuer.rules.own) {
+                return Outcome::Invalid(problem);
             }
-            None => {
-                *worst = ChainStatus::IssuerUnknown;
-                None
+            if !issuer.rules.allows_below(counted) {
+                return Outcome::Invalid(ChainStatus::PathLenExceeded);
             }
+            return Outcome::Valid { environment, path: vec![index], dates: issuer.rules.dates_at(self.time) };
+        }
+        if issuer.sha256 == child.sha256 {
+            // Self-signed, and not an anchor.
+            return Outcome::Invalid(ChainStatus::UntrustedRoot);
+        }
+        if let Some(problem) = issuer.rules.as_intermediate.or(issuer.rules.own) {
+            return Outcome::Invalid(problem);
+        }
+        if !issuer.rules.allows_below(counted) {
+            return Outcome::Invalid(ChainStatus::PathLenExceeded);
+        }
+        if below + 2 > MAX_DEPTH {
+            return Outcome::Invalid(ChainStatus::IssuerUnknown);
+        }
+        match self.above(index, below, counted) {
+            Outcome::Valid { environment, mut path, dates } => {
+                path.insert(0, index);
+                Outcome::Valid { environment, path, dates: dates.max(issuer.rules.dates_at(self.time)) }
+            }
+            // Its own signature verified: what failed is further up.
+            Outcome::Invalid(ChainStatus::SignatureInvalid) => Outcome::Invalid(ChainStatus::IssuerUnknown),
+            failed => failed,
         }
     }
 
-    fn verified_pool_entry(&self, entry: &PoolEntry, depth: usize) -> Option<(Environment, Vec<String>)> {
-        if let Some(known) = self.memo.lock().unwrap_or_else(|e| e.into_inner()).get(&entry.sha256) {
+    /// The way up from the pool CA `index`, standing above `below` intermediates (`counted`
+    /// of them not self-issued): computed once per position.
+    fn above(&self, index: usize, below: usize, counted: usize) -> Outcome {
+        let key = (index, below as u8, counted as u8);
+        if let Some(known) = self.memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
             return known.clone();
         }
-        // Once per pool entry (per thread racing for it): parse it to follow its own issuer.
-        let result =
-            parse_x509_certificate(&entry.der).ok().and_then(|(_, cert)| self.issuer_path(&ChainInput::new(&cert, entry.sha256), None, depth + 1).ok());
-        self.memo.lock().unwrap_or_else(|e| e.into_inner()).insert(entry.sha256, result.clone());
-        result
+        self.ways_up_computed.fetch_add(1, Ordering::Relaxed);
+        let entry = &self.pool[index];
+        // Once per position (per thread racing for it): parse it to follow its own issuer.
+        let outcome = match parse_x509_certificate(&entry.der) {
+            Ok((_, cert)) => self.search(&ChainInput::new(&cert, entry.sha256), Some(index), below + 1, counted + usize::from(!entry.self_issued)),
+            Err(_) => Outcome::Invalid(ChainStatus::IssuerUnknown),
+        };
+        self.memo.lock().unwrap_or_else(|e| e.into_inner()).insert(key, outcome.clone());
+        outcome
     }
-}
 
-/// Names compare as RFC 5280 asks, loosely: string types, case and spacing do not
-/// matter. A forgery with the same name still fails on the signature.
-fn name_key(name: &X509Name<'_>) -> String {
-    normalize(&name.to_string())
-}
-
-/// The loose key of a name given as `X509Name`'s `Display` writes it.
-fn normalize(text: &str) -> String {
-    text.to_uppercase().split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The loose key of a name given as DER (taken from a certificate that parsed).
-fn raw_name_key(raw: &[u8]) -> String {
-    match X509Name::from_der(raw) {
-        Ok((_, name)) => name_key(&name),
-        // Cannot happen for a name taken from a parsed certificate; never equal to a real key.
-        Err(_) => format!("\u{0}{}", hex::encode(raw)),
+    /// The key of pool entry `signer` verifies `child`'s signature (remembered between pool
+    /// entries).
+    fn signed(&self, child: &ChainInput<'_>, child_index: Option<usize>, signer: usize) -> bool {
+        let Some(child_index) = child_index else { return child.verify_signature(&self.pool[signer].spki) };
+        if let Some(&known) = self.signatures.lock().unwrap_or_else(|e| e.into_inner()).get(&(child_index, signer)) {
+            return known;
+        }
+        let verified = child.verify_signature(&self.pool[signer].spki);
+        self.signatures.lock().unwrap_or_else(|e| e.into_inner()).insert((child_index, signer), verified);
+        verified
     }
 }
 

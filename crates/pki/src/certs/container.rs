@@ -52,8 +52,13 @@ pub struct Container {
     pub problems: Vec<CertsError>,
 }
 
-/// Reads every certificate of a container. `password` only matters for PKCS#12.
+/// Reads every certificate of a container. `password` only matters for PKCS#12. More than
+/// [`MAX_FILE_SIZE`] bytes are refused unread.
 pub fn read_container(bytes: &[u8], password: Option<&Sensitive<String>>) -> Result<Container, CertsError> {
+    // Callers that read files check the size first; the cap holds for every other caller.
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(CertsError::TooLarge(bytes.len() as u64));
+    }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(CertsError::Empty);
     }
@@ -88,6 +93,11 @@ fn memfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 // ---------------------------------------------------------------- PEM
 
+/// Longest PEM label accepted: RFC 7468's are at most 26 characters ("ENCRYPTED PRIVATE
+/// KEY"); OpenSSL's ("X509 CRL", "TRUSTED CERTIFICATE"...) are shorter still. A label is
+/// also what the END line is searched for: a long one would make every search long.
+const MAX_PEM_LABEL: usize = 64;
+
 struct PemBlock<'a> {
     label: &'a str,
     body: &'a [u8],
@@ -98,7 +108,11 @@ fn pem_blocks(bytes: &[u8]) -> Result<Vec<PemBlock<'_>>, CertsError> {
     let mut rest = bytes;
     while let Some(start) = memfind(rest, b"-----BEGIN ") {
         let after = &rest[start + 11..];
-        let label_end = memfind(after, b"-----").ok_or(CertsError::PemInvalid("unterminated BEGIN line"))?;
+        let label_end = memfind(&after[..after.len().min(MAX_PEM_LABEL + 5)], b"-----").ok_or(CertsError::PemInvalid(if after.len() > MAX_PEM_LABEL + 5 {
+            "label too long"
+        } else {
+            "unterminated BEGIN line"
+        }))?;
         let label = std::str::from_utf8(&after[..label_end]).map_err(|_| CertsError::PemInvalid("non-text label"))?;
         if label.contains('\n') {
             return Err(CertsError::PemInvalid("unterminated BEGIN line"));
@@ -131,7 +145,8 @@ fn read_pem(bytes: &[u8]) -> Result<Container, CertsError> {
     // Per certificate: (public key id, is a CA), as far as `needs` asked.
     let mut notes: Vec<(Option<Vec<u8>>, bool)> = Vec::new();
     let mut problems = Vec::new();
-    let mut key_ids = Vec::new();
+    // A set: a file of many certificates and many keys stays linear to pair.
+    let mut key_ids = std::collections::HashSet::new();
     let mut format = ContainerFormat::Pem;
     let mut push = |checked: Checked, certificates: &mut Vec<FoundCertificate>| {
         let position = certificates.len() as u32;
@@ -156,7 +171,7 @@ fn read_pem(bytes: &[u8]) -> Result<Container, CertsError> {
             }
             "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" => {
                 if let Some(id) = decode_base64(block.body).ok().and_then(|d| private_key_public_id(block.label, &d)) {
-                    key_ids.push(id);
+                    key_ids.insert(id);
                 }
             }
             // "ENCRYPTED PRIVATE KEY" counted above; requests, parameters...: not
@@ -252,7 +267,11 @@ fn pkcs7_certificates(data: &[u8]) -> Result<Vec<Vec<u8>>, CertsError> {
 }
 
 fn pkcs7_certificates_noting(data: &[u8], needs: Needs) -> Result<Vec<Checked>, CertsError> {
-    let bad = |_| CertsError::Pkcs7Invalid;
+    // The reader's limits keep their own codes; anything else is a broken PKCS#7.
+    let bad = |e| match e {
+        der::DerError::TooDeep | der::DerError::TooManyElements => CertsError::from_der(e),
+        der::DerError::Truncated | der::DerError::Invalid => CertsError::Pkcs7Invalid,
+    };
     let (content_info, _) = der::expect(data, der::SEQUENCE).map_err(bad)?;
     let (oid, rest) = der::expect(content_info.content, der::OID).map_err(bad)?;
     if oid.content != OID_SIGNED_DATA {
@@ -300,7 +319,7 @@ struct Bags {
 /// The IGC-Santé portal leaves certificate bags unencrypted: they can be listed without
 /// the password, which OpenSSL refuses to do because it checks the MAC first.
 fn read_pkcs12_without_password(pfx: &Tlv<'_>) -> Result<Container, CertsError> {
-    let bags = pkcs12_plain_bags(pfx).map_err(|_| CertsError::Pkcs12Invalid)?;
+    let bags = pkcs12_plain_bags(pfx)?;
     if bags.certificates.is_empty() {
         return Err(if bags.encrypted_safes > 0 { CertsError::Pkcs12PasswordRequired } else { CertsError::NoCertificate });
     }
@@ -312,7 +331,31 @@ fn read_pkcs12_without_password(pfx: &Tlv<'_>) -> Result<Container, CertsError> 
     Ok(Container { format: ContainerFormat::Pkcs12, certificates, integrity: Integrity::Unverified, problems })
 }
 
-fn pkcs12_plain_bags(pfx: &Tlv<'_>) -> Result<Bags, der::DerError> {
+fn pkcs12_plain_bags(pfx: &Tlv<'_>) -> Result<Bags, CertsError> {
+    let safes = pkcs12_safes(pfx).map_err(CertsError::from_p12_der)?;
+    if safes.len() > super::MAX_P12_SAFES {
+        return Err(CertsError::Pkcs12TooManyEntries);
+    }
+    let mut bags = Bags { certificates: vec![], key_ids: vec![], encrypted_safes: 0 };
+    let mut count = 0;
+    for safe in safes {
+        let Some(safe_bags) = pkcs12_plain_safe_bags(&safe).map_err(CertsError::from_p12_der)? else {
+            bags.encrypted_safes += 1;
+            continue;
+        };
+        count += safe_bags.len();
+        if count > super::MAX_P12_BAGS {
+            return Err(CertsError::Pkcs12TooManyEntries);
+        }
+        for bag in safe_bags {
+            pkcs12_plain_bag(&bag, &mut bags).map_err(CertsError::from_p12_der)?;
+        }
+    }
+    Ok(bags)
+}
+
+/// The ContentInfos of a PFX's authenticated safe (owned: the safe may be BER, joined).
+fn pkcs12_safes(pfx: &Tlv<'_>) -> Result<Vec<Vec<u8>>, der::DerError> {
     use der::DerError::Invalid;
     let (_version, rest) = der::expect(pfx.content, der::INTEGER)?;
     let (auth_safe, _mac) = der::expect(rest, der::SEQUENCE)?;
@@ -324,44 +367,51 @@ fn pkcs12_plain_bags(pfx: &Tlv<'_>) -> Result<Bags, der::DerError> {
     let (octets, _) = der::read(explicit.content)?;
     let safes_der = der::octet_string(&octets)?;
     let (safes, _) = der::expect(&safes_der, der::SEQUENCE)?;
-    let mut bags = Bags { certificates: vec![], key_ids: vec![], encrypted_safes: 0 };
-    for safe in der::children(safes.content)? {
-        let (oid, rest) = der::expect(safe.content, der::OID)?;
-        if oid.content == OID_ENCRYPTED_DATA {
-            bags.encrypted_safes += 1;
-            continue;
-        }
-        if oid.content != OID_DATA {
-            return Err(Invalid);
-        }
-        let (explicit, _) = der::expect(rest, der::CONTEXT_0)?;
-        let (octets, _) = der::read(explicit.content)?;
-        let contents = der::octet_string(&octets)?;
-        let (safe_contents, _) = der::expect(&contents, der::SEQUENCE)?;
-        for bag in der::children(safe_contents.content)? {
-            let (bag_id, rest) = der::expect(bag.content, der::OID)?;
-            let (value, rest) = der::expect(rest, der::CONTEXT_0)?;
-            let local_key_id = match rest.is_empty() {
-                true => None,
-                false => local_key_id(der::expect(rest, der::SET)?.0.content)?,
-            };
-            match bag_id.content {
-                OID_CERT_BAG => {
-                    let (cert_bag, _) = der::expect(value.content, der::SEQUENCE)?;
-                    let (cert_type, rest) = der::expect(cert_bag.content, der::OID)?;
-                    if cert_type.content != OID_X509_CERTIFICATE {
-                        continue; // SDSI certificates: never seen in practice
-                    }
-                    let (explicit, _) = der::expect(rest, der::CONTEXT_0)?;
-                    let (octets, _) = der::read(explicit.content)?;
-                    bags.certificates.push((der::octet_string(&octets)?.into_owned(), local_key_id));
-                }
-                OID_KEY_BAG | OID_SHROUDED_KEY_BAG => bags.key_ids.push(local_key_id),
-                _ => {}
-            }
-        }
+    Ok(der::children(safes.content)?.into_iter().map(|safe| safe.raw.to_vec()).collect())
+}
+
+/// The bags of one safe, `None` for an encrypted one.
+fn pkcs12_plain_safe_bags(safe: &[u8]) -> Result<Option<Vec<Vec<u8>>>, der::DerError> {
+    use der::DerError::Invalid;
+    let (safe, _) = der::expect(safe, der::SEQUENCE)?;
+    let (oid, rest) = der::expect(safe.content, der::OID)?;
+    if oid.content == OID_ENCRYPTED_DATA {
+        return Ok(None);
     }
-    Ok(bags)
+    if oid.content != OID_DATA {
+        return Err(Invalid);
+    }
+    let (explicit, _) = der::expect(rest, der::CONTEXT_0)?;
+    let (octets, _) = der::read(explicit.content)?;
+    let contents = der::octet_string(&octets)?;
+    let (safe_contents, _) = der::expect(&contents, der::SEQUENCE)?;
+    Ok(Some(der::children(safe_contents.content)?.into_iter().map(|bag| bag.raw.to_vec()).collect()))
+}
+
+/// Notes one bag: a certificate, or a key's localKeyID.
+fn pkcs12_plain_bag(bag: &[u8], bags: &mut Bags) -> Result<(), der::DerError> {
+    let (bag, _) = der::read(bag)?;
+    let (bag_id, rest) = der::expect(bag.content, der::OID)?;
+    let (value, rest) = der::expect(rest, der::CONTEXT_0)?;
+    let local_key_id = match rest.is_empty() {
+        true => None,
+        false => local_key_id(der::expect(rest, der::SET)?.0.content)?,
+    };
+    match bag_id.content {
+        OID_CERT_BAG => {
+            let (cert_bag, _) = der::expect(value.content, der::SEQUENCE)?;
+            let (cert_type, rest) = der::expect(cert_bag.content, der::OID)?;
+            if cert_type.content != OID_X509_CERTIFICATE {
+                return Ok(()); // SDSI certificates: never seen in practice
+            }
+            let (explicit, _) = der::expect(rest, der::CONTEXT_0)?;
+            let (octets, _) = der::read(explicit.content)?;
+            bags.certificates.push((der::octet_string(&octets)?.into_owned(), local_key_id));
+        }
+        OID_KEY_BAG | OID_SHROUDED_KEY_BAG => bags.key_ids.push(local_key_id),
+        _ => {}
+    }
+    Ok(())
 }
 
 fn local_key_id(attributes: &[u8]) -> Result<Option<Vec<u8>>, der::DerError> {
@@ -380,12 +430,13 @@ fn local_key_id(attributes: &[u8]) -> Result<Option<Vec<u8>>, der::DerError> {
 /// no ID, the single end-entity certificate.
 fn link_keys(certs: Vec<(Vec<u8>, Option<Vec<u8>>)>, key_ids: &[Option<Vec<u8>>]) -> Result<Vec<FoundCertificate>, CertsError> {
     let anonymous_keys = key_ids.iter().filter(|k| k.is_none()).count();
+    let named_keys: std::collections::HashSet<&[u8]> = key_ids.iter().flatten().map(Vec::as_slice).collect();
     let needs = Needs { key_id: false, is_ca: anonymous_keys == 1 };
     let mut found = Vec::with_capacity(certs.len());
     let mut is_ca = Vec::with_capacity(certs.len());
     for (i, (der, id)) in certs.into_iter().enumerate() {
         let checked = checked_certificate_noting(&der, needs)?;
-        let has_private_key = id.is_some_and(|id| key_ids.iter().any(|k| k.as_deref() == Some(&id[..])));
+        let has_private_key = id.is_some_and(|id| named_keys.contains(&id[..]));
         found.push(FoundCertificate { der: checked.der, position: i as u32, has_private_key });
         is_ca.push(checked.is_ca);
     }
@@ -400,6 +451,7 @@ fn link_keys(certs: Vec<(Vec<u8>, Option<Vec<u8>>)>, key_ids: &[Option<Vec<u8>>]
 
 fn read_pkcs12_with_password(bytes: &[u8], password: &Sensitive<String>) -> Result<Container, CertsError> {
     use p12_keystore::error::Error as P12Error;
+    super::check_pkcs12_work(bytes, password)?;
     let archive = p12_keystore::Pkcs12Archive::from_pkcs12(bytes, password.expose()).map_err(|e| match e {
         P12Error::MacError(_) => CertsError::Pkcs12BadPassword,
         // A wrong password without a MAC shows up as bad padding once decrypted.

@@ -4,11 +4,15 @@
 mod chain;
 mod container;
 mod facts;
+mod names;
+mod p12_work;
+mod rules;
 
-pub use chain::{Anchor, ChainInput, ChainStatus, ChainVerdict, ChainVerifier, Environment};
+pub use chain::{is_self_signed, Anchor, ChainInput, ChainStatus, ChainVerdict, ChainVerifier, Environment};
 pub use container::pkcs8_public_id;
 pub use container::{looks_like_certificate_data, public_key_id, read_container, Container, ContainerFormat, FoundCertificate, Integrity, MAX_FILE_SIZE};
 pub use facts::CertificateFacts;
+pub use p12_work::{check_pkcs12_work, MAX_P12_BAGS, MAX_P12_KDF_WORK, MAX_P12_SAFES};
 
 use crate::der::DerError;
 
@@ -31,6 +35,14 @@ pub enum CertsError {
     Unrecognized,
     #[error("broken PEM: {0}")]
     PemInvalid(&'static str),
+    #[error("the data nests more than {} levels deep: no certificate file does", crate::der::MAX_DEPTH)]
+    DerTooDeep,
+    #[error("the data lists more than {} elements in one structure: no certificate file does", crate::der::MAX_ELEMENTS)]
+    DerTooManyElements,
+    #[error("this PKCS#12 file asks for more password-derivation work than any genuine one: refused")]
+    Pkcs12TooCostly,
+    #[error("this PKCS#12 file holds more safes or entries than any genuine one: refused")]
+    Pkcs12TooManyEntries,
     #[error("the DER data is truncated")]
     DerTruncated,
     #[error("invalid DER encoding")]
@@ -62,6 +74,10 @@ crate::error_codes!(CertsError {
     Self::TooLarge(_) => "certs.file_too_large",
     Self::Unrecognized => "certs.unrecognized_format",
     Self::PemInvalid(_) => "certs.pem_invalid",
+    Self::DerTooDeep => "certs.der_too_deep",
+    Self::DerTooManyElements => "certs.der_too_many_elements",
+    Self::Pkcs12TooCostly => "certs.p12_too_costly",
+    Self::Pkcs12TooManyEntries => "certs.p12_too_many_entries",
     Self::DerTruncated => "certs.der_truncated",
     Self::DerInvalid => "certs.der_invalid",
     Self::CertificateInvalid(_) => "certs.certificate_invalid",
@@ -81,9 +97,21 @@ impl CertsError {
         match e {
             DerError::Truncated => Self::DerTruncated,
             DerError::Invalid => Self::DerInvalid,
+            DerError::TooDeep => Self::DerTooDeep,
+            DerError::TooManyElements => Self::DerTooManyElements,
+        }
+    }
+
+    /// A DER error inside a PKCS#12: its limits keep their codes, the rest is an invalid file.
+    fn from_p12_der(e: DerError) -> Self {
+        match e {
+            DerError::Truncated | DerError::Invalid => Self::Pkcs12Invalid,
+            other => Self::from_der(other),
         }
     }
 }
 
+#[cfg(test)]
+mod chain_tests;
 #[cfg(test)]
 mod tests;

@@ -21,7 +21,7 @@ use x509_parser::x509::SubjectPublicKeyInfo;
 
 use crate::igc::{Environment, KeySpec, Offer, Profile, Structure, Usage};
 
-pub use rules::{department_name, departments, rule_codes, suggested_common_names, validate};
+pub use rules::{department_name, departments, name_suggestions, rule_codes, structure_ou, suggested_common_names, validate, NameSuggestion};
 
 /// What the order wizard and `certisante order new` collect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -132,13 +132,13 @@ pub struct CsrFacts {
 /// Why a request could not be made or read. Codes are stable; messages are French.
 #[derive(Debug, thiserror::Error)]
 pub enum CsrError {
-    #[error("la clé fournie ({found}) ne convient pas au profil {profile} : il faut une clé {accepted}. Générez une nouvelle clé de ce type")]
+    #[error("the key given ({found}) does not suit the profile {profile}: it needs a {accepted} key. Generate a new key of that kind")]
     KeyNotAccepted { found: String, accepted: String, profile: String },
-    #[error("la demande de certificat n'a pas pu être construite : {0}")]
+    #[error("the certificate request could not be built: {0}")]
     Build(String),
-    #[error("ce fichier n'est pas une demande de certificat (PKCS#10) lisible : {0}")]
+    #[error("this file is not a readable certificate request (PKCS#10): {0}")]
     Unreadable(String),
-    #[error("ce fichier PEM contient « {0} », pas une demande de certificat (CERTIFICATE REQUEST)")]
+    #[error("this PEM file holds '{0}', not a certificate request (CERTIFICATE REQUEST)")]
     NotACsr(String),
 }
 
@@ -267,7 +267,7 @@ pub fn decode_csr(der_or_pem: &[u8]) -> Result<CsrFacts, CsrError> {
     let der = request_der(der_or_pem)?;
     let (rest, csr) = X509CertificationRequest::from_der(&der).map_err(|e| CsrError::Unreadable(e.to_string()))?;
     if !rest.is_empty() {
-        return Err(CsrError::Unreadable(format!("{} octets en trop après la demande", rest.len())));
+        return Err(CsrError::Unreadable(format!("{} bytes left over after the request", rest.len())));
     }
     let info = &csr.certification_request_info;
     let mut attributes = Vec::new();

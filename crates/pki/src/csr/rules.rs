@@ -4,7 +4,8 @@
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{OrderRequest, RuleViolation, SubjectFields, ValidatedRequest};
 use crate::igc::{self, CnRule, Environment, IdentifierCheck, Offer, Profile, Structure, StructureKind, Usage};
@@ -53,16 +54,22 @@ struct TeleserviceCn {
     punctuation: String,
 }
 
-#[derive(Debug, Deserialize)]
-struct Suggestion {
-    cn: String,
+/// A CN the order wizard proposes, and the téléservice it is for.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct NameSuggestion {
+    pub cn: String,
+    /// A `teleservices.json` id: the certificate is tied to it once imported.
+    pub teleservice: Option<String>,
+    pub label_fr: String,
+    pub label_en: String,
+    pub confirmed: bool,
 }
 
 #[derive(Debug, Deserialize)]
 struct Suggestions {
     offer: Offer,
     usage: Usage,
-    names: Vec<Suggestion>,
+    names: Vec<NameSuggestion>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,7 +112,12 @@ pub fn rule_codes() -> Vec<String> {
 /// The CNs the order wizard proposes for an offer and usage (none for SERV: the CN is the
 /// server's name).
 pub fn suggested_common_names(offer: Offer, usage: Usage) -> Vec<String> {
-    common_names().suggestions.iter().filter(|s| s.offer == offer && s.usage == usage).flat_map(|s| s.names.iter().map(|n| n.cn.clone())).collect()
+    name_suggestions(offer, usage).into_iter().map(|n| n.cn).collect()
+}
+
+/// The same, with the téléservice each is for and its label.
+pub fn name_suggestions(offer: Offer, usage: Usage) -> Vec<NameSuggestion> {
+    common_names().suggestions.iter().filter(|s| s.offer == offer && s.usage == usage).flat_map(|s| s.names.iter().cloned()).collect()
 }
 
 /// The French name of a département or collectivité code ("2A" → "Corse-du-Sud").
@@ -193,6 +205,12 @@ fn organization(raw: &str) -> Result<String, RuleViolation> {
 }
 
 /// The OU: "1" + FINESS or "3" + SIRET, from what was typed.
+/// A structure identifier as the OU carries it ("1" + FINESS, "3" + SIRET), from what a
+/// user types (with or without the prefix); None when it is not a valid one.
+pub fn structure_ou(raw: &str) -> Option<String> {
+    structure_id(raw).ok()
+}
+
 fn structure_id(raw: &str) -> Result<String, RuleViolation> {
     let field = "structure_id";
     let id: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
@@ -322,12 +340,7 @@ fn common_name(profile: &Profile, raw: &str) -> Result<String, RuleViolation> {
     }
 }
 
-/// Whether `cn` is meant for the reserved téléservice `token`: equal to it, or starting with
-/// it followed by a separator.
-fn names_token(cn: &str, token: &str) -> bool {
-    let upper = cn.to_uppercase();
-    upper.strip_prefix(&token.to_uppercase()).is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
-}
+use crate::procedure::names_token;
 
 fn teleservice_cn(profile: &Profile, raw: &str) -> Result<String, RuleViolation> {
     let field = "common_name";

@@ -194,6 +194,15 @@ fn suggestions_come_from_data() {
     let org = suggested_common_names(Offer::Org, Usage::AuthCli);
     assert_eq!(&org[..2], &["INSI-AUTO".to_string(), "INSI-MANU".to_string()]);
     assert!(org.contains(&"DMP".to_string()) && org.contains(&"MSSANTE".to_string()));
+    // The procedure's examples: DMP under AUTH_CLI, DMP batch signing and ROC under SIGN.
+    assert!(!org.contains(&"ROC".to_string()), "ROC is not an AUTH_CLI certificate");
+    let sign = name_suggestions(Offer::Org, Usage::Sign);
+    let tied = |cn: &str| sign.iter().find(|n| n.cn == cn).and_then(|n| n.teleservice.clone());
+    assert_eq!((tied("ROC").as_deref(), tied("DMP SIGNATURE").as_deref()), (Some("ROC"), Some("DMP")));
+    for suggestion in [Usage::AuthCli, Usage::Sign, Usage::Conf].into_iter().flat_map(|u| name_suggestions(Offer::Org, u)) {
+        let id = suggestion.teleservice.as_deref().expect("each ORG suggestion names its téléservice");
+        assert!(crate::procedure::teleservice(id).is_some(), "{id} is in teleservices.json");
+    }
     assert!(suggested_common_names(Offer::Serv, Usage::SslServ).is_empty());
     // Every suggestion passes the rules.
     for p in &crate::igc::profiles().profiles {

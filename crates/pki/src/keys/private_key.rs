@@ -55,13 +55,13 @@ impl KeyKind {
 /// never the message. No message ever contains key material.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
-    #[error("type de clé non pris en charge : {0} (CertiSanté fait et accepte des clés RSA 2048 bits et EC P-256)")]
+    #[error("unsupported key type: {0} (CertiSanté makes and accepts RSA 2048-bit and EC P-256 keys)")]
     Unsupported(String),
-    #[error("ces données ne sont pas une clé privée PKCS#8 (DER) lisible : {0}")]
+    #[error("this is not a readable PKCS#8 (DER) private key: {0}")]
     Invalid(String),
-    #[error("la génération de la clé {kind} a échoué (bibliothèque cryptographique aws-lc)")]
+    #[error("generating the {kind} key failed (aws-lc cryptographic library)")]
     Generation { kind: &'static str },
-    #[error("la clé {kind} n'a pas pu être préparée pour signer la demande de certificat : {reason}")]
+    #[error("the {kind} key could not be made ready to sign the certificate request: {reason}")]
     Signer { kind: &'static str, reason: String },
 }
 
@@ -113,17 +113,20 @@ impl PrivateKey {
         let rejected = |e: aws_lc_rs::error::KeyRejected| KeyError::Invalid(e.to_string());
         let (kind, spki) = match pkcs8_algorithm(bytes)? {
             Algorithm::Rsa => {
+                if let Some(bits) = rsa_modulus_bits(bytes).filter(|&bits| bits > MAX_RSA_MODULUS_BITS) {
+                    return Err(KeyError::Unsupported(format!("RSA {bits} bits")));
+                }
                 let pair = RsaKeyPair::from_pkcs8(bytes).map_err(rejected)?;
                 let bits = pair.public_modulus_len() * 8;
                 if bits != 2048 {
                     return Err(KeyError::Unsupported(format!("RSA {bits} bits")));
                 }
-                let spki = pair.public_key().as_der().map_err(|_| KeyError::Invalid("clé publique RSA illisible".into()))?;
+                let spki = pair.public_key().as_der().map_err(|_| KeyError::Invalid("unreadable RSA public key".into()))?;
                 (KeyKind::Rsa2048, spki.as_ref().to_vec())
             }
             Algorithm::EcP256 => {
                 let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, bytes).map_err(rejected)?;
-                let spki = pair.public_key().as_der().map_err(|_| KeyError::Invalid("clé publique EC illisible".into()))?;
+                let spki = pair.public_key().as_der().map_err(|_| KeyError::Invalid("unreadable EC public key".into()))?;
                 (KeyKind::EcP256, spki.as_ref().to_vec())
             }
             Algorithm::Other(name) => return Err(KeyError::Unsupported(name)),
@@ -175,6 +178,24 @@ enum Algorithm {
     Other(String),
 }
 
+/// Largest RSA key handed to aws-lc: only 2048-bit keys are accepted anyway, and checking
+/// a key costs modular arithmetic that grows with the cube of its size (aws-lc reads keys
+/// up to 16,384 bits, seconds each).
+const MAX_RSA_MODULUS_BITS: usize = 4096;
+
+/// The size of a PKCS#8 RSA key's modulus, read from its DER (`None` if unreadable: aws-lc
+/// then says why).
+fn rsa_modulus_bits(pkcs8: &[u8]) -> Option<usize> {
+    let (info, _) = der::expect(pkcs8, SEQUENCE).ok()?;
+    let fields = der::children(info.content).ok()?;
+    let key = fields.get(2).filter(|f| f.tag == OCTET_STRING)?;
+    let (rsa, _) = der::expect(key.content, SEQUENCE).ok()?;
+    let (_version, rest) = der::expect(rsa.content, INTEGER).ok()?;
+    let (modulus, _) = der::expect(rest, INTEGER).ok()?;
+    let digits = modulus.content.iter().skip_while(|&&b| b == 0).count();
+    Some(digits * 8)
+}
+
 const OID_RSA_ENCRYPTION: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01];
 const OID_EC_PUBLIC_KEY: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01];
 const OID_PRIME256V1: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
@@ -185,15 +206,15 @@ fn pkcs8_algorithm(bytes: &[u8]) -> Result<Algorithm, KeyError> {
     let invalid = |e: DerError| KeyError::Invalid(format!("structure PKCS#8 attendue ({e:?})"));
     let (info, rest) = der::expect(bytes, SEQUENCE).map_err(invalid)?;
     if !rest.is_empty() {
-        return Err(KeyError::Invalid("octets en trop après la structure PKCS#8".into()));
+        return Err(KeyError::Invalid("bytes left over after the PKCS#8 structure".into()));
     }
     let fields = der::children(info.content).map_err(invalid)?;
     if let Some(format) = traditional_format(&fields) {
-        return Err(KeyError::Invalid(format!("clé au format {format}, pas PKCS#8 : convertissez-la avec « openssl pkcs8 -topk8 -nocrypt -outform DER »")));
+        return Err(KeyError::Invalid(format!("a {format} key, not PKCS#8: convert it with `openssl pkcs8 -topk8 -nocrypt -outform DER`")));
     }
     let shape_ok = fields.len() >= 3 && fields[0].tag == INTEGER && fields[1].tag == SEQUENCE && fields[2].tag == OCTET_STRING;
     if !shape_ok {
-        return Err(KeyError::Invalid("ce n'est pas une PrivateKeyInfo PKCS#8 (version, algorithme, clé)".into()));
+        return Err(KeyError::Invalid("not a PKCS#8 PrivateKeyInfo (version, algorithm, key)".into()));
     }
     let algorithm = der::children(fields[1].content).map_err(invalid)?;
     let oid = match algorithm.first() {
@@ -205,7 +226,7 @@ fn pkcs8_algorithm(bytes: &[u8]) -> Result<Algorithm, KeyError> {
         OID_EC_PUBLIC_KEY => match algorithm.get(1) {
             Some(curve) if curve.tag == OID && curve.content == OID_PRIME256V1 => Algorithm::EcP256,
             Some(curve) if curve.tag == OID => Algorithm::Other(format!("EC, courbe {}", oid_name(curve.content))),
-            _ => Algorithm::Other("EC sur une courbe non nommée".into()),
+            _ => Algorithm::Other("EC on an unnamed curve".into()),
         },
         other => Algorithm::Other(oid_name(other).into_owned()),
     })

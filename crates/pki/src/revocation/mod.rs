@@ -10,9 +10,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use crl::{same_serial, verify_crl, VerifiedCrl};
+pub use crl::{same_serial, verify_crl, VerifiedCrl, MAX_CRL_ENTRIES, MAX_CRL_SIZE};
 pub use ocsp::{
     build_request as ocsp_request, parse_response as parse_ocsp_response, verify_response as verify_ocsp_response, BasicResponse, CertId, SingleResponse,
+    MAX_OCSP_CERTS, MAX_OCSP_RESPONSE_SIZE,
 };
 pub use urls::{revocation_urls, RevocationUrls};
 
@@ -141,6 +142,8 @@ pub enum RevocationError {
     TooLarge { url: String, limit: u64 },
     #[error("the CRL cannot be read: {0}")]
     CrlInvalid(String),
+    #[error("the CRL is larger than {limit} (bytes or entries): refused")]
+    CrlTooLarge { limit: String },
     #[error("the CRL's signature does not verify with the issuer's key: rejected")]
     CrlBadSignature,
     #[error("the CRL is not the issuer's (issuer name {0})")]
@@ -174,6 +177,7 @@ crate::error_codes!(RevocationError {
     Self::HttpStatus { .. } => "revocation.http_status",
     Self::TooLarge { .. } => "revocation.too_large",
     Self::CrlInvalid(_) => "revocation.crl_invalid",
+    Self::CrlTooLarge { .. } => "revocation.crl_too_large",
     Self::CrlBadSignature => "revocation.crl_bad_signature",
     Self::CrlWrongIssuer(_) => "revocation.crl_wrong_issuer",
     Self::CrlExpired(_) => "revocation.crl_expired",

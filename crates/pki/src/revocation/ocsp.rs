@@ -25,12 +25,24 @@ const OID_SHA1: &[u8] = &[0x2B, 0x0E, 0x03, 0x02, 0x1A];
 /// id-pkix-ocsp-basic (1.3.6.1.5.5.7.48.1.1).
 const OID_OCSP_BASIC: &[u8] = &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
 
+/// Largest OCSP response read: what the fetcher accepts (`certisante-store`'s
+/// `MAX_OCSP_SIZE`); a response about one certificate weighs a few KB.
+pub const MAX_OCSP_RESPONSE_SIZE: usize = 1024 * 1024;
+
+/// Most certificates a response may carry to prove its signer: responders send their
+/// own, sometimes with its chain (1 to 3). Each is parsed and its signature checked.
+pub const MAX_OCSP_CERTS: usize = 8;
+
 fn invalid(what: &str) -> RevocationError {
     RevocationError::OcspInvalid(what.to_owned())
 }
 
 fn read<'a>(input: &'a [u8], tag: u8, what: &str) -> Result<(Tlv<'a>, &'a [u8])> {
-    der::expect(input, tag).map_err(|_| invalid(what))
+    der::expect(input, tag).map_err(|e| match e {
+        der::DerError::TooDeep => invalid(&format!("{what}: nested too deeply")),
+        der::DerError::TooManyElements => invalid(&format!("{what}: too many elements")),
+        _ => invalid(what),
+    })
 }
 
 /// The CertID fields of a certificate, given its issuer's certificate.
@@ -92,6 +104,9 @@ pub struct BasicResponse<'a> {
 }
 
 pub fn parse_response(bytes: &[u8]) -> Result<BasicResponse<'_>> {
+    if bytes.len() > MAX_OCSP_RESPONSE_SIZE {
+        return Err(invalid("larger than any OCSP response"));
+    }
     let (outer, _) = read(bytes, SEQUENCE, "OCSPResponse")?;
     let (status, rest) = read(outer.content, ENUMERATED, "responseStatus")?;
     match status.content {
@@ -118,6 +133,9 @@ pub fn parse_response(bytes: &[u8]) -> Result<BasicResponse<'_>> {
     if let Ok((tagged, _)) = der::expect(rest, CONTEXT_0) {
         let (list, _) = read(tagged.content, SEQUENCE, "certs")?;
         certs = der::children(list.content).map_err(|_| invalid("certs"))?.into_iter().map(|c| c.raw).collect();
+        if certs.len() > MAX_OCSP_CERTS {
+            return Err(invalid("more certificates than any responder sends"));
+        }
     }
     Ok(BasicResponse { tbs: tbs.raw, signature_algorithm: algorithm.raw, signature: signature.raw, certs, responses: parse_response_data(tbs.content)? })
 }

@@ -18,19 +18,19 @@ use crate::Sensitive;
 pub enum ImportError {
     #[error(transparent)]
     Read(#[from] CertsError),
-    #[error("ce fichier ne contient aucun certificat d'entité finale (seulement des autorités)")]
+    #[error("this file holds no end-entity certificate (only authorities)")]
     NoLeaf,
-    #[error("aucune clé de CertiSanté ne correspond à ce certificat ({subject}) : il a été émis pour une autre demande, ou sa clé a été créée ailleurs")]
+    #[error("no CertiSanté key matches this certificate ({subject}): it was issued for another request, or its key was made elsewhere")]
     NoMatchingKey { subject: String },
-    #[error("la chaîne de ce certificat ne remonte pas à une autorité IGC-Santé connue ({status}) : vérifiez que le fichier vient bien de la plateforme")]
+    #[error("this certificate's chain does not lead to a known IGC-Santé authority ({status}): check that the file comes from the platform")]
     ChainNotVerified { status: String },
-    #[error("le certificat émis ne correspond pas à la demande : {field} demandé « {ordered} », reçu « {issued} »")]
+    #[error("the issued certificate does not match the request: {field} ordered '{ordered}', issued '{issued}'")]
     Mismatch { field: &'static str, ordered: String, issued: String },
-    #[error("ce fichier .p12 contient une clé privée : son mot de passe est nécessaire pour la ranger dans le trousseau du système")]
+    #[error("this .p12 file holds a private key: its password is needed to put it in the OS keystore")]
     PasswordRequired,
-    #[error("la clé privée de ce fichier .p12 ne correspond à aucun de ses certificats")]
+    #[error("the private key of this .p12 file matches none of its certificates")]
     KeyWithoutCertificate,
-    #[error("le profil de ce certificat n'est pas reconnu comme un certificat logiciel IGC-Santé")]
+    #[error("this certificate's profile is not recognised as an IGC-Santé software certificate")]
     UnknownProfile,
 }
 

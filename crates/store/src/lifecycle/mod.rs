@@ -99,21 +99,21 @@ pub struct Order {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LifecycleError {
-    #[error("la demande est incomplète ou invalide ({} point(s) à corriger){}", .0.len(), violation_lines(.0))]
+    #[error("the request is incomplete or invalid ({} point(s) to correct){}", .0.len(), violation_lines(.0))]
     Invalid(Vec<RuleViolation>),
-    #[error("aucune commande {0}")]
+    #[error("no order {0}")]
     UnknownOrder(String),
-    #[error("la commande {id} est à l'état « {state} » : {action} n'est pas possible")]
+    #[error("the order {id} is in state '{state}': {action} is not possible")]
     WrongState { id: String, state: &'static str, action: &'static str },
-    #[error("la clé de la commande {0} est introuvable dans le trousseau du système ; elle a pu être supprimée hors de CertiSanté")]
+    #[error("the key of the order {0} is not in the OS keystore; it may have been deleted outside CertiSanté")]
     KeyMissing(String),
-    #[error("la révocation est définitive : confirmez-la explicitement")]
+    #[error("revocation is final: confirm it explicitly")]
     RevocationNotConfirmed,
-    #[error("l'affichage d'un secret doit être confirmé")]
+    #[error("showing a secret must be confirmed")]
     SecretNotConfirmed,
-    #[error("aucun secret de ce type n'est enregistré pour la commande {0}")]
+    #[error("no secret of this kind is kept for the order {0}")]
     NoSecret(String),
-    #[error("impossible de lire {path} : {reason}")]
+    #[error("cannot read {path}: {reason}")]
     Io { path: String, reason: String },
     #[error("{0}")]
     BadInstallRequest(&'static str),
@@ -200,7 +200,7 @@ fn create(registry: &Registry, keystore: &dyn Keystore, actor: &Actor, request: 
 fn make_key_and_csr(registry: &Registry, keystore: &dyn Keystore, actor: &Actor, id: &str) -> Result<Order> {
     let row = store::load(registry, id)?;
     if row.state != OrderState::Draft {
-        return Err(wrong_state(&row, "générer la clé"));
+        return Err(wrong_state(&row, "generating the key"));
     }
     let validated = csr::validate(&row.request).map_err(LifecycleError::Invalid)?;
     let key = match keys::load_private_key(keystore, id)? {
@@ -257,7 +257,7 @@ pub enum CsrDestination {
 /// Hands the CSR out (file or clipboard) and records it.
 pub fn export_csr(registry: &Registry, actor: &Actor, id: &str, destination: &CsrDestination) -> Result<String> {
     let row = store::load(registry, id)?;
-    let pem = row.csr_pem.clone().ok_or_else(|| wrong_state(&row, "exporter la demande (CSR)"))?;
+    let pem = row.csr_pem.clone().ok_or_else(|| wrong_state(&row, "exporting the request (CSR)"))?;
     if let CsrDestination::File { path, overwrite } = destination {
         install::write_file_atomically(path, pem.as_bytes(), false, *overwrite)?;
     }
@@ -319,15 +319,14 @@ impl InstallTarget {
     pub fn from_request(request: InstallRequest, password: Option<Sensitive<String>>) -> Result<Self> {
         Ok(match request {
             InstallRequest::P12 { path, encryption, overwrite } => {
-                let password = password
-                    .filter(|p| !p.expose().is_empty())
-                    .ok_or(LifecycleError::BadInstallRequest("un fichier .p12 doit être protégé par un mot de passe"))?;
+                let password =
+                    password.filter(|p| !p.expose().is_empty()).ok_or(LifecycleError::BadInstallRequest("a .p12 file must be protected by a password"))?;
                 Self::P12 { path: path.into(), password, encryption, overwrite }
             }
             InstallRequest::PemFiles { dir, overwrite } => Self::PemFiles { dir: dir.into(), overwrite },
-            InstallRequest::Nss { db_dir } if db_dir.is_empty() => Self::Nss {
-                db_dir: install::default_nss_db().ok_or(LifecycleError::BadInstallRequest("pas de dossier personnel pour la base NSS par défaut"))?,
-            },
+            InstallRequest::Nss { db_dir } if db_dir.is_empty() => {
+                Self::Nss { db_dir: install::default_nss_db().ok_or(LifecycleError::BadInstallRequest("no home folder for the default NSS database"))? }
+            }
             InstallRequest::Nss { db_dir } => Self::Nss { db_dir: db_dir.into() },
         })
     }
@@ -354,7 +353,7 @@ impl InstallTarget {
 pub fn install(registry: &Registry, keystore: &dyn Keystore, actor: &Actor, id: &str, target: &InstallTarget) -> Result<Vec<PathBuf>> {
     let row = store::load(registry, id)?;
     if !matches!(row.state, OrderState::CertificateImported | OrderState::Installed | OrderState::Renewed | OrderState::Expired) {
-        return Err(wrong_state(&row, "installer le certificat"));
+        return Err(wrong_state(&row, "installing the certificate"));
     }
     let key = keys::load_private_key(keystore, id)?.ok_or_else(|| LifecycleError::KeyMissing(id.to_owned()))?;
     let chain = store::chain(registry, id)?;
@@ -489,7 +488,7 @@ fn enum_text<T: Serialize>(value: &T) -> String {
 pub fn renew(registry: &Registry, keystore: &dyn Keystore, actor: &Actor, id: &str) -> Result<Order> {
     let row = store::load(registry, id)?;
     if !row.state.has_certificate() {
-        return Err(wrong_state(&row, "renouveler"));
+        return Err(wrong_state(&row, "renewing"));
     }
     create(registry, keystore, actor, row.request.clone(), Some(id))
 }
@@ -503,7 +502,7 @@ pub fn revoke(registry: &Registry, keystore: &dyn Keystore, actor: &Actor, id: &
         return Err(LifecycleError::RevocationNotConfirmed);
     }
     if matches!(row.state, OrderState::Revoked | OrderState::Cancelled | OrderState::Draft) {
-        return Err(wrong_state(&row, "révoquer"));
+        return Err(wrong_state(&row, "revoking"));
     }
     // The registry records the revocation first: if the keystore then fails, the key is
     // still there (nothing lost) and [`resume`] retires it later.
@@ -532,7 +531,7 @@ fn retire_key(registry: &Registry, keystore: &dyn Keystore, actor: &Actor, id: &
 pub fn cancel(registry: &Registry, keystore: &dyn Keystore, actor: &Actor, id: &str) -> Result<Order> {
     let row = store::load(registry, id)?;
     if !(row.state == OrderState::Draft || row.state.awaits_certificate()) {
-        return Err(wrong_state(&row, "annuler"));
+        return Err(wrong_state(&row, "cancelling"));
     }
     store::cancelled(registry, actor, id)?;
     keystore.delete(&key_name(id))?;
@@ -631,6 +630,8 @@ pub struct ProfileChoice {
     /// False while no public source settled the profile's values.
     pub confirmed: bool,
     pub suggested_names: Vec<String>,
+    /// The same names with the téléservice each is for (the certificate is tied to it).
+    pub suggestions: Vec<csr::NameSuggestion>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -651,6 +652,7 @@ pub fn order_options() -> OrderOptions {
             label_en: p.label_en.clone(),
             confirmed: p.confirmed,
             suggested_names: csr::suggested_common_names(p.offer, p.usage),
+            suggestions: csr::name_suggestions(p.offer, p.usage),
         })
         .collect();
     let departments = csr::departments().into_iter().map(|(code, name)| DepartmentChoice { code: code.to_owned(), name: name.to_owned() }).collect();
@@ -658,7 +660,7 @@ pub fn order_options() -> OrderOptions {
     OrderOptions { profiles, departments, portals }
 }
 
-/// The portal of an environment, as data (`assets/portal.json`): the test platform's
+/// The platform address of an environment (from `procedure.json`): the test platform's
 /// address is not public, so it may be unknown.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Portal {
@@ -666,10 +668,13 @@ pub struct Portal {
     pub confirmed: bool,
 }
 
+/// The platform address "Ouvrir la plateforme" opens for an environment (procedure.json:
+/// the procedure's card-authenticated address; none for TEST, whose address is not public).
 pub fn portal(environment: crate::igc::Environment) -> Portal {
-    // Keys starting with "_" are comments in the data file.
-    let all: serde_json::Value = serde_json::from_str(include_str!("../../assets/portal.json")).unwrap_or_default();
-    all.get(enum_text(&environment)).and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or(Portal { url: None, confirmed: false })
+    match crate::procedure::platform_to_open(environment) {
+        Some(address) => Portal { url: Some(address.url.clone()), confirmed: true },
+        None => Portal { url: None, confirmed: false },
+    }
 }
 
 /// The actor of the actions taken now: the card holder when a card is readable, the OS

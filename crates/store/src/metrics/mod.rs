@@ -124,11 +124,15 @@ pub fn render(certificates: &[CertificateView], sources: &[SourceHealth], workst
         label(&mut labels, "source", &source.source);
         source_labels.push(labels);
     }
-    out.push_str("# HELP certisante_source_up 1 if the source (a watched folder or file, an OS store) could be read, else 0.\n# TYPE certisante_source_up gauge\n");
+    out.push_str(
+        "# HELP certisante_source_up 1 if the source (a watched folder or file, an OS store) could be read, else 0.\n# TYPE certisante_source_up gauge\n",
+    );
     for (source, labels) in sources.iter().zip(&source_labels) {
         let _ = writeln!(out, "certisante_source_up{{{labels}}} {}", u8::from(source.up));
     }
-    out.push_str("# HELP certisante_source_read_errors Files of the source that could not be read at the last scan.\n# TYPE certisante_source_read_errors gauge\n");
+    out.push_str(
+        "# HELP certisante_source_read_errors Files of the source that could not be read at the last scan.\n# TYPE certisante_source_read_errors gauge\n",
+    );
     for (source, labels) in sources.iter().zip(&source_labels) {
         let _ = writeln!(out, "certisante_source_read_errors{{{labels}}} {}", source.read_errors);
     }

@@ -1,4 +1,4 @@
--- The last failure of each e-mail recipient and webhook (migration 8), kept until a
+-- The last failure of each e-mail recipient and webhook (migration 9), kept until a
 -- message goes out on that channel again: what the app and the CLI show. channel as in
 -- alert_claims; pending: the alerts that did not go out at the last try.
 CREATE TABLE alert_delivery_failures (

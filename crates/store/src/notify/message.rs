@@ -207,7 +207,11 @@ impl<'a> Notice<'a> {
 
         line(if en { format!("Where it is (workstation {})", self.workstation) } else { format!("Où il se trouve (poste {})", self.workstation) });
         if cert.places.is_empty() {
-            line(if en { "  - in no file or store any more: only its order in CertiSanté".into() } else { "  - dans aucun fichier ni magasin : seulement sa commande dans CertiSanté".into() });
+            line(if en {
+                "  - in no file or store any more: only its order in CertiSanté".into()
+            } else {
+                "  - dans aucun fichier ni magasin : seulement sa commande dans CertiSanté".into()
+            });
         }
         for place in &cert.places {
             line(self.place_line(place.kind, &place.path, place.has_private_key));
@@ -217,9 +221,17 @@ impl<'a> Notice<'a> {
         line(if en { "What to do".into() } else { "Que faire".into() });
         if let Some(order) = &cert.order {
             match (&order.renewal, en) {
-                (Some(renewal), false) => line(format!("  Un renouvellement est déjà en cours dans CertiSanté (commande {}, état {}) : le mener à son terme.", renewal.id, enum_text(&renewal.state))),
-                (Some(renewal), true) => line(format!("  A renewal is already under way in CertiSanté (order {}, state {}): see it through.", renewal.id, enum_text(&renewal.state))),
-                (None, false) if order.can_renew => line(format!("  Commande CertiSanté de ce certificat : {} (certisante order renew {}).", order.id, order.id)),
+                (Some(renewal), false) => line(format!(
+                    "  Un renouvellement est déjà en cours dans CertiSanté (commande {}, état {}) : le mener à son terme.",
+                    renewal.id,
+                    enum_text(&renewal.state)
+                )),
+                (Some(renewal), true) => {
+                    line(format!("  A renewal is already under way in CertiSanté (order {}, state {}): see it through.", renewal.id, enum_text(&renewal.state)))
+                }
+                (None, false) if order.can_renew => {
+                    line(format!("  Commande CertiSanté de ce certificat : {} (certisante order renew {}).", order.id, order.id))
+                }
                 (None, true) if order.can_renew => line(format!("  This certificate's CertiSanté order: {} (certisante order renew {}).", order.id, order.id)),
                 _ => {}
             }

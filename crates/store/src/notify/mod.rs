@@ -40,7 +40,7 @@ use crate::Sensitive;
 pub use mail::MailOptions;
 pub use webhook::WebhookOptions;
 
-/// The table of the last failure per channel, the registry's migration 8.
+/// The table of the last failure per channel, the registry's migration 9.
 pub(crate) const SCHEMA: crate::registry::Migration = crate::registry::Migration { owner: "notify", sql: include_str!("deliveries.sql") };
 
 // ---------------------------------------------------------------- settings

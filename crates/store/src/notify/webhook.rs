@@ -67,10 +67,12 @@ pub(crate) fn post(webhook: &WebhookSettings, url: &Sensitive<String>, payload: 
         .redirect(reqwest::redirect::Policy::none());
     if let Some(path) = &webhook.ca_file {
         let pem = read_ca_file(path)?;
-        let anchors = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| NotifyError::CaFile { path: path.clone(), reason: e.without_url().to_string() })?;
+        let anchors =
+            reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| NotifyError::CaFile { path: path.clone(), reason: e.without_url().to_string() })?;
         builder = builder.tls_certs_merge(anchors);
     }
-    let client = builder.build().map_err(|e| NotifyError::WebhookUnreachable { name: name.clone(), host: host.clone(), reason: e.without_url().to_string() })?;
+    let client =
+        builder.build().map_err(|e| NotifyError::WebhookUnreachable { name: name.clone(), host: host.clone(), reason: e.without_url().to_string() })?;
     let body = serde_json::to_vec(payload).unwrap_or_default();
     let mut pause = options.pause;
     let mut attempt = 1;

@@ -157,7 +157,8 @@ pub fn refresh(
 ) -> std::result::Result<RefreshSummary, RefreshError> {
     let now = options.now;
     let candidates = registry.listed_certificates()?;
-    let mut verifier = crate::trust::chain_verifier(options.extra_anchors.as_deref());
+    // The issuer of a certificate is the first CA of its valid path at that time.
+    let mut verifier = crate::trust::chain_verifier(options.extra_anchors.as_deref()).at(now);
     let mut leaves = Vec::new();
     for (sha256, der) in candidates {
         let Ok((_, cert)) = parse_x509_certificate(&der) else { continue };

@@ -3,6 +3,7 @@
 
 mod alerts;
 mod audit;
+mod chains;
 mod csr;
 mod harness;
 mod metrics;

@@ -34,7 +34,8 @@ fn world(test: &str) -> World {
     let certs = dir.path().join("certs");
     std::fs::create_dir_all(&certs).unwrap();
     let hierarchy = Hierarchy::new();
-    let mut specs: Vec<LeafSpec> = [(3, "TROIS JOURS"), (20, "VINGT JOURS"), (100, "CENT JOURS")].into_iter().map(|(d, cn)| LeafSpec::new(Usage::AuthCli, cn, d)).collect();
+    let mut specs: Vec<LeafSpec> =
+        [(3, "TROIS JOURS"), (20, "VINGT JOURS"), (100, "CENT JOURS")].into_iter().map(|(d, cn)| LeafSpec::new(Usage::AuthCli, cn, d)).collect();
     let mut other = LeafSpec::new(Usage::Sign, "AUTRE ÉTABLISSEMENT", 25);
     other.structure_id = "10B0123456".into();
     other.organization = "CLINIQUE DES ÉCRINS".into();
@@ -134,7 +135,10 @@ fn each_threshold_is_mailed_once_in_french_with_what_to_do() {
     let messages: Vec<serde_json::Value> = received.iter().map(|p| read_mail(p)).collect();
     let three = messages.iter().find(|m| m["headers"]["Subject"].as_str().unwrap().contains("TROIS JOURS")).expect("the 3-day certificate's message");
     let subject = three["headers"]["Subject"].as_str().unwrap();
-    assert!(subject.starts_with("[CertiSanté] Certificat à renouveler : TROIS JOURS (CENTRE HOSPITALIER DE TEST, 11B0073160) — plus utilisable dans "), "{subject}");
+    assert!(
+        subject.starts_with("[CertiSanté] Certificat à renouveler : TROIS JOURS (CENTRE HOSPITALIER DE TEST, 11B0073160) — plus utilisable dans "),
+        "{subject}"
+    );
     // Accents travel as RFC 2047 encoded words in a 7-bit header, and read back intact.
     let raw_subject = three["raw_headers"]["Subject"].as_str().unwrap();
     assert!(raw_subject.is_ascii() && raw_subject.contains("=?utf-8?"), "{raw_subject}");
@@ -255,7 +259,19 @@ fn a_server_that_is_down_or_silent_is_reported_within_bounds() {
     // One timeout stops the channel for the pass: the other two are not tried.
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     assert!(report.failed.iter().all(|f| f.code == "notify.mail_timeout"), "{:?}", report.failed);
-    assert_eq!(alerts::due_on(&world.registry, &Channel::mail(&world.shared()), &world.registry.list(&Default::default()).unwrap().certificates, &world.registry.settings().unwrap(), Utc::now()).unwrap().len(), 3, "released: due again");
+    assert_eq!(
+        alerts::due_on(
+            &world.registry,
+            &Channel::mail(&world.shared()),
+            &world.registry.list(&Default::default()).unwrap().certificates,
+            &world.registry.settings().unwrap(),
+            Utc::now()
+        )
+        .unwrap()
+        .len(),
+        3,
+        "released: due again"
+    );
 }
 
 #[test]
@@ -264,7 +280,9 @@ fn a_server_that_comes_back_gets_what_was_missed() {
     let world = world("mail-back");
     let dir = tempfile::tempdir().unwrap();
     let script = harness::repo_root().join("tests/harness/smtp.sh");
-    let run = |action: &str| assert!(std::process::Command::new("bash").arg(&script).arg(action).arg(dir.path()).output().unwrap().status.success(), "smtp.sh {action}");
+    let run = |action: &str| {
+        assert!(std::process::Command::new("bash").arg(&script).arg(action).arg(dir.path()).output().unwrap().status.success(), "smtp.sh {action}")
+    };
     run("start");
     let env = harness::read_env(dir.path());
     world.mail(&env["SMTP_PASSWORD"], |m| {

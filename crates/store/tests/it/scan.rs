@@ -288,6 +288,23 @@ fn hostile_links_and_special_files_never_stop_a_scan() {
     assert!(codes.contains(&("whole-disk", "scan.link_to_ancestor")), "{codes:?}");
     assert!(codes.contains(&("zero.pem", "scan.pseudo_filesystem")), "{codes:?}");
 
+    // Watched by the registry: what the walk refused is listed too, once per scan, and
+    // goes when the walk no longer meets it.
+    let data = tempfile::tempdir().unwrap();
+    let registry = certisante_store::registry::Registry::open(&data.path().join("registry.sqlite3")).unwrap();
+    registry.save_settings(&certisante_store::settings::Settings { include_os_stores: false, ..Default::default() }).unwrap();
+    registry.add_watch(root).unwrap();
+    for _ in 0..2 {
+        registry.scan(&|_| {}).unwrap();
+        let listed = registry.list(&options()).unwrap();
+        let refused: Vec<&str> = listed.errors.iter().filter(|e| e.code == "scan.pseudo_filesystem").map(|e| e.path.rsplit('/').next().unwrap()).collect();
+        assert_eq!(refused, ["proc-self", "zero.pem"], "{:?}", listed.errors);
+    }
+    std::fs::remove_file(root.join("proc-self")).unwrap();
+    registry.scan(&|_| {}).unwrap();
+    let listed = registry.list(&options()).unwrap();
+    assert!(!listed.errors.iter().any(|e| e.path.ends_with("proc-self")), "{:?}", listed.errors);
+
     // Named directly, a FIFO and a device are refused with a code, without blocking.
     let direct = scan(&[&root.join("pipe.pem"), Path::new("/dev/zero")], &options());
     let codes: Vec<&str> = direct.errors.iter().map(|e| e.code.as_str()).collect();

@@ -39,6 +39,15 @@ usable_until: string,
  */
 days_left: number, status: Status, severity: Severity, key_algorithm: string, key_bits: number, signature_algorithm: string, key_usage: Array<string>, extended_key_usage: Array<string>, policies: Array<string>, dns_names: Array<string>, is_ca: boolean, chain: ChainVerdict, 
 /**
+ * The téléservices it serves (`teleservices.json` ids): as recorded by the user, or
+ * else as its CN names one ("DMP SIGNATURE" → DMP).
+ */
+teleservices: Array<string>, 
+/**
+ * True once the user recorded them (even none); false while read from the CN.
+ */
+teleservices_recorded: boolean, 
+/**
  * The order CertiSanté made it through, when it did: state, history, what is left to
  * do, a renewal under way or the successor that replaced it.
  */

@@ -4,19 +4,25 @@ import type { AuditVerdict } from './AuditVerdict';
 import type { CardCheck } from './CardCheck';
 import type { CardStatus } from './CardStatus';
 import type { Dashboard } from './Dashboard';
+import type { DeliveryReport } from './DeliveryReport';
 import type { Environment } from './Environment';
 import type { ExportFormat } from './ExportFormat';
+import type { Habilitation } from './Habilitation';
+import type { HabilitationCheck } from './HabilitationCheck';
 import type { ImportOutcome } from './ImportOutcome';
 import type { InstallRequest } from './InstallRequest';
+import type { MailSettings } from './MailSettings';
 import type { Offer } from './Offer';
 import type { Order } from './Order';
 import type { OrderOptions } from './OrderOptions';
 import type { OrderRequest } from './OrderRequest';
 import type { Pkcs12Check } from './Pkcs12Check';
+import type { Procedure } from './Procedure';
 import type { RevocationReason } from './RevocationReason';
 import type { RuleViolation } from './RuleViolation';
 import type { SecretKind } from './SecretKind';
 import type { Settings } from './Settings';
+import type { Teleservice } from './Teleservice';
 import type { Usage } from './Usage';
 
 export interface Commands {
@@ -52,8 +58,30 @@ export interface Commands {
   show_secret: { args: { id: string; kind: SecretKind; confirmed: boolean }; result: string };
   audit_log: { args: { limit?: number | null }; result: Array<AuditEntry> };
   audit_verify: { args: Record<string, never>; result: AuditVerdict };
-  // Opens the IGC-Santé platform of `environment` in the default browser.
+  // Opens the IGC-Santé platform of `environment` in the default browser (the
+  // procedure's card-authenticated address).
   open_portal: { args: { environment: Environment }; result: null };
+  // ANS's procedure: steps, forms, roles, platform addresses, customer service, routes.
+  get_procedure: { args: Record<string, never>; result: Procedure };
+  list_teleservices: { args: Record<string, never>; result: Array<Teleservice> };
+  // Records the téléservices a certificate serves (empty: none).
+  set_teleservices: { args: { sha256: string; teleservices: Array<string> }; result: Dashboard };
+  list_habilitations: { args: Record<string, never>; result: Array<Habilitation> };
+  record_habilitation: { args: { habilitation: Habilitation }; result: Array<Habilitation> };
+  remove_habilitation: { args: { habilitation: Habilitation }; result: Array<Habilitation> };
+  // Whether a recorded habilitation covers an order (a warning when not, never a refusal).
+  check_habilitation: { args: { request: OrderRequest; teleservice?: string | null }; result: HabilitationCheck };
+  // E-mail alerts: the settings, and the SMTP password into the OS keystore (kept when none is given).
+  save_mail_settings: { args: { mail: MailSettings; password?: string | null }; result: Dashboard };
+  remove_mail_settings: { args: Record<string, never>; result: Dashboard };
+  // A webhook; its URL (a token is in it) into the OS keystore (kept when none is given).
+  save_webhook: { args: { name: string; url?: string | null; caFile?: string | null }; result: Dashboard };
+  remove_webhook: { args: { name: string }; result: Dashboard };
+  // A test e-mail to `to`, or to every recipient; returns where it went.
+  test_mail: { args: { to?: string | null }; result: Array<string> };
+  test_webhook: { args: { name: string }; result: null };
+  // Sends the e-mail and webhook alerts due now.
+  send_alerts: { args: Record<string, never>; result: DeliveryReport };
 }
 
 export type CommandName = keyof Commands;
