@@ -88,6 +88,9 @@ impl Mailer {
             .from(self.from.clone())
             .to(parse_address(to)?)
             .subject(subject)
+            // A Message-ID of our own (lettre adds none by itself): mail systems drop or
+            // flag messages without one, and threads and ticketing tools key on it.
+            .message_id(None)
             .header(ContentType::TEXT_PLAIN)
             .header(AutoSubmitted)
             .header(CertificateReference(reference.to_owned()))

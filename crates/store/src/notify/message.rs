@@ -174,7 +174,7 @@ impl<'a> Notice<'a> {
         line(alert.body(self.language()));
         line(String::new());
 
-        let field = |label_fr: &str, label_en: &str, value: String| format!("  {:<20}{value}", format!("{} :", if en { label_en } else { label_fr }));
+        let field = |label_fr: &str, label_en: &str, value: String| format!("  {:<22}{value}", format!("{} :", if en { label_en } else { label_fr }));
         line(if en { "The certificate".into() } else { "Le certificat".into() });
         line(field("Nom (CN)", "Name (CN)", alert.cn.clone()));
         if let Some(org) = &cert.organization {

@@ -405,11 +405,19 @@ pub struct SendOptions {
     pub webhook: WebhookOptions,
     /// This workstation's name, told in every message.
     pub workstation: String,
+    /// Extra trust anchors the listing classifies with (as `ScanOptions::extra_anchors`;
+    /// by default `CERTISANTE_EXTRA_ANCHORS`): a message names the certificate's profile.
+    pub extra_anchors: Option<std::path::PathBuf>,
 }
 
 impl Default for SendOptions {
     fn default() -> Self {
-        Self { mail: MailOptions::default(), webhook: WebhookOptions::default(), workstation: workstation_name() }
+        Self {
+            mail: MailOptions::default(),
+            webhook: WebhookOptions::default(),
+            workstation: workstation_name(),
+            extra_anchors: crate::trust::extra_anchors_from_env(),
+        }
     }
 }
 
@@ -427,7 +435,7 @@ pub fn send_due(registry: &Registry, keystore: &dyn Keystore, now: DateTime<Utc>
     if settings.mail.is_none() && settings.webhooks.is_empty() {
         return Ok(report);
     }
-    let listing = registry.list(&ScanOptions { thresholds: settings.thresholds, now, ..ScanOptions::default() })?;
+    let listing = registry.list(&ScanOptions { thresholds: settings.thresholds, now, extra_anchors: options.extra_anchors.clone(), ..ScanOptions::default() })?;
     let certificates = &listing.certificates;
     let by_hash: HashMap<&str, &CertificateView> = certificates.iter().map(|c| (c.sha256.as_str(), c)).collect();
 

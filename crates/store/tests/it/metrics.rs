@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use certisante_store::inventory::ScanOptions;
 use certisante_store::metrics::{self, SourceHealth};
 use certisante_store::registry::Registry;
 use certisante_store::settings::Settings;
@@ -40,6 +41,7 @@ fn the_registry_exposes_certificates_and_sources() {
     std::fs::write(certs.join("sign.pem"), hierarchy.issue(&sign).cert_pem).unwrap();
     std::fs::write(certs.join("auth.pem"), hierarchy.issue(&auth).cert_pem).unwrap();
     std::fs::write(certs.join("chain.pem"), hierarchy.chain_pem()).unwrap();
+    let anchors = hierarchy.write_anchor_dir(&dir.path().join("anchors"));
     // A file that claims to be a certificate and is not: a read error of that source.
     std::fs::write(certs.join("broken.p12"), b"\x30\x82\x01\x00 not a PKCS#12").unwrap();
     let registry = Registry::open(&dir.path().join("registry.sqlite3")).unwrap();
@@ -50,7 +52,7 @@ fn the_registry_exposes_certificates_and_sources() {
     // The share is unmounted: its watch stays, the folder is gone.
     std::fs::remove_dir(&share).unwrap();
 
-    let listing = registry.list(&Default::default()).unwrap();
+    let listing = registry.list(&ScanOptions { extra_anchors: Some(anchors), ..ScanOptions::default() }).unwrap();
     let sources = registry.source_health().unwrap();
     let certs_path = certs.canonicalize().unwrap().display().to_string();
     let share_path = dir.path().canonicalize().unwrap().join("share").display().to_string();

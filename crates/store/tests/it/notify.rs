@@ -10,6 +10,7 @@ use std::time::Duration;
 use certisante_devices::keys::{Keystore, OsKeystore};
 use certisante_pki::Sensitive;
 use certisante_store::alerts::{self, Channel};
+use certisante_store::inventory::ScanOptions;
 use certisante_store::notify::{self, MailOptions, MailSecurity, MailSettings, SendOptions, WebhookOptions, WebhookSettings};
 use certisante_store::registry::Registry;
 use certisante_store::settings::Settings;
@@ -21,6 +22,8 @@ use crate::harness::{self, mails_to, read_mail, smtp, unique, webhook, webhook_r
 struct World {
     _dir: tempfile::TempDir,
     certs: PathBuf,
+    /// The test hierarchy's anchors: its certificates are classified (TEST, ORG, usage).
+    anchors: PathBuf,
     registry: Registry,
     keystore: OsKeystore,
     /// Unique to this test: in addresses and webhook paths.
@@ -45,15 +48,17 @@ fn world(test: &str) -> World {
         std::fs::write(certs.join(format!("{}.pem", spec.cn.replace(' ', "-"))), hierarchy.issue(spec).cert_pem).unwrap();
     }
     std::fs::write(certs.join("chain.pem"), hierarchy.chain_pem()).unwrap();
+    let anchors = hierarchy.write_anchor_dir(&dir.path().join("anchors"));
     let registry = Registry::open(&dir.path().join("registry.sqlite3")).unwrap();
     registry.save_settings(&Settings { include_os_stores: false, ..Settings::default() }).unwrap();
     registry.add_watch(&certs).unwrap();
     registry.scan(&|_| {}).unwrap();
-    World { _dir: dir, certs, registry, keystore: harness::keystore(), id: unique(test) }
+    World { _dir: dir, certs, anchors, registry, keystore: harness::keystore(), id: unique(test) }
 }
 
-fn options() -> SendOptions {
+fn options(world: &World) -> SendOptions {
     SendOptions {
+        extra_anchors: Some(world.anchors.clone()),
         mail: MailOptions { timeout: Duration::from_secs(3) },
         webhook: WebhookOptions { connect_timeout: Duration::from_secs(2), timeout: Duration::from_secs(2), attempts: 3, pause: Duration::from_millis(50) },
         workstation: "POSTE-TEST".into(),
@@ -61,6 +66,11 @@ fn options() -> SendOptions {
 }
 
 impl World {
+    /// The registry's listing, classified with the test anchors.
+    fn list(&self) -> certisante_store::inventory::ScanReport {
+        self.registry.list(&ScanOptions { extra_anchors: Some(self.anchors.clone()), ..ScanOptions::default() }).unwrap()
+    }
+
     fn shared(&self) -> String {
         format!("dsi-{}@certisante.test", self.id)
     }
@@ -100,7 +110,7 @@ impl World {
     }
 
     fn send(&self) -> notify::DeliveryReport {
-        notify::send_due(&self.registry, &self.keystore, Utc::now(), &options()).unwrap()
+        notify::send_due(&self.registry, &self.keystore, Utc::now(), &options(self)).unwrap()
     }
 
     fn webhook(&self, name: &str, url: &str, ca_file: Option<String>) {
@@ -158,7 +168,7 @@ fn each_threshold_is_mailed_once_in_french_with_what_to_do() {
         "CENTRE HOSPITALIER DE TEST",
         "11B0073160 (FINESS)",
         "ORG AUTH_CLI, environnement TEST",
-        "Utilisable jusqu'au :",
+        "Utilisable jusqu'au : ",
         "Où il se trouve (poste POSTE-TEST)",
         &format!("  - fichier {}", world.certs.canonicalize().unwrap().join("TROIS-JOURS.pem").display()),
         "Que faire",
@@ -263,7 +273,7 @@ fn a_server_that_is_down_or_silent_is_reported_within_bounds() {
         alerts::due_on(
             &world.registry,
             &Channel::mail(&world.shared()),
-            &world.registry.list(&Default::default()).unwrap().certificates,
+            &world.list().certificates,
             &world.registry.settings().unwrap(),
             Utc::now()
         )
@@ -352,7 +362,7 @@ fn a_killed_sender_leaves_a_lease_that_runs_out() {
     world.mail(&smtp()["SMTP_PASSWORD"], |m| m.recipients_by_structure.clear());
     let channel = Channel::mail(&world.shared());
     let now = Utc::now();
-    let listing = world.registry.list(&Default::default()).unwrap();
+    let listing = world.list();
     let settings = world.registry.settings().unwrap();
     let due = alerts::due_on(&world.registry, &channel, &listing.certificates, &settings, now).unwrap();
     // A process claims them and dies before sending or releasing.
@@ -361,7 +371,7 @@ fn a_killed_sender_leaves_a_lease_that_runs_out() {
     assert!(world.send().sent.is_empty());
     // Past the lease, the next run sends them.
     let later = now + alerts::CLAIM_LEASE + chrono::Duration::seconds(1);
-    let report = notify::send_due(&world.registry, &world.keystore, later, &options()).unwrap();
+    let report = notify::send_due(&world.registry, &world.keystore, later, &options(&world)).unwrap();
     assert_eq!(report.sent.len(), 3, "{:?}", report.failed);
 }
 
