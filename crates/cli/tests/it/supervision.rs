@@ -343,7 +343,8 @@ fn watch_mails_each_threshold_once_and_exits_with_the_nagios_code() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
     // The 3-day certificate is critical: exit 2, as `status` would.
     assert_eq!(out.status.code(), Some(2), "{report}");
-    assert!(report["status"]["line"].as_str().unwrap().starts_with("CERTISANTE CRITICAL - 3 certificates"), "{report}");
+    // Counted as `status` counts: the three certificates and the two CAs of chain.pem.
+    assert!(report["status"]["line"].as_str().unwrap().starts_with("CERTISANTE CRITICAL - 5 certificates, soonest expiry in 2 days (TROIS JOURS)"), "{report}");
     assert_eq!(report["scan"]["files_seen"], 4);
     assert!(report["revocation"].is_object());
     assert_eq!(report["desktop"]["skipped"], "desktop.no_session", "no session bus here");
@@ -477,6 +478,8 @@ fn webhooks_from_the_command_line() {
     assert_eq!(shown["webhooks"][0]["host"], "127.0.0.1");
     assert!(!shown.to_string().contains(&world.id), "the URL (its token) is in the keystore, not the settings: {shown}");
     world.ok(&["alerts", "webhook", "test", "mattermost"]);
+    // `alerts send` tells about what the registry holds: scanned first (`watch` does both).
+    world.ok(&["scan"]);
     world.ok(&["alerts", "send"]);
     let requests = || -> Vec<Value> {
         std::fs::read_to_string(&webhook()["WEBHOOK_LOG"])
