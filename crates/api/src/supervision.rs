@@ -211,7 +211,7 @@ impl Api {
             .map_err(|e| problems.push(e))
             .ok();
         let now = Utc::now();
-        let desktop = if options.desktop { self.show_desktop_alerts(now).unwrap_or_else(|e| failed_desktop(e)) } else { DesktopReport::default() };
+        let desktop = if options.desktop { self.show_desktop_alerts(now).unwrap_or_else(failed_desktop) } else { DesktopReport::default() };
         let deliveries = self.send_alerts(now).unwrap_or_else(|e| {
             problems.push(e);
             DeliveryReport::default()
