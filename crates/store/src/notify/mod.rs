@@ -435,7 +435,8 @@ pub fn send_due(registry: &Registry, keystore: &dyn Keystore, now: DateTime<Utc>
     if settings.mail.is_none() && settings.webhooks.is_empty() {
         return Ok(report);
     }
-    let listing = registry.list(&ScanOptions { thresholds: settings.thresholds, now, extra_anchors: options.extra_anchors.clone(), ..ScanOptions::default() })?;
+    let listing =
+        registry.list(&ScanOptions { thresholds: settings.thresholds, now, extra_anchors: options.extra_anchors.clone(), ..ScanOptions::default() })?;
     let certificates = &listing.certificates;
     let by_hash: HashMap<&str, &CertificateView> = certificates.iter().map(|c| (c.sha256.as_str(), c)).collect();
 

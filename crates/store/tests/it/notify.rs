@@ -270,15 +270,9 @@ fn a_server_that_is_down_or_silent_is_reported_within_bounds() {
     assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
     assert!(report.failed.iter().all(|f| f.code == "notify.mail_timeout"), "{:?}", report.failed);
     assert_eq!(
-        alerts::due_on(
-            &world.registry,
-            &Channel::mail(&world.shared()),
-            &world.list().certificates,
-            &world.registry.settings().unwrap(),
-            Utc::now()
-        )
-        .unwrap()
-        .len(),
+        alerts::due_on(&world.registry, &Channel::mail(&world.shared()), &world.list().certificates, &world.registry.settings().unwrap(), Utc::now())
+            .unwrap()
+            .len(),
         3,
         "released: due again"
     );
