@@ -212,11 +212,14 @@ mod tests {
 
     #[test]
     fn paths_are_up_when_they_exist() {
-        let dir = std::env::temp_dir();
-        let missing = dir.join("certisante-surely-missing-folder");
+        // Two siblings: an error under one is not counted for the other.
+        let dir = tempfile::tempdir().unwrap();
+        let present = dir.path().join("present");
+        std::fs::create_dir(&present).unwrap();
+        let missing = dir.path().join("missing");
         let errors = [ScanError { path: missing.join("a.p12").display().to_string(), code: "x".into(), message: "y".into() }];
-        let health = path_health(&[dir.clone(), missing.clone()], &errors);
-        assert_eq!(health[0], SourceHealth { source: dir.display().to_string(), up: true, read_errors: 0 });
+        let health = path_health(&[present.clone(), missing.clone()], &errors);
+        assert_eq!(health[0], SourceHealth { source: present.display().to_string(), up: true, read_errors: 0 });
         assert_eq!(health[1], SourceHealth { source: missing.display().to_string(), up: false, read_errors: 1 });
     }
 }
