@@ -51,12 +51,15 @@ step cargo-build cargo build --workspace --bins
 # Real components the Rust tests drive: a private pcscd with vpcd's virtual readers
 # (the card), SoftHSM2 and opencryptoki tokens (the card's PKCS#11 side), gnome-keyring
 # on a private D-Bus session bus (the OS keystore), a private PostgreSQL 15 (the group
-# inventory: TLS with a test CA, SCRAM; one database per test).
+# inventory: TLS with a test CA, SCRAM; one database per test), an SMTP server (aiosmtpd:
+# STARTTLS, SMTPS, AUTH) and a webhook receiver (HTTP and HTTPS) on 127.0.0.1 for the e-mail
+# and webhook alerts. The Prometheus tests start their own server (tests/harness/prometheus.sh).
 harness=$(mktemp -d)
 export CERTISANTE_PCSCD_DIR="$harness/pcscd" CERTISANTE_TOKEN_HARNESS="$harness/tokens" CERTISANTE_KEYRING_HARNESS="$harness/keyring"
-export CERTISANTE_POSTGRES_HARNESS="$harness/postgres"
+export CERTISANTE_POSTGRES_HARNESS="$harness/postgres" CERTISANTE_SMTP_HARNESS="$harness/smtp" CERTISANTE_WEBHOOK_HARNESS="$harness/webhook"
 step harness bash -c 'bash tests/harness/pcscd.sh start && bash tests/harness/tokens.sh all "$CERTISANTE_TOKEN_HARNESS" \
-  && bash tests/harness/keyring.sh start "$CERTISANTE_KEYRING_HARNESS" && bash tests/harness/postgres.sh start "$CERTISANTE_POSTGRES_HARNESS" >/dev/null'
+  && bash tests/harness/keyring.sh start "$CERTISANTE_KEYRING_HARNESS" && bash tests/harness/postgres.sh start "$CERTISANTE_POSTGRES_HARNESS" >/dev/null \
+  && bash tests/harness/smtp.sh start "$CERTISANTE_SMTP_HARNESS" && bash tests/harness/webhook.sh start "$CERTISANTE_WEBHOOK_HARNESS"'
 # The step ran in a child shell: take the private bus's address from the file it wrote, so
 # the tests and the e2e app use that keyring, never a desktop session's.
 if [ -f "$CERTISANTE_KEYRING_HARNESS/env" ]; then . "$CERTISANTE_KEYRING_HARNESS/env"; fi
@@ -66,6 +69,8 @@ step e2e bash tests/e2e/run.sh
 bash tests/harness/pcscd.sh stop >/dev/null 2>&1 || true
 bash tests/harness/keyring.sh stop "$CERTISANTE_KEYRING_HARNESS" >/dev/null 2>&1 || true
 bash tests/harness/postgres.sh stop "$CERTISANTE_POSTGRES_HARNESS" >/dev/null 2>&1 || true
+bash tests/harness/smtp.sh stop "$CERTISANTE_SMTP_HARNESS" >/dev/null 2>&1 || true
+bash tests/harness/webhook.sh stop "$CERTISANTE_WEBHOOK_HARNESS" >/dev/null 2>&1 || true
 rm -rf "$harness"
 
 # Supervision files shipped for Prometheus and Grafana: rules checked and unit-tested by

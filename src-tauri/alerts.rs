@@ -9,6 +9,13 @@
 //! SHA-256) to the UI. On Windows and macOS the plugin shows it, and a click only brings
 //! the app forward (the plugin's desktop API has no click callback).
 //!
+//! E-mail and webhook alerts go out at the same moments, on a registry session of their
+//! own (the network never holds the window's commands), each recipient and webhook
+//! claiming its own thresholds: a notification shown here never stops the e-mail, and the
+//! scheduled `certisante watch` never sends one twice. A message that did not go out is
+//! tried again at the next check; the dashboard then carries the failure
+//! (`delivery_failures`), which the UI shows until a message goes out again.
+//!
 //! Registered by `run()` only, as a plugin of its own: the IPC tests (Tauri's mock
 //! runtime through `configure`) never send notifications.
 
@@ -58,6 +65,31 @@ async fn check<R: Runtime>(app: AppHandle<R>) {
             }
         }
         Err(e) => eprintln!("certisante: alerts could not be checked: {} ({})", e.message, e.code),
+    }
+    deliver(&app, &state).await;
+}
+
+/// Sends the e-mail and webhook alerts due, then the dashboard when anything was tried
+/// (a failure is shown there).
+async fn deliver<R: Runtime>(app: &AppHandle<R>, state: &AppState) {
+    let delivered = state
+        .run_apart(|api| {
+            let report = api.send_alerts(Utc::now())?;
+            let tried = !report.sent.is_empty() || !report.failed.is_empty();
+            Ok((report, if tried { Some(api.dashboard()?) } else { None }))
+        })
+        .await;
+    match delivered {
+        Ok((report, dashboard)) => {
+            // One line per check, as for the desktop: no certificate or address named.
+            eprintln!("certisante: e-mail and webhook alerts: {} sent, {} not sent", report.sent.len(), report.failed.len());
+            if let Some(dashboard) = dashboard {
+                use tauri::Emitter;
+                crate::tray::show_status(app, &dashboard);
+                let _ = app.emit("dashboard-updated", &dashboard);
+            }
+        }
+        Err(e) => eprintln!("certisante: e-mail and webhook alerts could not be sent: {} ({})", e.message, e.code),
     }
 }
 

@@ -67,6 +67,13 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::group::group_settings,
             commands::group::save_group_settings,
             commands::group::publish_group,
+            commands::alerts::save_mail_settings,
+            commands::alerts::remove_mail_settings,
+            commands::alerts::save_webhook,
+            commands::alerts::remove_webhook,
+            commands::alerts::test_mail,
+            commands::alerts::test_webhook,
+            commands::alerts::send_alerts,
         ])
         .setup(|app| {
             // Readers and cards, live: the watcher blocks in SCardGetStatusChange (no

@@ -173,6 +173,7 @@ fn the_shell_serves_exactly_the_commands_of_the_api_table() {
         "src-tauri/commands/procedure.rs",
         "src-tauri/watch.rs",
         "src-tauri/commands/group.rs",
+        "src-tauri/commands/alerts.rs",
     ];
     let mut served = Vec::new();
     for file in sources {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Debian package, end to end: builds it (scripts/build-deb.sh, release profile),
-# checks its size and control fields, installs it into this machine with dpkg -i, opens
+# checks its size and control fields, installs it into this machine with dpkg -i (the app,
+# the certisante CLI, the systemd user unit and timer of the scheduled watch), opens
 # the installed app under Xvfb through WebDriver (tauri-driver + WebKitWebDriver) on a
 # private home and data folder until its dashboard lists certificates, then removes it
 # with dpkg -r and checks that nothing of it is left.
@@ -65,7 +66,7 @@ libraries_covered() {
   closure=$(apt-cache depends --recurse --installed --no-recommends --no-suggests --no-conflicts \
     --no-breaks --no-replaces --no-enhances $(tr ',' '\n' <<<"$depends" | sed 's/^ *//; s/ .*//') 2>/dev/null |
     sed -n 's/^\([a-z0-9][^ :<>]*\).*/\1/p' | sort -u)
-  for lib in $(readelf -d "$extract/usr/bin/certisante-app" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+  for lib in $(for bin in certisante-app certisante; do readelf -d "$extract/usr/bin/$bin"; done | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | sort -u); do
     path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
     owner=$(owner_of "$path")
     if [ -n "$owner" ] && grep -qx "$owner" <<<"$closure"; then
@@ -78,7 +79,7 @@ libraries_covered() {
   rm -rf "$extract"
   return $missing
 }
-check "every library the binary needs comes with the dependencies" libraries_covered
+check "every library the binaries (app and CLI) need comes with the dependencies" libraries_covered
 
 # dpkg, waiting (up to 10 minutes) while another apt-get or dpkg of the machine holds its lock.
 dpkg_waiting() {
@@ -108,6 +109,17 @@ trap cleanup EXIT
 check "dpkg -i installs it" dpkg_waiting -i "$deb"
 dpkg -L "$package" | grep -v '^/\.$' | sed 's/^/  /'
 check "/usr/bin/certisante-app is installed and executable" test -x /usr/bin/certisante-app
+check "the certisante command line is installed too (/usr/bin/certisante --version)" \
+  bash -c '/usr/bin/certisante --version | grep -qx "certisante $1"' _ "$version"
+units=(/usr/lib/systemd/user/certisante-watch.service /usr/lib/systemd/user/certisante-watch.timer)
+check "the systemd user unit and timer of the scheduled watch are installed" test -f "${units[0]}" -a -f "${units[1]}"
+check "the unit runs one watching pass (ExecStart=/usr/bin/certisante watch), its timer hourly" \
+  bash -c 'grep -qx "ExecStart=/usr/bin/certisante watch" "$1" && grep -qx "OnCalendar=hourly" "$2"' _ "${units[@]}"
+if command -v systemd-analyze >/dev/null; then
+  check "systemd-analyze verify accepts the unit and the timer" systemd-analyze --man=false verify "${units[@]}"
+fi
+check "the timer is disabled by default (no user has it in timers.target.wants)" \
+  bash -c '! ls /etc/systemd/user/timers.target.wants/certisante-watch.timer /usr/lib/systemd/user/timers.target.wants/certisante-watch.timer 2>/dev/null | grep -q .'
 desktop=/usr/share/applications/certisante.desktop
 check "the desktop entry names CertiSanté and starts certisante-app" \
   bash -c 'grep -qx "Name=CertiSanté" "$1" && grep -qx "Exec=certisante-app" "$1" && grep -qx "Icon=certisante-app" "$1"' _ "$desktop"
@@ -145,7 +157,8 @@ check "dpkg -r removes it" dpkg_waiting -r "$package"
 check "dpkg knows nothing of it any more (no config files left)" \
   bash -c '! dpkg-query -W -f="\${Status}\n" "$1" 2>/dev/null | grep -qv "not-installed"' _ "$package"
 check "dpkg -L lists nothing" bash -c '! dpkg -L "$1" >/dev/null 2>&1' _ "$package"
-check "its files are gone (binary, desktop entry, icons, /usr/lib/certisante)" bash -c '
-  ! test -e /usr/bin/certisante-app && ! test -e /usr/share/applications/certisante.desktop &&
+check "its files are gone (binaries, desktop entry, icons, units, /usr/lib/certisante)" bash -c '
+  ! test -e /usr/bin/certisante-app && ! test -e /usr/bin/certisante && ! test -e /usr/share/applications/certisante.desktop &&
+  ! test -e /usr/lib/systemd/user/certisante-watch.service && ! test -e /usr/lib/systemd/user/certisante-watch.timer &&
   ! test -e /usr/lib/certisante && ! ls /usr/share/icons/hicolor/*/apps/certisante-app.png 2>/dev/null | grep -q .'
 finish

@@ -41,15 +41,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The sample: one certificate per alert, timestamps from now. Empty labels are written
-# as the CLI writes them (workstation=""): Prometheus drops them, the queries must cope.
+# The sample: one certificate per alert, timestamps from now, in the CLI's format (see
+# crates/store/src/metrics; the CLI's own output is scraped by a real Prometheus in
+# crates/cli/tests/it/supervision.rs). Empty labels are written as the CLI writes them
+# (workstation=""): Prometheus drops them, the queries must cope.
 sample() {
   python3 - "$work/exporter/metrics" <<'PY'
 import sys, time
 now, day = int(time.time()), 86400
 def labels(sha, cn, org, ws):
     return (f'sha256="{sha * 32}",cn="{cn}",organization="{org}",structure_id="10B0000001",'
-            f'environment="production",offer="standard",usage="SSL_CLI",workstation="{ws}"')
+            f'environment="PROD",offer="ORG",usage="AUTH_CLI",workstation="{ws}"')
 # name: (usable_until, not_after, not_before, revoked, answer age)
 certs = {
     labels("a1", "OK 100 JOURS", "CLINIQUE DU TEST", "POSTE-01"): (now + 100 * day, now + 100 * day, now - 900 * day, 0, 3600),
@@ -65,9 +67,10 @@ for metric, index, help_text in (
         ("certisante_certificate_not_after_timestamp_seconds", 1, "notAfter."),
         ("certisante_certificate_not_before_timestamp_seconds", 2, "notBefore."),
         ("certisante_certificate_revoked", 3, "1 if revoked."),
-        ("certisante_certificate_revocation_answer_age_seconds", 4, "Age of the last revocation answer.")):
+        ("certisante_certificate_revocation_answer_timestamp_seconds", 4, "When the last revocation answer was obtained.")):
     out += [f"# HELP {metric} {help_text}", f"# TYPE {metric} gauge"]
-    out += [f"{metric}{{{l}}} {v[index]}" for l, v in certs.items()]
+    # The answer's time, from its age (the CLI exposes times, as for the dates).
+    out += [f"{metric}{{{l}}} {now - v[index] if index == 4 else v[index]}" for l, v in certs.items()]
 out += ["# HELP certisante_source_up 1 if the source was read.", "# TYPE certisante_source_up gauge",
         'certisante_source_up{source="/home/secretariat/cps.p12"} 1',
         'certisante_source_up{source="/mnt/partage/absent.p12"} 0',

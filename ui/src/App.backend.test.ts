@@ -123,6 +123,40 @@ describe('App with the back end', () => {
     expect(rows(root).map((row) => row.dataset.sha256)).toEqual([testCert.sha256]);
   });
 
+  it('shows the e-mail and webhook alerts that could not be sent, by their code', async () => {
+    const failures: Dashboard['delivery_failures'] = [
+      {
+        channel: 'mail:dsi@ch-exemple.fr',
+        code: 'notify.mail_auth_refused',
+        message: 'the SMTP server smtp.ch-exemple.fr refused the login: 535',
+        at: '2026-12-05T09:00:00Z',
+        since: '2026-12-04T08:00:00Z',
+        pending: 2,
+      },
+      { channel: 'webhook:teams-dsi', code: 'notify.webhook_status', message: 'webhook teams-dsi answered HTTP 500', at: '2026-12-05T09:00:00Z', since: '2026-12-05T09:00:00Z', pending: 1 },
+    ];
+    let withFailures = true;
+    handler = (cmd) => {
+      if (cmd === 'get_dashboard' || cmd === 'rescan') return dashboard(withFailures ? { delivery_failures: failures } : {});
+      if (cmd === 'card_status') return emptyReader();
+      return unexpected(cmd);
+    };
+    const root = await render();
+    const banner = root.querySelector('[data-testid="delivery-failures"]');
+    expect(banner?.textContent).toContain('Des alertes n’ont pas pu être envoyées (2)');
+    const items = [...root.querySelectorAll<HTMLElement>('[data-testid="delivery-failure"]')];
+    expect(items.map((item) => item.dataset.code)).toEqual(['notify.mail_auth_refused', 'notify.webhook_status']);
+    expect(items[0].textContent).toContain('E-mail à dsi@ch-exemple.fr');
+    expect(items[0].textContent).toContain('Le serveur SMTP a refusé l’identifiant ou le mot de passe');
+    expect(items[0].textContent).toContain('2 alerte(s) en attente');
+    expect(items[1].textContent).toContain('Webhook teams-dsi');
+    // Once a message went out again, the back end forgets the failure: the banner goes.
+    withFailures = false;
+    await emit('dashboard-updated', dashboard());
+    await settle();
+    expect(root.querySelector('[data-testid="delivery-failures"]')).toBeNull();
+  });
+
   it('lists unreadable files and watched paths, translated', async () => {
     const root = await render();
     const items = root.querySelectorAll('[data-testid="error-item"]');

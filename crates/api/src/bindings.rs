@@ -47,6 +47,7 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     export(GroupSettings::export_all_to(&dir))?;
     export(PublishSummary::export_all_to(&dir))?;
     export(GroupListing::export_all_to(&dir))?;
+    export(DeliveryReport::export_all_to(&dir))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir)? {
         let path = entry?.path();

@@ -103,6 +103,17 @@ ui_commands! {
     save_group_settings(database_url: Option<String>, workstation: Option<String>, password: Option<Secret>) -> GroupSettings;
     /// Publishes this workstation's inventory now.
     publish_group() -> PublishSummary;
+    /// E-mail alerts: the settings, and the SMTP password into the OS keystore (kept when none is given).
+    save_mail_settings(mail: MailSettings, password: Option<Secret>) -> Dashboard;
+    remove_mail_settings() -> Dashboard;
+    /// A webhook; its URL (a token is in it) into the OS keystore (kept when none is given).
+    save_webhook(name: String, url: Option<Secret>, ca_file: Option<String>) -> Dashboard;
+    remove_webhook(name: String) -> Dashboard;
+    /// A test e-mail to `to`, or to every recipient; returns where it went.
+    test_mail(to: Option<String>) -> Vec<String>;
+    test_webhook(name: String) -> ();
+    /// Sends the e-mail and webhook alerts due now.
+    send_alerts() -> DeliveryReport;
 }
 
 /// The types a command's signature names, to import from their binding files.

@@ -7,6 +7,7 @@ use certisante_pki::certs::{read_container, CertsError, ContainerFormat, Integri
 use certisante_pki::{ApiError, Sensitive};
 use certisante_store::inventory::{ScanError, ScanOptions, ScanReport};
 use certisante_store::lifecycle::{self, PendingOrder};
+use certisante_store::notify::DeliveryFailure;
 use certisante_store::registry::{Registry, RegistryError, WatchedPath};
 use certisante_store::settings::Settings;
 use chrono::Utc;
@@ -30,6 +31,10 @@ pub struct Dashboard {
     /// settings or the deployment: the Groupe view is offered.
     #[ts(optional = nullable)]
     pub group_database_url: Option<String>,
+    /// E-mail recipients and webhooks whose last alert did not go out (kept until one
+    /// does): shown so that a silent failure cannot hide an expiry.
+    #[ts(as = "Option<Vec<DeliveryFailure>>", optional)]
+    pub delivery_failures: Vec<DeliveryFailure>,
 }
 
 /// Result of checking a PKCS#12 file with its password.
@@ -53,6 +58,7 @@ pub(crate) fn dashboard(registry: &Registry, settings: Settings, read_only_force
     let group_database_url = crate::policy::group_database_url_forced(&policy.values)
         .or_else(|| settings.group_database_url.clone())
         .map(|text| certisante_group::Address::parse(&text).map(|a| a.redacted()).unwrap_or(text));
+    let delivery_failures = certisante_store::notify::failures(registry)?;
     Ok(Dashboard {
         certificates: report.certificates,
         errors: report.errors,
@@ -62,6 +68,7 @@ pub(crate) fn dashboard(registry: &Registry, settings: Settings, read_only_force
         policy,
         pending_orders,
         group_database_url,
+        delivery_failures,
     })
 }
 

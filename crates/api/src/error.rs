@@ -79,6 +79,9 @@ pub fn all_codes() -> Vec<String> {
     codes.extend(store::teleservices::CHECK_CODES);
     codes.extend(store::platform::CHECK_CODES);
     codes.extend(certisante_group::GroupError::codes());
+    codes.extend(store::notify::NotifyError::codes());
+    codes.extend(store::metrics::http::MetricsHttpError::codes());
+    codes.extend(devices::desktop::DesktopError::codes());
     let mut codes: Vec<String> = codes.into_iter().map(str::to_owned).chain(pki::csr::rule_codes()).collect();
     codes.sort_unstable();
     codes.dedup();

@@ -16,6 +16,7 @@ pub mod group;
 pub mod messages;
 pub mod model;
 pub mod policy;
+mod supervision;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -37,6 +38,7 @@ pub use error::AppError;
 use model::*;
 pub use model::{ApiError, CodedError, Sensitive};
 use policy::{Access, ReadOnly};
+pub use supervision::{metrics_of_paths, nagios_status, MetricsEndpoint, MetricsSource, WatchOptions};
 
 /// Results of the API: every failure is a coded `ApiError`.
 pub type Result<T> = std::result::Result<T, ApiError>;
@@ -302,7 +304,11 @@ impl Api {
             self.host.policy.refuse_change(setting)?;
         }
         self.read_only()?.allow_settings(&before, settings).map_err(|refusal| self.read_only_refusal(refusal))?;
-        self.registry.save_settings(settings)?;
+        // E-mail and webhooks change through their own actions (their secrets go to the
+        // keystore): a settings form that does not show them cannot drop them.
+        let mut settings = settings.clone();
+        certisante_store::notify::keep_delivery_settings(&before, &mut settings);
+        self.registry.save_settings(&settings)?;
         let after = self.registry.settings()?;
         let changes = settings_changes(&before, &after);
         if !changes.is_empty() {
@@ -565,6 +571,12 @@ pub fn export_calendar(report: &ScanReport, path: &Path, lead_days: i64, languag
     let text = export::calendar(&report.certificates, lead_days, language, Utc::now());
     export::write(path, &text)?;
     Ok(text.matches("BEGIN:VEVENT").count())
+}
+
+/// Writes `text` to `path` atomically (a reader sees the old file or the new one, never
+/// half of it): `metrics --output`.
+pub fn write_text_file(path: &Path, text: &str) -> Result<()> {
+    Ok(export::write(path, text)?)
 }
 
 /// The dashboard as CSV (`;`, UTF-8 with BOM): `list --csv`.

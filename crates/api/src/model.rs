@@ -45,3 +45,6 @@ pub use certisante_group::schema::InitReport;
 pub use certisante_store::group_outbox::{GroupBacklog, GroupFailure};
 
 pub use crate::group::{GroupSettings, GroupView};
+pub use crate::supervision::{DesktopReport, NagiosStatus, RevocationFigures, ShownAlert, WatchReport};
+pub use certisante_store::alerts::Channel;
+pub use certisante_store::notify::{Delivery, DeliveryFailure, DeliveryReport, FailedDelivery, MailSecurity, MailSettings, WebhookSettings};

@@ -15,6 +15,7 @@ use clap::{Args, Parser, Subcommand};
 mod group;
 mod orders;
 mod settings;
+mod supervision;
 mod teleservices;
 mod text;
 
@@ -65,10 +66,17 @@ enum Command {
         common: Common,
         paths: Vec<PathBuf>,
     },
-    /// Manage the folders and files the registry watches.
+    /// Without a sub-command: one watching pass, as a scheduled task runs it (re-scan,
+    /// revocation, desktop notifications where a session exists, e-mail and webhook
+    /// alerts, the group registry when configured), then the Nagios line and exit code
+    /// (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN; an alert that could not be sent makes OK
+    /// a WARNING). With one: manage the folders and files the registry watches.
+    #[command(args_conflicts_with_subcommands = true)]
     Watch {
         #[command(subcommand)]
-        action: WatchAction,
+        action: Option<WatchAction>,
+        #[command(flatten)]
+        pass: supervision::WatchPassArgs,
     },
     /// Re-scan every watched folder and file (only changed files are parsed again).
     Scan {
@@ -155,6 +163,14 @@ enum Command {
     Group {
         #[command(subcommand)]
         action: group::GroupAction,
+    },
+    /// Metrics in Prometheus's text format: on standard output (node_exporter's textfile
+    /// collector), to a file, or served on /metrics with --listen.
+    Metrics(supervision::MetricsArgs),
+    /// E-mail and webhook alerts: send those due, settings, tests.
+    Alerts {
+        #[command(subcommand)]
+        action: supervision::AlertsAction,
     },
 }
 
@@ -308,6 +324,10 @@ impl Context {
         Api::open_existing(self.host.clone()).map_err(|e| self.fail(e, false))
     }
 
+    pub fn host(&self) -> &Host {
+        &self.host
+    }
+
     pub fn fail(&self, error: ApiError, refusable: bool) -> Failure {
         Failure::from_api(error, self.lang, refusable)
     }
@@ -353,11 +373,14 @@ fn run(command: Command, context: &Context) -> Outcome {
         }
         Command::Status { common, paths } => {
             let report = report(&common, &paths, context)?;
-            let (line, code) = status_line(&report, thresholds(&common, None));
-            println!("{line}");
-            Ok(code)
+            let status = certisante_api::nagios_status(&report, thresholds(&common, None), &[]);
+            println!("{}", status.line);
+            Ok(status.code)
         }
-        Command::Watch { action } => {
+        Command::Metrics(args) => supervision::metrics(args, context),
+        Command::Alerts { action } => supervision::alerts(action, context),
+        Command::Watch { action: None, pass } => supervision::watch_pass(pass, context),
+        Command::Watch { action: Some(action), .. } => {
             match action {
                 WatchAction::Add { paths } => {
                     let mut api = context.api(false)?;
@@ -574,39 +597,6 @@ fn report(common: &Common, paths: &[PathBuf], context: &Context) -> Result<ScanR
 /// Reads a password or secret from a file (never from the command line).
 pub fn read_secret_file(path: &Path) -> Result<Sensitive<String>, Failure> {
     certisante_api::read_secret_file(path).map_err(|e| Failure::from_api(e, Lang::Fr, false))
-}
-
-fn status_line(report: &ScanReport, thresholds: Thresholds) -> (String, u8) {
-    let certs = &report.certificates;
-    let count = |pred: &dyn Fn(&CertificateView) -> bool| certs.iter().filter(|c| pred(c)).count();
-    let expired = count(&|c| c.status == Status::Expired);
-    let critical = count(&|c| c.severity == Severity::Critical && c.status != Status::Expired);
-    let warning = count(&|c| c.severity == Severity::Warning);
-    let errors = report.errors.len();
-    let soonest = certs.iter().filter(|c| c.status != Status::Expired).min_by_key(|c| c.days_left);
-    let min_days = soonest.map(|c| c.days_left.to_string()).unwrap_or_default();
-    let perf = format!(
-        "certificates={} expired={expired} critical={critical} warning={warning} errors={errors} min_days_left={min_days};{};{}",
-        certs.len(),
-        thresholds.warn_days,
-        thresholds.crit_days
-    );
-    if certs.is_empty() {
-        let why = if errors > 0 { format!("nothing could be read ({errors} errors)") } else { "no certificate found".into() };
-        return (format!("CERTISANTE UNKNOWN - {why} | {perf}"), 3);
-    }
-    let worst = certs.iter().map(|c| c.severity).max().unwrap_or(Severity::Ok);
-    let name = |c: &CertificateView| c.cn.clone().unwrap_or_else(|| c.subject.clone());
-    let (label, code) = match worst {
-        Severity::Critical => ("CRITICAL", 2),
-        Severity::Warning => ("WARNING", 1),
-        Severity::Ok => ("OK", 0),
-    };
-    let detail = match (expired, soonest) {
-        (0, Some(c)) => format!("{} certificates, soonest expiry in {} days ({})", certs.len(), c.days_left, name(c)),
-        (n, _) => format!("{} certificates, {n} expired", certs.len()),
-    };
-    (format!("CERTISANTE {label} - {detail} | {perf}"), code)
 }
 
 /// "12 min", "3 h", "2 d".

@@ -201,3 +201,105 @@ pub fn revoke_after_cancel(lang: Lang) -> String {
         "Its request (CSR) may already be on the platform: if a certificate was issued, revoke it on the IGC-Santé platform (user guide, chapter 11), then record the revocation with \"certisante order revoke\".".into(),
     )
 }
+// ---------------------------------------------------------------- supervision
+
+pub fn metrics_listening(lang: Lang, url: &str) -> String {
+    pick(lang, format!("métriques servies sur {url}"), format!("serving metrics on {url}"))
+}
+
+/// `mail:dsi@x` → "e-mail dsi@x", `webhook:teams` → "webhook teams".
+fn channel(lang: Lang, key: &str) -> String {
+    match key.split_once(':') {
+        Some(("mail", address)) => format!("e-mail {address}"),
+        Some(("webhook", name)) => format!("webhook {name}"),
+        _ => pick(lang, format!("canal {key}"), format!("channel {key}")),
+    }
+}
+
+pub fn alert_sent(lang: Lang, key: &str, cn: &str, threshold: i64) -> String {
+    let to = channel(lang, key);
+    pick(lang, format!("alerte envoyée ({to}) : {cn}, seuil {threshold} jours"), format!("alert sent ({to}): {cn}, {threshold}-day threshold"))
+}
+
+pub fn alert_not_sent(lang: Lang, key: &str, cn: &str, threshold: i64, message: &str, code: &str) -> String {
+    let to = channel(lang, key);
+    pick(
+        lang,
+        format!("ÉCHEC de l'alerte ({to}) : {cn}, seuil {threshold} jours : {message} ({code}) ; nouvel essai au prochain passage"),
+        format!("alert NOT sent ({to}): {cn}, {threshold}-day threshold: {message} ({code}); tried again at the next run"),
+    )
+}
+
+pub fn nothing_due(lang: Lang) -> String {
+    pick(lang, "aucune alerte à envoyer".into(), "no alert to send".into())
+}
+
+pub fn desktop_shown(lang: Lang, cn: &str, threshold: i64) -> String {
+    pick(lang, format!("notification affichée : {cn}, seuil {threshold} jours"), format!("notification shown: {cn}, {threshold}-day threshold"))
+}
+
+pub fn desktop_skipped(lang: Lang, code: &str) -> String {
+    pick(lang, format!("notifications du bureau : pas de session de bureau ici ({code})"), format!("desktop notifications: no desktop session here ({code})"))
+}
+
+pub fn desktop_failed(lang: Lang, message: &str, code: &str) -> String {
+    pick(lang, format!("ÉCHEC d'une notification du bureau : {message} ({code})"), format!("desktop notification NOT shown: {message} ({code})"))
+}
+
+pub fn group_published(lang: Lang, count: u32) -> String {
+    pick(lang, format!("registre de groupe : {count} certificats publiés"), format!("group registry: {count} certificates published"))
+}
+
+pub fn step_failed(lang: Lang, message: &str, code: &str) -> String {
+    pick(lang, format!("ÉCHEC d'une étape : {message} ({code})"), format!("a step FAILED: {message} ({code})"))
+}
+
+pub fn mail_off(lang: Lang) -> String {
+    pick(lang, "alertes par e-mail : désactivées".into(), "e-mail alerts: off".into())
+}
+
+pub fn mail_summary(lang: Lang, server: &str, security: &str, user: Option<&str>, from: &str) -> String {
+    let login = user.map(|u| format!(", {u}")).unwrap_or_default();
+    pick(
+        lang,
+        format!("alertes par e-mail : {server} ({security}{login}), expéditeur {from}"),
+        format!("e-mail alerts: {server} ({security}{login}), sender {from}"),
+    )
+}
+
+pub fn webhook_summary(lang: Lang, name: &str, host: &str) -> String {
+    pick(lang, format!("webhook {name} : {host}"), format!("webhook {name}: {host}"))
+}
+
+pub fn delivery_failure(lang: Lang, key: &str, message: &str, code: &str, since: &str, pending: u32) -> String {
+    let to = channel(lang, key);
+    pick(
+        lang,
+        format!("ÉCHEC ({to}) depuis le {since} : {message} ({code}) ; {pending} alertes en attente"),
+        format!("FAILING ({to}) since {since}: {message} ({code}); {pending} alerts waiting"),
+    )
+}
+
+pub fn mail_saved(lang: Lang, recipients: usize) -> String {
+    pick(lang, format!("alertes par e-mail enregistrées : {recipients} destinataires"), format!("e-mail alerts saved: {recipients} recipients"))
+}
+
+pub fn mail_removed(lang: Lang) -> String {
+    pick(lang, "alertes par e-mail désactivées".into(), "e-mail alerts turned off".into())
+}
+
+pub fn test_mail_sent(lang: Lang, to: &str) -> String {
+    pick(lang, format!("message d'essai envoyé à {to}"), format!("test message sent to {to}"))
+}
+
+pub fn webhook_saved(lang: Lang, name: &str) -> String {
+    pick(lang, format!("webhook {name} enregistré"), format!("webhook {name} saved"))
+}
+
+pub fn webhook_removed(lang: Lang, name: &str) -> String {
+    pick(lang, format!("webhook {name} supprimé"), format!("webhook {name} removed"))
+}
+
+pub fn test_webhook_sent(lang: Lang, name: &str) -> String {
+    pick(lang, format!("message d'essai envoyé au webhook {name}"), format!("test message posted to webhook {name}"))
+}

@@ -6,6 +6,7 @@
 
 pub mod card;
 pub mod card_access;
+pub mod desktop;
 pub mod doctor;
 pub mod files;
 pub mod install;

@@ -1,7 +1,21 @@
 //! Expiry alerts: which certificates crossed one of their alert thresholds (days before
 //! expiry, per establishment) without having been notified for it. What was notified is
-//! kept in `alerts_sent`, so that each threshold is notified once per certificate, across
-//! restarts and across processes (the app and a second instance, or the CLI).
+//! kept in `alert_claims`, per channel, so that each threshold is notified once per
+//! certificate and channel, across restarts and across processes (the app and a second
+//! instance, the CLI, the scheduled `certisante watch`).
+//!
+//! Channels ([`Channel`]): the desktop notification, each e-mail recipient, each webhook.
+//! Each claims its thresholds on its own, so that a notification shown on the desktop never
+//! stops the e-mail, and a recipient whose mailbox refused the message is tried again
+//! without the others receiving it twice. The claim key is `(channel, sha256,
+//! threshold_days)`, the channel written `desktop`, `mail:<address in lower case>` or
+//! `webhook:<name>` (the name the administrator gave it, not its URL: a new URL for the
+//! same webhook sends nothing twice).
+//!
+//! A desktop claim is final at once (shown or released at once). An e-mail or webhook
+//! claim is held while the message goes out (`claimed_at`, a lease of [`CLAIM_LEASE`]),
+//! then confirmed (`sent_at`) or released; a process killed in between leaves a lease that
+//! runs out, and the next run sends it: at least once, never twice at the same time.
 //!
 //! Rules:
 //! - a certificate is alerted when its whole days left until it stops being of use
@@ -27,6 +41,15 @@ use crate::view::{self, CertificateView};
 
 /// The `alerts_sent` table, the registry's migration number 5.
 pub(crate) const SCHEMA: crate::registry::Migration = crate::registry::Migration { owner: "alerts", sql: include_str!("alerts.sql") };
+
+/// `alert_claims` (claims per channel) replacing `alerts_sent`, whose rows become the
+/// desktop channel's.
+pub(crate) const CHANNELS_SCHEMA: crate::registry::Migration = crate::registry::Migration { owner: "alerts", sql: include_str!("alert_claims.sql") };
+
+/// How long an e-mail or webhook claim holds before another process may take it over:
+/// longer than any bounded send (connect, TLS, a few messages), short enough that a
+/// killed run's alerts go out at the next hourly pass.
+pub const CLAIM_LEASE: chrono::Duration = chrono::Duration::minutes(15);
 
 /// An expired certificate first seen more than this many days after its expiry is not
 /// alerted.
@@ -118,20 +141,82 @@ pub fn days_for<'a>(settings: &'a Settings, structure_id: Option<&str>) -> &'a [
     structure_id.and_then(|id| settings.alert_days_by_structure.get(id)).unwrap_or(&settings.alert_days)
 }
 
-/// The alerts due now for the registry's certificates. Pure: nothing is recorded (see
-/// `claim`).
+/// Where an alert goes; each channel claims thresholds apart (see the module's notes).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Channel {
+    /// The desktop notification of this registry's session (the app, or `watch` where a
+    /// session bus exists).
+    Desktop,
+    /// One e-mail recipient, the address in lower case.
+    Mail(String),
+    /// One webhook, by the name it was given.
+    Webhook(String),
+}
+
+impl Channel {
+    /// The e-mail channel of `address` (compared without case: the same mailbox however
+    /// it is typed).
+    pub fn mail(address: &str) -> Self {
+        Self::Mail(address.trim().to_lowercase())
+    }
+
+    pub fn webhook(name: &str) -> Self {
+        Self::Webhook(name.to_owned())
+    }
+
+    /// The key stored in `alert_claims.channel`: `desktop`, `mail:<address>`, `webhook:<name>`.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Desktop => "desktop".into(),
+            Self::Mail(address) => format!("mail:{address}"),
+            Self::Webhook(name) => format!("webhook:{name}"),
+        }
+    }
+
+    /// Reads a key back (`None` for a key of no known kind).
+    pub fn from_key(key: &str) -> Option<Self> {
+        match key.split_once(':') {
+            None if key == "desktop" => Some(Self::Desktop),
+            Some(("mail", address)) => Some(Self::Mail(address.to_owned())),
+            Some(("webhook", name)) => Some(Self::Webhook(name.to_owned())),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.key())
+    }
+}
+
+/// Claim times are written in one fixed format (whole seconds, `Z`), so that SQLite
+/// compares them as text.
+fn claim_time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The desktop alerts due now for the registry's certificates. Pure: nothing is recorded
+/// (see `claim`).
 pub fn due(registry: &Registry, now: DateTime<Utc>) -> Result<Vec<Alert>> {
     let settings = registry.settings()?;
     let report = registry.list(&ScanOptions { thresholds: settings.thresholds, now, ..ScanOptions::default() })?;
-    Ok(due_among(&report.certificates, &settings, &sent(registry)?, now))
+    due_on(registry, &Channel::Desktop, &report.certificates, &settings, now)
 }
 
-/// The thresholds already notified, by certificate.
-fn sent(registry: &Registry) -> Result<HashMap<String, BTreeSet<i64>>> {
+/// The alerts due now on `channel` among `certificates` (the listing, or the part of it a
+/// recipient is told about). Pure: nothing is recorded (see `claim_on`).
+pub fn due_on(registry: &Registry, channel: &Channel, certificates: &[CertificateView], settings: &Settings, now: DateTime<Utc>) -> Result<Vec<Alert>> {
+    Ok(due_among(certificates, settings, &sent_on(registry, channel, now)?, now))
+}
+
+/// The thresholds already notified on `channel` (or being notified, within a lease), by
+/// certificate.
+pub fn sent_on(registry: &Registry, channel: &Channel, now: DateTime<Utc>) -> Result<HashMap<String, BTreeSet<i64>>> {
     let conn = registry.read();
-    let mut stmt = conn.prepare("SELECT sha256, threshold_days FROM alerts_sent")?;
+    let mut stmt = conn.prepare("SELECT sha256, threshold_days FROM alert_claims WHERE channel = ?1 AND (sent_at IS NOT NULL OR claimed_at > ?2)")?;
     let mut out: HashMap<String, BTreeSet<i64>> = HashMap::new();
-    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+    for row in stmt.query_map(params![channel.key(), claim_time(now - CLAIM_LEASE)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (sha256, days) = row?;
         out.entry(sha256).or_default().insert(days);
     }
@@ -173,28 +258,41 @@ pub fn due_among(certificates: &[CertificateView], settings: &Settings, sent: &H
     alerts
 }
 
-/// Records the alerts as sent, in one write transaction, and returns those this process
-/// won: an alert another process (or an earlier call) already recorded is left out, so
-/// that two processes never both notify. Show the returned ones; `release` those that
-/// could not be shown.
+/// Records the desktop alerts as shown, in one write transaction, and returns those this
+/// process won: an alert another process (or an earlier call) already recorded is left
+/// out, so that two processes never both notify. Show the returned ones; `release` those
+/// that could not be shown.
 pub fn claim(registry: &Registry, alerts: &[Alert], now: DateTime<Utc>) -> Result<Vec<Alert>> {
+    claim_on(registry, &Channel::Desktop, alerts, now)
+}
+
+/// Claims `alerts` on `channel` in one write transaction and returns those this process
+/// won. A desktop claim is recorded as sent at once; an e-mail or webhook claim is held
+/// for [`CLAIM_LEASE`]: `confirm_on` once the message went out, `release_on` if it did not.
+/// A lease that ran out (a process killed while sending) is taken over.
+pub fn claim_on(registry: &Registry, channel: &Channel, alerts: &[Alert], now: DateTime<Utc>) -> Result<Vec<Alert>> {
+    let key = channel.key();
+    let claimed_at = claim_time(now);
+    let sent_at = (*channel == Channel::Desktop).then(|| claimed_at.clone());
+    let expired = claim_time(now - CLAIM_LEASE);
     // IMMEDIATE (every registry write is): the write lock is taken before the first
     // insert, so the check and the record cannot interleave with another process's.
     registry.write(|tx| {
         let mut won = Vec::new();
-        let sent_at = now.to_rfc3339();
         for alert in alerts {
-            let insert = |days: i64| {
+            let take = |days: i64| {
                 tx.execute(
-                    "INSERT INTO alerts_sent (sha256, threshold_days, sent_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-                    params![alert.sha256, days, sent_at],
+                    "INSERT INTO alert_claims (channel, sha256, threshold_days, claimed_at, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (channel, sha256, threshold_days) DO UPDATE SET claimed_at = excluded.claimed_at, sent_at = excluded.sent_at
+                     WHERE alert_claims.sent_at IS NULL AND alert_claims.claimed_at <= ?6",
+                    params![key, alert.sha256, days, claimed_at, sent_at, expired],
                 )
             };
-            if insert(alert.threshold_days)? == 0 {
+            if take(alert.threshold_days)? == 0 {
                 continue;
             }
             for &days in alert.covers.iter().filter(|&&d| d != alert.threshold_days) {
-                insert(days)?;
+                take(days)?;
             }
             won.push(alert.clone());
         }
@@ -202,13 +300,40 @@ pub fn claim(registry: &Registry, alerts: &[Alert], now: DateTime<Utc>) -> Resul
     })
 }
 
-/// Forgets claimed alerts that could not be shown (no notification service), so that the
-/// next check tries them again.
-pub fn release(registry: &Registry, alerts: &[Alert]) -> Result<()> {
+/// Records claimed alerts as sent on `channel` (the message went out).
+pub fn confirm_on(registry: &Registry, channel: &Channel, alerts: &[Alert], now: DateTime<Utc>) -> Result<()> {
+    let (key, sent_at) = (channel.key(), claim_time(now));
     registry.write(|tx| {
         for alert in alerts {
             for &days in &alert.covers {
-                tx.execute("DELETE FROM alerts_sent WHERE sha256 = ?1 AND threshold_days = ?2", params![alert.sha256, days])?;
+                tx.execute(
+                    "UPDATE alert_claims SET sent_at = ?4 WHERE channel = ?1 AND sha256 = ?2 AND threshold_days = ?3",
+                    params![key, alert.sha256, days, sent_at],
+                )?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Forgets claimed desktop alerts that could not be shown (no notification service), so
+/// that the next check tries them again.
+pub fn release(registry: &Registry, alerts: &[Alert]) -> Result<()> {
+    release_on(registry, &Channel::Desktop, alerts)
+}
+
+/// Forgets claims on `channel` whose message did not go out: the next run tries again. An
+/// e-mail or webhook threshold already confirmed is kept.
+pub fn release_on(registry: &Registry, channel: &Channel, alerts: &[Alert]) -> Result<()> {
+    let key = channel.key();
+    let desktop = *channel == Channel::Desktop;
+    registry.write(|tx| {
+        for alert in alerts {
+            for &days in &alert.covers {
+                tx.execute(
+                    "DELETE FROM alert_claims WHERE channel = ?1 AND sha256 = ?2 AND threshold_days = ?3 AND (?4 OR sent_at IS NULL)",
+                    params![key, alert.sha256, days, desktop],
+                )?;
             }
         }
         Ok(())

@@ -1,7 +1,8 @@
 //! CertiSanté's storage and lifecycle layer: the registry (one SQLite file, the only writer
 //! of the database), scans of files and OS stores, the one certificate model (`listing`:
 //! every certificate with all its places and its order), orders and their life, the places
-//! CertiSanté writes, the audit log, alerts, revocation fetching and its cache, exports.
+//! CertiSanté writes, the audit log, alerts (desktop, e-mail, webhooks: `notify`),
+//! revocation fetching and its cache, exports, metrics for Prometheus.
 
 pub mod alerts;
 pub mod audit;
@@ -12,6 +13,8 @@ pub mod inventory;
 pub mod lifecycle;
 pub mod listing;
 pub mod machine_policy;
+pub mod metrics;
+pub mod notify;
 pub mod places;
 pub mod platform;
 pub mod registry;
@@ -32,8 +35,18 @@ use certisante_pki::{certs, csr, der, igc, order, procedure, view, Sensitive};
 
 /// Every table, in the order it was introduced: each feature declares its own migration
 /// (a SQL file beside its code). Never reorder or change one that has shipped: add another.
-const MIGRATIONS: &[Migration] =
-    &[registry::SCHEMA, audit::SCHEMA, lifecycle::SCHEMA, revocation::SCHEMA, alerts::SCHEMA, places::SCHEMA, teleservices::SCHEMA, group_outbox::SCHEMA];
+const MIGRATIONS: &[Migration] = &[
+    registry::SCHEMA,
+    audit::SCHEMA,
+    lifecycle::SCHEMA,
+    revocation::SCHEMA,
+    alerts::SCHEMA,
+    places::SCHEMA,
+    teleservices::SCHEMA,
+    group_outbox::SCHEMA,
+    alerts::CHANNELS_SCHEMA,
+    notify::SCHEMA,
+];
 
 impl Registry {
     /// Opens the registry at `path` (created and migrated when needed).

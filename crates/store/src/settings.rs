@@ -102,6 +102,16 @@ pub struct Settings {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub group_workstation: Option<String>,
+    /// E-mail alerts (none: off). Changed only through its own actions (the password goes
+    /// to the OS keystore): `save_settings` keeps what is stored.
+    #[serde(default)]
+    #[ts(optional)]
+    pub mail: Option<crate::notify::MailSettings>,
+    /// Webhooks told about every alert (their URLs are in the OS keystore). Same: changed
+    /// through their own actions only.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<crate::notify::WebhookSettings>>", optional)]
+    pub webhooks: Vec<crate::notify::WebhookSettings>,
 }
 
 fn default_true() -> bool {
@@ -124,6 +134,8 @@ impl Default for Settings {
             revocation_private_networks: false,
             group_database_url: None,
             group_workstation: None,
+            mail: None,
+            webhooks: Vec::new(),
         }
     }
 }
@@ -148,6 +160,10 @@ impl Settings {
             }
             check_alert_days(days).map_err(invalid)?;
         }
+        if let Some(mail) = &self.mail {
+            mail.validate().map_err(|e| RegistryError::InvalidSetting(e.to_string()))?;
+        }
+        crate::notify::check_webhooks(&self.webhooks).map_err(|e| RegistryError::InvalidSetting(e.to_string()))?;
         Ok(())
     }
 }

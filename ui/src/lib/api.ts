@@ -15,6 +15,7 @@ import type { CardEvent } from './bindings/CardEvent';
 import type { CardStatus } from './bindings/CardStatus';
 import type { CommandName, Commands } from './bindings/Commands';
 import type { Dashboard } from './bindings/Dashboard';
+import type { DeliveryReport } from './bindings/DeliveryReport';
 import type { Environment } from './bindings/Environment';
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { GroupCertificateDetails } from './bindings/GroupCertificateDetails';
@@ -25,6 +26,7 @@ import type { HabilitationCheck } from './bindings/HabilitationCheck';
 import type { ImportOutcome } from './bindings/ImportOutcome';
 import type { InstallChoices } from './bindings/InstallChoices';
 import type { InstallRequest } from './bindings/InstallRequest';
+import type { MailSettings } from './bindings/MailSettings';
 import type { Offer } from './bindings/Offer';
 import type { Order } from './bindings/Order';
 import type { OrderOptions } from './bindings/OrderOptions';
@@ -488,4 +490,38 @@ export function removeHabilitation(habilitation: Habilitation): Promise<Habilita
  */
 export function checkHabilitation(request: OrderRequest, teleservice: string | null): Promise<HabilitationCheck> {
   return call('check_habilitation', { request, teleservice });
+}
+
+// ---------------------------------------------------------------- e-mail and webhook alerts
+
+/** Saves the e-mail settings; `password` (when given) goes to the OS keystore, never to the settings. */
+export function saveMailSettings(mail: MailSettings, password: string | null): Promise<Dashboard> {
+  return call('save_mail_settings', { mail, password });
+}
+
+export function removeMailSettings(): Promise<Dashboard> {
+  return call('remove_mail_settings');
+}
+
+/** Adds or changes a webhook; `url` (a token is in it) goes to the OS keystore. */
+export function saveWebhook(name: string, url: string | null, caFile: string | null): Promise<Dashboard> {
+  return call('save_webhook', { name, url, caFile });
+}
+
+export function removeWebhook(name: string): Promise<Dashboard> {
+  return call('remove_webhook', { name });
+}
+
+/** A test e-mail to `to`, or to every recipient; resolves with where it went. */
+export function testMail(to: string | null): Promise<string[]> {
+  return call('test_mail', { to });
+}
+
+export function testWebhook(name: string): Promise<void> {
+  return call('test_webhook', { name }).then(() => undefined);
+}
+
+/** Sends the e-mail and webhook alerts due now. */
+export function sendAlerts(): Promise<DeliveryReport> {
+  return call('send_alerts');
 }

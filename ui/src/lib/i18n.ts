@@ -220,6 +220,12 @@ const fr = {
     '{count} fichier(s) mis de côté : leur lecture a interrompu une analyse précédente. Ils ne sont relus que s’ils changent, ou à votre demande.',
   'errors.retrySetAside': 'Relire les fichiers mis de côté',
 
+  'delivery.title': 'Des alertes n’ont pas pu être envoyées ({count})',
+  'delivery.mail': 'E-mail à {address}',
+  'delivery.webhook': 'Webhook {name}',
+  'delivery.since': '(en échec depuis le {date}, {count} alerte(s) en attente)',
+  'delivery.hint': 'CertiSanté réessaie à chaque vérification (toutes les heures) ; vérifiez le serveur de messagerie ou le webhook (certisante alerts show).',
+
   'watched.title': 'Dossiers et fichiers surveillés',
   'watched.empty': 'Aucun dossier ni fichier surveillé.',
   'watched.folder': 'Dossier',
@@ -1007,6 +1013,12 @@ const en: Dictionary = {
   'errors.hint': 'These files were skipped during the scan.',
   'errors.setAside': '{count} file(s) set aside: reading them interrupted an earlier scan. They are read again only when they change, or when you ask.',
   'errors.retrySetAside': 'Read the set-aside files again',
+
+  'delivery.title': 'Alerts could not be sent ({count})',
+  'delivery.mail': 'E-mail to {address}',
+  'delivery.webhook': 'Webhook {name}',
+  'delivery.since': '(failing since {date}, {count} alert(s) waiting)',
+  'delivery.hint': 'CertiSanté tries again at each check (every hour); check the mail server or the webhook (certisante alerts show).',
 
   'watched.title': 'Watched folders and files',
   'watched.empty': 'No folder or file is watched.',

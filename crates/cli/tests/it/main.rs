@@ -12,4 +12,5 @@ mod lifecycle;
 mod places;
 mod revocation;
 mod state;
+mod supervision;
 mod teleservices;

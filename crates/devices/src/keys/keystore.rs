@@ -24,6 +24,15 @@ pub enum SecretKind {
     P12Password,
     /// The password of the group inventory's database (id: the login, see crates/group).
     GroupPassword,
+    /// The password of the SMTP account e-mail alerts are sent with (id `mail`). Never
+    /// crosses to the UI: only the alert settings' own actions touch it.
+    #[serde(skip)]
+    #[ts(skip)]
+    SmtpPassword,
+    /// A webhook's URL (its token is in it), by the webhook's name. Same: never to the UI.
+    #[serde(skip)]
+    #[ts(skip)]
+    WebhookUrl,
 }
 
 impl SecretKind {
@@ -34,6 +43,8 @@ impl SecretKind {
             SecretKind::RevocationCode => "revocation-code",
             SecretKind::P12Password => "p12-password",
             SecretKind::GroupPassword => "group-password",
+            SecretKind::SmtpPassword => "smtp-password",
+            SecretKind::WebhookUrl => "webhook-url",
         }
     }
 }

@@ -5,5 +5,8 @@ mod alerts;
 mod audit;
 mod chains;
 mod csr;
+mod harness;
+mod metrics;
+mod notify;
 mod revocation;
 mod scan;

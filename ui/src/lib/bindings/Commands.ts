@@ -4,6 +4,7 @@ import type { AuditVerdict } from './AuditVerdict';
 import type { CardCheck } from './CardCheck';
 import type { CardStatus } from './CardStatus';
 import type { Dashboard } from './Dashboard';
+import type { DeliveryReport } from './DeliveryReport';
 import type { Environment } from './Environment';
 import type { ExportFormat } from './ExportFormat';
 import type { GroupCertificateDetails } from './GroupCertificateDetails';
@@ -14,6 +15,7 @@ import type { HabilitationCheck } from './HabilitationCheck';
 import type { ImportOutcome } from './ImportOutcome';
 import type { InstallChoices } from './InstallChoices';
 import type { InstallRequest } from './InstallRequest';
+import type { MailSettings } from './MailSettings';
 import type { Offer } from './Offer';
 import type { Order } from './Order';
 import type { OrderOptions } from './OrderOptions';
@@ -88,6 +90,17 @@ export interface Commands {
   save_group_settings: { args: { databaseUrl?: string | null; workstation?: string | null; password?: string | null }; result: GroupSettings };
   // Publishes this workstation's inventory now.
   publish_group: { args: Record<string, never>; result: PublishSummary };
+  // E-mail alerts: the settings, and the SMTP password into the OS keystore (kept when none is given).
+  save_mail_settings: { args: { mail: MailSettings; password?: string | null }; result: Dashboard };
+  remove_mail_settings: { args: Record<string, never>; result: Dashboard };
+  // A webhook; its URL (a token is in it) into the OS keystore (kept when none is given).
+  save_webhook: { args: { name: string; url?: string | null; caFile?: string | null }; result: Dashboard };
+  remove_webhook: { args: { name: string }; result: Dashboard };
+  // A test e-mail to `to`, or to every recipient; returns where it went.
+  test_mail: { args: { to?: string | null }; result: Array<string> };
+  test_webhook: { args: { name: string }; result: null };
+  // Sends the e-mail and webhook alerts due now.
+  send_alerts: { args: Record<string, never>; result: DeliveryReport };
 }
 
 export type CommandName = keyof Commands;
