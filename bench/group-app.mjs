@@ -78,6 +78,8 @@ try {
     return text;
   }, 120000);
   console.log(`Groupe view shown in ${Date.now() - opened} ms (${total.replace(/\s+/g, ' ').trim()})`);
+  const inDom = await session.execute(`return document.querySelectorAll('${$('group-row')}').length`);
+  console.log(`rows in the DOM (only those on screen, and a few more): ${inDom}`);
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const memory = (label) => {
     const processes = tree(appPid());
