@@ -3,7 +3,7 @@
 // the app and of WebKit's processes, and the time a filter takes to show its rows.
 // Not a test. Needs BENCH_APP_BIN, E2E_WEBDRIVER, and the group address in the
 // environment (CERTISANTE_GROUP_DATABASE_URL and PGPASSWORD, set by bench/group.sh).
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { Session } from '../tests/e2e/webdriver.mjs';
 
 const $ = (testid) => `[data-testid="${testid}"]`;
@@ -39,12 +39,13 @@ function tree(root) {
   });
 }
 
+/** The bench's app: its executable is BENCH_APP_BIN (others may run an app of the same name from another build). */
 function appPid() {
-  const wanted = process.env.BENCH_APP_BIN.split('/').pop().slice(0, 15);
+  const wanted = realpathSync(process.env.BENCH_APP_BIN);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === wanted) return Number(entry);
+      if (readlinkSync(`/proc/${entry}/exe`) === wanted) return Number(entry);
     } catch {
       // Gone.
     }
@@ -77,6 +78,8 @@ try {
     return text;
   }, 120000);
   console.log(`Groupe view shown in ${Date.now() - opened} ms (${total.replace(/\s+/g, ' ').trim()})`);
+  const inDom = await session.execute(`return document.querySelectorAll('${$('group-row')}').length`);
+  console.log(`rows in the DOM (only those on screen, and a few more): ${inDom}`);
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const memory = (label) => {
     const processes = tree(appPid());
