@@ -19,25 +19,8 @@ let session;
 
 const $ = (testid) => `[data-testid="${testid}"]`;
 
-/** Screenshots after the webview painted what the DOM already has (WebKit may lag). */
-async function shot(name) {
-  await session.cmd('POST', '/execute/async', {
-    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
-    args: [],
-  });
-  await session.screenshot(join(ARTIFACTS, `guide-${name}.png`));
-}
-
-/** Switches the app's language (a stored setting) and waits for the page to say it. */
-async function language(lang) {
-  await session.execute(
-    `const s = document.querySelector('[data-testid="language-select"]');
-     s.value = arguments[0];
-     s.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [lang],
-  );
-  await session.waitFor(`the page in ${lang}`, async () => ((await session.execute('return document.documentElement.lang')) === lang ? true : null));
-}
+/** Screenshots after the webview painted what the DOM already has. */
+const shot = (name) => session.paintedScreenshot(join(ARTIFACTS, `guide-${name}.png`));
 
 async function click(testid) {
   await session.click(await session.waitFor(testid, () => session.find($(testid))));
@@ -142,13 +125,13 @@ test('a habilitation is recorded in the guide', async () => {
   assert.match(row, /Formulaire n°413 envoyé le 2 décembre/);
   await session.execute(`document.querySelector('${$('habilitations')}').scrollIntoView({ block: 'center' })`);
   await shot('2-habilitation-fr');
-  await language('en');
+  await session.setLanguage('en');
   await session.waitFor('the guide in English', async () => ((await innerText($('guide-step'))) ?? '').includes('Prerequisites') || null);
   await session.execute(`window.scrollTo(0, 0)`);
   await shot('3-steps-en');
   await session.execute(`document.querySelector('${$('habilitations')}').scrollIntoView({ block: 'center' })`);
   await shot('4-habilitation-en');
-  await language('fr');
+  await session.setLanguage('fr');
 });
 
 test('the wizard offers the two routes as equals, and is reached from the orders view’s guide link too', async () => {
@@ -172,10 +155,10 @@ test('the wizard offers the two routes as equals, and is reached from the orders
   assert.match(routes[1][1], /CSR/);
   assert.ok(await session.find($('wizard-guide-link')));
   await shot('5-wizard-routes-fr');
-  await language('en');
+  await session.setLanguage('en');
   await session.waitFor('the routes in English', async () => ((await innerText($('wizard-routes'))) ?? '').includes('recommended by ANS') || null);
   await shot('6-wizard-routes-en');
-  await language('fr');
+  await session.setLanguage('fr');
 });
 
 test('the platform’s route: the steps there, then its .p12 imported into a tracked order with the platform’s key', async () => {
@@ -191,10 +174,10 @@ test('the platform’s route: the steps there, then its .p12 imported into a tra
   assert.match(reminder, /ORG AUTH_CLI — 11B0073160/);
   assert.ok(await session.find($('wizard-import-p12')));
   await shot('7-wizard-platform-fr');
-  await language('en');
+  await session.setLanguage('en');
   await session.waitFor('the platform steps in English', async () => ((await innerText($('wizard-platform-steps'))) ?? '').includes('CPx card') || null);
   await shot('8-wizard-platform-en');
-  await language('fr');
+  await session.setLanguage('fr');
   // The import button opens the native file picker, out of WebDriver's reach: the file the
   // platform delivered is imported through the import panel's path field instead (the same
   // import, the same tracked order).
@@ -245,10 +228,10 @@ test('this workstation’s route: an order outside the recorded habilitations is
   assert.match(warning, /commander quand même/);
   await session.waitFor('the rules met', async () => ((await session.execute(`return document.querySelector('${$('wizard-generate')}').disabled`)) === false ? true : null));
   await shot('9-wizard-warning-fr');
-  await language('en');
+  await session.setLanguage('en');
   await session.waitFor('the warning in English', async () => ((await innerText($('wizard-habilitation-warning'))) ?? '').includes('form n°413') || null);
   await shot('10-wizard-warning-en');
-  await language('fr');
+  await session.setLanguage('fr');
   await click('wizard-generate');
   assert.match(await textOf('wizard-created', 60000), /trousseau/);
   const orderId = await textOf('wizard-order-id');
@@ -302,10 +285,10 @@ test('the téléservice ties: shown on the dashboard, filtered, recorded in the 
   await session.waitFor('recorded', async () => ((await innerText($('teleservices-origin'))) === 'enregistré' ? true : null));
   await session.execute(`document.querySelector('${$('details-teleservices')}').scrollIntoView({ block: 'center' })`);
   await shot('13-details-recorded-fr');
-  await language('en');
+  await session.setLanguage('en');
   await session.waitFor('the details in English', async () => ((await innerText($('teleservices-origin'))) === 'recorded' ? true : null));
   assert.match(await textOf('details-key-why'), /may no longer sign/);
   await session.execute(`document.querySelector('${$('details-key-why')}').scrollIntoView({ block: 'center' })`);
   await shot('14-details-sign-en');
-  await language('fr');
+  await session.setLanguage('fr');
 });

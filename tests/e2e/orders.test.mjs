@@ -19,25 +19,8 @@ let session;
 
 const $ = (testid) => `[data-testid="${testid}"]`;
 
-/** Screenshots after the webview painted what the DOM already has (WebKit may lag). */
-async function shot(name) {
-  await session.cmd('POST', '/execute/async', {
-    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
-    args: [],
-  });
-  await session.screenshot(join(ARTIFACTS, `orders-${name}.png`));
-}
-
-/** Switches the app's language (a stored setting) and waits for the page to say it. */
-async function language(lang) {
-  await session.execute(
-    `const s = document.querySelector('[data-testid="language-select"]');
-     s.value = arguments[0];
-     s.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [lang],
-  );
-  await session.waitFor(`the page in ${lang}`, async () => ((await session.execute('return document.documentElement.lang')) === lang ? true : null));
-}
+/** Screenshots after the webview painted what the DOM already has. */
+const shot = (name) => session.paintedScreenshot(join(ARTIFACTS, `orders-${name}.png`));
 
 /** The dashboard's row of one certificate, once listed. */
 async function rowOf(sha256, timeoutMs) {
@@ -178,11 +161,11 @@ test('the order waits for the portal on the dashboard, in its own section', asyn
   watchedBefore = (await session.findAll($('watched-item'))).length;
   await session.execute(`document.querySelector('${$('pending-orders')}').scrollIntoView({ block: 'center' })`);
   await shot('pending-fr');
-  await language('en');
+  await session.setLanguage('en');
   assert.match(await session.text(await session.find($('pending-orders'))), /Orders waiting for the platform/);
   await session.execute(`document.querySelector('${$('pending-orders')}').scrollIntoView({ block: 'center' })`);
   await shot('pending-en');
-  await language('fr');
+  await session.setLanguage('fr');
   await click('nav-orders');
   await session.waitFor('the orders view', () => session.find($('orders-view')));
 });
@@ -242,11 +225,11 @@ test('the imported certificate is on the dashboard without any folder added, its
   assert.ok(pane);
   await session.execute(`document.querySelector('${$('details-order')}').scrollIntoView({ block: 'start' })`);
   await shot('details-order-fr');
-  await language('en');
+  await session.setLanguage('en');
   assert.equal(await session.text(await session.find($('details-order-state'))), 'Certificate imported');
   await session.execute(`document.querySelector('${$('details-order')}').scrollIntoView({ block: 'start' })`);
   await shot('details-order-en');
-  await language('fr');
+  await session.setLanguage('fr');
 });
 
 test('installed from its details as a .p12 that OpenSSL opens with the password; the new place is listed', async () => {

@@ -24,24 +24,8 @@ const sign = (csr, out, days) =>
   ]);
 const importCert = (file) => JSON.parse(cli('import', file, '--json')).orders[0].certificate_sha256;
 
-/** Screenshots after the webview painted what the DOM already has (WebKit may lag). */
-async function shot(name) {
-  await session.cmd('POST', '/execute/async', {
-    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
-    args: [],
-  });
-  await session.screenshot(join(ARTIFACTS, `renewal-${name}.png`));
-}
-
-async function language(lang) {
-  await session.execute(
-    `const s = document.querySelector('[data-testid="language-select"]');
-     s.value = arguments[0];
-     s.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [lang],
-  );
-  await session.waitFor(`the page in ${lang}`, async () => ((await session.execute('return document.documentElement.lang')) === lang ? true : null));
-}
+/** Screenshots after the webview painted what the DOM already has. */
+const shot = (name) => session.paintedScreenshot(join(ARTIFACTS, `renewal-${name}.png`));
 
 /** The details of one certificate, opened from its row unless they show already. */
 async function openDetails(sha256) {
@@ -121,10 +105,10 @@ test('the renewal installed, the old certificate is replaced: grey, no action, a
   assert.equal((await session.findAll($('details-order-revoke'))).length, 1);
   await session.execute(`document.querySelector('${$('details-order')}').scrollIntoView({ block: 'start' })`);
   await shot('2-replaced-fr');
-  await language('en');
+  await session.setLanguage('en');
   assert.match(await session.text(await session.find($('details-successor'))), /^the certificate valid until /);
   await shot('2-replaced-en');
-  await language('fr');
+  await session.setLanguage('fr');
 
   await session.click(await session.find($('details-successor')));
   const pane = await session.waitFor('the successor’s details', async () => (await session.findAll(`${$('details-pane')}[data-sha256="${newSha}"]`))[0] ?? null);

@@ -89,6 +89,26 @@ export class Session {
     await writeFile(file, Buffer.from(png, 'base64'));
   }
 
+  /** A screenshot once the webview painted what the DOM already has (WebKit may lag). */
+  async paintedScreenshot(file) {
+    await this.cmd('POST', '/execute/async', {
+      script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
+      args: [],
+    });
+    await this.screenshot(file);
+  }
+
+  /** Switches the app's language (a stored setting) and waits for the page to say it. */
+  async setLanguage(lang) {
+    await this.execute(
+      `const s = document.querySelector('[data-testid="language-select"]');
+       s.value = arguments[0];
+       s.dispatchEvent(new Event('change', { bubbles: true }));`,
+      [lang],
+    );
+    await this.waitFor(`the page in ${lang}`, async () => ((await this.execute('return document.documentElement.lang')) === lang ? true : null));
+  }
+
   /** A picture of one element only (scrolled into view first). */
   async elementScreenshot(element, file) {
     const png = await this.cmd('GET', `/element/${element}/screenshot`);

@@ -12,32 +12,15 @@ import type { Dashboard } from './lib/bindings/Dashboard';
 import type { Order } from './lib/bindings/Order';
 import type { OrderLink } from './lib/bindings/OrderLink';
 import type { PendingOrder } from './lib/bindings/PendingOrder';
-import { byTestId, certRows, choose, mockBackend, mountApp, resetApp, settle, textOf, typeInto, type Backend, type IpcHandler } from './lib/ipc.test-support';
-import { emptyDashboard, emptyReader, makeCert, makeOrder, makeOrderOptions } from './lib/test-fixtures';
+import { byTestId, certRows, choose, mockBackend, mountApp, openDetails, resetApp, settle, textOf, typeInto, type Backend, type IpcHandler } from './lib/ipc.test-support';
+import { emptyDashboard, emptyReader, makeCert, makeOrder, makeOrderLink, makeOrderOptions } from './lib/test-fixtures';
 
 const OLD_SHA = '11'.repeat(32);
 const NEW_SHA = '22'.repeat(32);
 const ORDER_ID = 'cmd-20251001-11111111';
 const RENEWAL_ID = 'cmd-20261120-22222222';
 
-function link(overrides: Partial<OrderLink> = {}): OrderLink {
-  return {
-    id: ORDER_ID,
-    state: 'installed',
-    history: [
-      { state: 'key_generated', at: '2025-10-01T09:00:00Z' },
-      { state: 'csr_exported', at: '2025-10-01T09:05:00Z' },
-      { state: 'certificate_imported', at: '2025-10-03T14:00:00Z' },
-      { state: 'installed', at: '2025-10-03T14:10:00Z' },
-    ],
-    can_install: true,
-    can_renew: true,
-    can_revoke: true,
-    renewal: null,
-    replaced_by: null,
-    ...overrides,
-  };
-}
+const link = (overrides: Partial<OrderLink> = {}) => makeOrderLink({ id: ORDER_ID, ...overrides });
 
 const keystorePlace = {
   path: `private-key/${ORDER_ID}`,
@@ -118,13 +101,6 @@ beforeEach(() => {
 
 afterEach(() => resetApp());
 
-async function openDetails(root: HTMLElement, sha256: string): Promise<HTMLElement> {
-  const row = certRows(root).find((r) => r.dataset.sha256 === sha256);
-  if (row === undefined) throw new Error(`no row ${sha256}`);
-  byTestId(row, 'cert-cn').querySelector('button')!.click();
-  await settle();
-  return byTestId(root, 'details-pane');
-}
 
 describe('the status replaced', () => {
   const replaced = makeCert({

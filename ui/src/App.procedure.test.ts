@@ -25,10 +25,11 @@ import {
   sleep,
   textOf,
   typeInto,
+  openDetails,
   type Backend,
   type IpcHandler,
 } from './lib/ipc.test-support';
-import { emptyDashboard, emptyReader, makeCert, makeOrder, makeOrderOptions, makeProcedure, makeTeleservices } from './lib/test-fixtures';
+import { emptyDashboard, emptyReader, makeCert, makeOrder, makeOrderLink, makeOrderOptions, makeProcedure, makeTeleservices } from './lib/test-fixtures';
 
 const SIGN_SHA = '5a'.repeat(32);
 const EXPIRED_SHA = '6b'.repeat(32);
@@ -57,8 +58,9 @@ const insi = makeCert({
 });
 const untied = makeCert({ sha256: '8d'.repeat(32), cn: 'PORTAIL', not_after: '2028-01-01T12:00:00Z', days_left: 391 });
 
-function link(overrides: Partial<OrderLink> = {}): OrderLink {
-  return {
+/** The expired order of 2023 behind the expired certificate. */
+const link = (overrides: Partial<OrderLink> = {}) =>
+  makeOrderLink({
     id: ORDER_ID,
     state: 'expired',
     history: [
@@ -67,14 +69,10 @@ function link(overrides: Partial<OrderLink> = {}): OrderLink {
       { state: 'certificate_imported', at: '2023-10-03T14:00:00Z' },
       { state: 'expired', at: '2026-10-03T14:00:00Z' },
     ],
-    can_install: true,
     can_renew: false,
     can_revoke: false,
-    renewal: null,
-    replaced_by: null,
     ...overrides,
-  };
-}
+  });
 
 const expiredRequest: OrderRequest = {
   environment: 'PROD',
@@ -163,13 +161,6 @@ beforeEach(() => {
 
 afterEach(() => resetApp());
 
-async function openDetails(root: HTMLElement, sha256: string): Promise<HTMLElement> {
-  const row = certRows(root).find((r) => r.dataset.sha256 === sha256);
-  if (row === undefined) throw new Error(`no row ${sha256}`);
-  byTestId(row, 'cert-cn').querySelector('button')!.click();
-  await settle();
-  return byTestId(root, 'details-pane');
-}
 
 function rowOf(root: HTMLElement, sha256: string): HTMLElement {
   return certRows(root).find((r) => r.dataset.sha256 === sha256)!;

@@ -87,6 +87,15 @@ export function byTestId<T extends HTMLElement = HTMLElement>(root: ParentNode, 
   return found;
 }
 
+/** Opens one certificate's details from its row, as a click on its name does. */
+export async function openDetails(root: HTMLElement, sha256: string): Promise<HTMLElement> {
+  const row = certRows(root).find((r) => r.dataset.sha256 === sha256);
+  if (row === undefined) throw new Error(`no row ${sha256}`);
+  byTestId(row, 'cert-cn').querySelector('button')!.click();
+  await settle();
+  return byTestId(root, 'details-pane');
+}
+
 /** Types into a field as a user would (one input event). */
 export function typeInto(field: HTMLInputElement | HTMLTextAreaElement, value: string) {
   field.value = value;

@@ -10,6 +10,7 @@ import type { CardStatus } from './bindings/CardStatus';
 import type { CertificateView } from './bindings/CertificateView';
 import type { Dashboard } from './bindings/Dashboard';
 import type { Order } from './bindings/Order';
+import type { OrderLink } from './bindings/OrderLink';
 import type { OrderOptions } from './bindings/OrderOptions';
 import type { PinStatus } from './bindings/PinStatus';
 import type { Procedure } from './bindings/Procedure';
@@ -295,4 +296,24 @@ export function syntheticCertificates(count: number): CertificateView[] {
       has_private_key: i % 3 !== 0,
     });
   });
+}
+
+/** A certificate's order link: an installed order from 2025 unless told otherwise. */
+export function makeOrderLink(overrides: Partial<OrderLink> = {}): OrderLink {
+  return {
+    id: 'cmd-20251001-11111111',
+    state: 'installed',
+    history: [
+      { state: 'key_generated', at: '2025-10-01T09:00:00Z' },
+      { state: 'csr_exported', at: '2025-10-01T09:05:00Z' },
+      { state: 'certificate_imported', at: '2025-10-03T14:00:00Z' },
+      { state: 'installed', at: '2025-10-03T14:10:00Z' },
+    ],
+    can_install: true,
+    can_renew: true,
+    can_revoke: true,
+    renewal: null,
+    replaced_by: null,
+    ...overrides,
+  };
 }

@@ -53,3 +53,36 @@ fn hostile_files_give_a_coded_error_and_a_normal_exit() {
         assert_eq!(value["certificates"].as_array().unwrap().len(), 0);
     }
 }
+
+/// A folder whose name is not UTF-8 (possible on Linux): listed when named or found inside a
+/// watched folder; watching it by that name is refused with a code, since the registry keeps
+/// paths as text (this panicked the CLI: a lossy display name looked up as the key just
+/// inserted).
+#[test]
+fn a_folder_whose_name_is_not_utf8_is_listed_never_a_panic() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let root = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let folder = root.path().join(OsStr::from_bytes(b"dossier-\xff\xfe"));
+    std::fs::create_dir(&folder).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/igc/TEST-ORG-AUTH_CLI-leaf.pem");
+    std::fs::copy(&sample, folder.join("leaf.pem")).unwrap();
+    let certisante = |args: &[&OsStr]| Command::new(env!("CARGO_BIN_EXE_certisante")).args(args).env("CERTISANTE_DATA_DIR", data.path()).output().unwrap();
+    let listed = |out: Output| -> serde_json::Value {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let direct = listed(certisante(&["list".as_ref(), "--json".as_ref(), folder.as_os_str()]));
+    assert_eq!(direct["certificates"].as_array().unwrap().len(), 1, "{direct}");
+
+    let refused = certisante(&["watch".as_ref(), "add".as_ref(), folder.as_os_str()]);
+    assert!(matches!(refused.status.code(), Some(1 | 3)), "an error exit, not a crash: {:?}", refused.status);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("(registry.path_not_text)"));
+
+    // Inside a watched folder, the scan reads it like any other.
+    assert!(certisante(&["watch".as_ref(), "add".as_ref(), root.path().as_os_str()]).status.success());
+    assert!(certisante(&["scan".as_ref()]).status.success());
+    let registry = listed(certisante(&["list".as_ref(), "--json".as_ref()]));
+    assert_eq!(registry["certificates"].as_array().unwrap().len(), 1, "{registry}");
+}
