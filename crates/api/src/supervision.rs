@@ -78,11 +78,35 @@ pub fn nagios_status(report: &ScanReport, thresholds: Thresholds, problems: &[St
 
 /// The registry's metrics in Prometheus's text format.
 fn registry_metrics(api: &Api) -> Result<String> {
+    if api.group_configured()? {
+        return group_metrics(api);
+    }
     let start = Instant::now();
     let settings = api.registry.settings()?;
     let report = api.registry.list(&ScanOptions { thresholds: settings.thresholds, ..ScanOptions::default() })?;
     let sources = api.registry.source_health()?;
     Ok(metrics::render(&report.certificates, &sources, &notify::workstation_name(), start.elapsed().as_secs_f64()))
+}
+
+/// The group inventory's metrics: every workstation's certificates (a series per
+/// workstation holding one), and each workstation as a source (`workstation:NAME`): up
+/// while it publishes (not silent for a week), its read errors.
+fn group_metrics(api: &Api) -> Result<String> {
+    let start = Instant::now();
+    let listing = api.group_list(None, None)?;
+    let mut series = Vec::with_capacity(listing.certificates.len());
+    for document in &listing.certificates {
+        // The group's documents are bounded when read; one that does not parse is skipped.
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(document.get()) {
+            series.extend(metrics::CertificateSeries::of_group_document(&value));
+        }
+    }
+    let sources: Vec<metrics::SourceHealth> = listing
+        .workstations
+        .iter()
+        .map(|w| metrics::SourceHealth { source: format!("workstation:{}", w.name), up: !w.stale, read_errors: u64::from(w.errors) })
+        .collect();
+    Ok(metrics::render_series(&series, &sources, start.elapsed().as_secs_f64()))
 }
 
 /// The metrics of files and folders, read without the registry.

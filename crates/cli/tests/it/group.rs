@@ -100,6 +100,22 @@ fn group_init_publish_list_and_status_from_the_command_line() {
     let table = a.ok(&["group", "list", "--database", &db.tls_url(&reader)]);
     assert!(table.contains("POSTE-A, POSTE-B"), "{table}");
 
+    // `metrics` where a group is configured: the whole group's series, one per workstation
+    // holding a certificate, and each workstation as a source.
+    let metrics = a.command(&["metrics"]).env("CERTISANTE_GROUP_DATABASE_URL", db.tls_url(&reader)).output().unwrap();
+    assert!(metrics.status.success(), "{}", String::from_utf8_lossy(&metrics.stderr));
+    let text = String::from_utf8_lossy(&metrics.stdout);
+    let dmp_sha = dmp["sha256"].as_str().unwrap();
+    for workstation in ["POSTE-A", "POSTE-B"] {
+        let series = |line: &&str| {
+            line.starts_with("certisante_certificate_usable_until_timestamp_seconds{")
+                && line.contains(&format!("sha256=\"{dmp_sha}\""))
+                && line.contains(&format!("workstation=\"{workstation}\""))
+        };
+        assert_eq!(text.lines().filter(series).count(), 1, "{workstation}: {text}");
+        assert!(text.contains(&format!("certisante_source_up{{source=\"workstation:{workstation}\"}} 1")), "{text}");
+    }
+
     // Nagios over the whole group: the fixtures hold an expired certificate.
     let status = a.run(&["group", "status", "--database", &db.tls_url(&reader)]);
     let line = String::from_utf8_lossy(&status.stdout);

@@ -83,39 +83,127 @@ pub fn exposed(cert: &CertificateView) -> bool {
     !cert.is_ca && cert.status != Status::Replaced
 }
 
-/// The whole exposition: certificate series, source series, the scrape's duration.
+/// One certificate's series as exposed: labels and timestamps, from a view (this
+/// workstation's) or from the group inventory's document (one per workstation holding it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateSeries {
+    /// The label pairs, in the order they are written.
+    labels: String,
+    not_before: i64,
+    not_after: i64,
+    usable_until: i64,
+    revoked: bool,
+    revocation_checked_at: Option<i64>,
+}
+
+impl CertificateSeries {
+    /// Labels in a fixed order, every one present (empty when unknown) so that queries aggregate.
+    fn labels(values: [&str; 8]) -> String {
+        let mut out = String::with_capacity(256);
+        for (name, value) in ["sha256", "cn", "organization", "structure_id", "environment", "offer", "usage", "workstation"].iter().zip(values) {
+            label(&mut out, name, value);
+        }
+        out
+    }
+
+    /// The series of a certificate this workstation holds.
+    pub fn of_view(c: &CertificateView, workstation: &str) -> Self {
+        let (environment, offer, usage) =
+            (enum_text(&c.environment), c.offer.map(|o| enum_text(&o)).unwrap_or_default(), c.usage.map(|u| enum_text(&u)).unwrap_or_default());
+        CertificateSeries {
+            labels: Self::labels([
+                &c.sha256,
+                c.cn.as_deref().unwrap_or(""),
+                c.organization.as_deref().unwrap_or(""),
+                c.structure_id.as_deref().unwrap_or(""),
+                &environment,
+                &offer,
+                &usage,
+                workstation,
+            ]),
+            not_before: c.not_before.timestamp(),
+            not_after: c.not_after.timestamp(),
+            usable_until: c.usable_until.timestamp(),
+            revoked: c.revocation.state == certisante_pki::revocation::RevocationState::Revoked,
+            revocation_checked_at: c.revocation.checked_at.map(|at| at.timestamp()),
+        }
+    }
+
+    /// The series of a certificate of the group inventory: its `list --json` document with
+    /// `workstations`, one series per workstation holding it. Nothing for a CA certificate,
+    /// a replaced one, or a document without its dates (the metrics speak of what they can
+    /// date; another version's document may lack a field).
+    pub fn of_group_document(document: &serde_json::Value) -> Vec<Self> {
+        let text = |field: &str| document.get(field).and_then(serde_json::Value::as_str).unwrap_or("");
+        let time = |field: &str| {
+            document.get(field).and_then(serde_json::Value::as_str).and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.timestamp())
+        };
+        if document.get("is_ca").and_then(serde_json::Value::as_bool).unwrap_or(false) || text("status") == "replaced" {
+            return Vec::new();
+        }
+        let (Some(not_before), Some(not_after), Some(usable_until)) = (time("not_before"), time("not_after"), time("usable_until")) else {
+            return Vec::new();
+        };
+        let revocation = document.get("revocation");
+        let revoked = revocation.and_then(|r| r.get("state")).and_then(serde_json::Value::as_str) == Some("revoked");
+        let revocation_checked_at = revocation
+            .and_then(|r| r.get("checked_at"))
+            .and_then(serde_json::Value::as_str)
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.timestamp());
+        let workstations: Vec<&str> = document
+            .get("workstations")
+            .and_then(serde_json::Value::as_array)
+            .map(|w| w.iter().filter_map(serde_json::Value::as_str).collect())
+            .unwrap_or_default();
+        workstations
+            .into_iter()
+            .map(|workstation| CertificateSeries {
+                labels: Self::labels([
+                    text("sha256"),
+                    text("cn"),
+                    text("organization"),
+                    text("structure_id"),
+                    text("environment"),
+                    text("offer"),
+                    text("usage"),
+                    workstation,
+                ]),
+                not_before,
+                not_after,
+                usable_until,
+                revoked,
+                revocation_checked_at,
+            })
+            .collect()
+    }
+}
+
+/// The whole exposition of this workstation's certificates: certificate series, source
+/// series, the scrape's duration.
 pub fn render(certificates: &[CertificateView], sources: &[SourceHealth], workstation: &str, scrape_seconds: f64) -> String {
-    let certificates: Vec<&CertificateView> = certificates.iter().filter(|c| exposed(c)).collect();
-    let labels: Vec<String> = certificates
-        .iter()
-        .map(|c| {
-            let mut out = String::with_capacity(256);
-            label(&mut out, "sha256", &c.sha256);
-            label(&mut out, "cn", c.cn.as_deref().unwrap_or(""));
-            label(&mut out, "organization", c.organization.as_deref().unwrap_or(""));
-            label(&mut out, "structure_id", c.structure_id.as_deref().unwrap_or(""));
-            label(&mut out, "environment", &enum_text(&c.environment));
-            label(&mut out, "offer", &c.offer.map(|o| enum_text(&o)).unwrap_or_default());
-            label(&mut out, "usage", &c.usage.map(|u| enum_text(&u)).unwrap_or_default());
-            label(&mut out, "workstation", workstation);
-            out
-        })
-        .collect();
-    let mut out = String::with_capacity(64 + certificates.len() * 5 * 320 + sources.len() * 200);
+    let series: Vec<CertificateSeries> = certificates.iter().filter(|c| exposed(c)).map(|c| CertificateSeries::of_view(c, workstation)).collect();
+    render_series(&series, sources, scrape_seconds)
+}
+
+/// The whole exposition from series already made (the group inventory's: each labelled with
+/// its workstation).
+pub fn render_series(series: &[CertificateSeries], sources: &[SourceHealth], scrape_seconds: f64) -> String {
+    let mut out = String::with_capacity(64 + series.len() * 5 * 320 + sources.len() * 200);
     for (index, (name, help)) in CERTIFICATE_SERIES.iter().enumerate() {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
-        for (cert, labels) in certificates.iter().zip(&labels) {
+        for one in series {
             let value = match index {
-                0 => cert.not_before.timestamp(),
-                1 => cert.not_after.timestamp(),
-                2 => cert.usable_until.timestamp(),
-                3 => i64::from(cert.revocation.state == certisante_pki::revocation::RevocationState::Revoked),
-                _ => match cert.revocation.checked_at {
-                    Some(at) => at.timestamp(),
+                0 => one.not_before,
+                1 => one.not_after,
+                2 => one.usable_until,
+                3 => i64::from(one.revoked),
+                _ => match one.revocation_checked_at {
+                    Some(at) => at,
                     None => continue,
                 },
             };
-            let _ = writeln!(out, "{name}{{{labels}}} {value}");
+            let _ = writeln!(out, "{name}{{{}}} {value}", one.labels);
         }
     }
     let mut source_labels = Vec::with_capacity(sources.len());
@@ -193,6 +281,31 @@ pub fn path_health(paths: &[PathBuf], errors: &[ScanError]) -> Vec<SourceHealth>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_document_gives_a_series_per_workstation_and_none_for_cas_or_undated() {
+        let document = serde_json::json!({
+            "sha256": "ab", "cn": "DMP", "organization": "CH", "structure_id": "1234567890", "environment": "PROD",
+            "offer": "ORG", "usage": "AUTH_CLI", "status": "valid", "is_ca": false,
+            "not_before": "2025-01-01T00:00:00Z", "not_after": "2028-01-01T00:00:00Z", "usable_until": "2027-12-01T00:00:00Z",
+            "revocation": { "state": "revoked", "checked_at": "2026-12-01T00:00:00Z" },
+            "workstations": ["POSTE-A", "POSTE-B"],
+        });
+        let series = CertificateSeries::of_group_document(&document);
+        assert_eq!(series.len(), 2);
+        let text = render_series(&series, &[], 0.5);
+        assert!(text.contains(r#"certisante_certificate_usable_until_timestamp_seconds{sha256="ab",cn="DMP",organization="CH",structure_id="1234567890",environment="PROD",offer="ORG",usage="AUTH_CLI",workstation="POSTE-B"} 1827619200"#), "{text}");
+        assert!(text.contains(r#"certisante_certificate_revoked{sha256="ab",cn="DMP",organization="CH",structure_id="1234567890",environment="PROD",offer="ORG",usage="AUTH_CLI",workstation="POSTE-A"} 1"#), "{text}");
+        let mut ca = document.clone();
+        ca["is_ca"] = true.into();
+        let mut replaced = document.clone();
+        replaced["status"] = "replaced".into();
+        let mut undated = document.clone();
+        undated["usable_until"] = serde_json::Value::Null;
+        for other in [ca, replaced, undated] {
+            assert!(CertificateSeries::of_group_document(&other).is_empty(), "{other}");
+        }
+    }
 
     #[test]
     fn label_values_are_escaped() {
