@@ -136,6 +136,12 @@ fn group_init_publish_list_and_status_from_the_command_line() {
     let squat = b.run(&["group", "publish", "--database", &db.tls_url(&pb), "--workstation", "POSTE-A"]);
     assert_eq!((squat.status.code(), code_of(&squat).as_str()), (Some(1), "group.not_owner"));
     assert_eq!(rows(&db), before);
+
+    // The scheduled watch publishes where a group is configured (under the computer's name).
+    let watched = b.command(&["watch", "--json", "--no-desktop"]).env("CERTISANTE_GROUP_DATABASE_URL", db.tls_url(&pb)).output().unwrap();
+    let report: Value = serde_json::from_slice(&watched.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&watched.stderr)));
+    assert_eq!(report["group"]["outcome"], "published", "{report}");
+    assert_eq!(watched.status.code(), Some(0), "B holds valid certificates only: OK");
 }
 
 #[test]
