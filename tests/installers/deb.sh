@@ -35,7 +35,9 @@ fi
 size=$(stat -c %s "$deb")
 echo "package: $deb"
 echo "size: $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }') MiB)"
-check "the .deb is under 10 MiB" test "$size" -lt $((10 * 1048576))
+# Two binaries since issue 17 (the app, and the CLI that the scheduled watch runs), each
+# carrying the whole API statically (about 18 MiB compressed together): the budget follows.
+check "the .deb is under 20 MiB" test "$size" -lt $((20 * 1048576))
 
 dpkg-deb --info "$deb"
 field() { dpkg-deb --field "$deb" "$1"; }
