@@ -135,9 +135,7 @@ impl CertificateSeries {
     /// date; another version's document may lack a field).
     pub fn of_group_document(document: &serde_json::Value) -> Vec<Self> {
         let text = |field: &str| document.get(field).and_then(serde_json::Value::as_str).unwrap_or("");
-        let time = |field: &str| {
-            document.get(field).and_then(serde_json::Value::as_str).and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.timestamp())
-        };
+        let time = |field: &str| unix_time(document.get(field));
         if document.get("is_ca").and_then(serde_json::Value::as_bool).unwrap_or(false) || text("status") == "replaced" {
             return Vec::new();
         }
@@ -146,11 +144,7 @@ impl CertificateSeries {
         };
         let revocation = document.get("revocation");
         let revoked = revocation.and_then(|r| r.get("state")).and_then(serde_json::Value::as_str) == Some("revoked");
-        let revocation_checked_at = revocation
-            .and_then(|r| r.get("checked_at"))
-            .and_then(serde_json::Value::as_str)
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.timestamp());
+        let revocation_checked_at = unix_time(revocation.and_then(|r| r.get("checked_at")));
         let workstations: Vec<&str> = document
             .get("workstations")
             .and_then(serde_json::Value::as_array)
@@ -177,6 +171,11 @@ impl CertificateSeries {
             })
             .collect()
     }
+}
+
+/// An RFC 3339 date of a JSON document as Unix time; None when absent or not a date.
+fn unix_time(value: Option<&serde_json::Value>) -> Option<i64> {
+    value.and_then(serde_json::Value::as_str).and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.timestamp())
 }
 
 /// The whole exposition of this workstation's certificates: certificate series, source
