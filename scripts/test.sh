@@ -13,12 +13,12 @@ skipped_steps=()
 tools="${CERTISANTE_TOOLS_DIR:-$HOME/.cache/certisante/tools}"
 
 step() {
-  local name=$1; shift
+  local name=$1 start=$SECONDS; shift
   echo "=== $name"
   if "$@" 2>&1 | tee "$logs/$name.log"; then
-    echo "=== $name: ok"
+    echo "=== $name: ok ($((SECONDS - start)) s)"
   else
-    echo "=== $name: FAILED"
+    echo "=== $name: FAILED ($((SECONDS - start)) s)"
     failed_steps+=("$name")
   fi
 }

@@ -17,17 +17,8 @@ root=$(pwd)
 . tests/installers/lib.sh
 target="${CARGO_TARGET_DIR:-$root/target}"
 triple=x86_64-pc-windows-gnu
-work=$(mktemp -d)
-export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-cleanup() {
-  # Ends this prefix's wineserver only (keyed to WINEPREFIX).
-  wineserver -k 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-# Ended by the test command's timeout: still clean up (the EXIT trap).
-trap 'exit 143' TERM INT
-winpath() { printf 'Z:%s' "${1//\//\\}"; }
+. tests/installers/wine-lib.sh
+wine_work
 
 start=$(date +%s)
 if cargo test --target "$triple" --test ipc --no-run; then
@@ -44,31 +35,17 @@ echo "# pe-check of $app (debug build: console subsystem)"
 # Its own "ok"/"not ok" lines are the checks (counted); a failure fails this script.
 python3 tests/installers/pe-check.py "$app" "$version" --subsystem console || failures=$((failures + 1))
 
-mkdir -p "$work/dll"
-x86_64-w64-mingw32-gcc -O2 -shared -o "$work/dll/bcryptprimitives.dll" tests/installers/wine/processprng.c -ladvapi32 || {
-  not_ok "the ProcessPrng stub DLL builds"
-  finish
-  exit 1
-}
+wine_stub_dll "$work/dll"
 check "WebView2Loader.dll is beside the Windows build" test -f "$target/$triple/debug/WebView2Loader.dll"
 export WINEPATH="$(winpath "$work/dll");$(winpath "$target/$triple/debug")"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
-start=$(date +%s)
-wineboot -i >/dev/null 2>&1
-wineserver -p
-echo "Wine prefix created in $(($(date +%s) - start)) s ($(wine --version))"
+wine_boot
 
 # Exact test names → why they cannot run under Wine.
-skips=(
+wine_skips \
   "dashboard_commands_round_trip" "its fixtures are made by the openssl command (certisante-testpki), which Wine has not"
-)
-args=(--exact)
-for ((i = 0; i < ${#skips[@]}; i += 2)); do
-  echo "skipped under Wine: ${skips[i]} (${skips[i + 1]})"
-  args+=(--skip "${skips[i]}")
-done
 start=$(date +%s)
-if cargo test --target "$triple" --test ipc --no-fail-fast -- "${args[@]}"; then
+if cargo test --target "$triple" --test ipc --no-fail-fast -- "${skip_args[@]}"; then
   ok "the shell's IPC tests pass under Wine ($(($(date +%s) - start)) s)"
 else
   not_ok "the shell's IPC tests pass under Wine"

@@ -16,15 +16,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . tests/installers/lib.sh
-work=$(mktemp -d)
-export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-cleanup() {
-  # Ends this prefix's wineserver only (keyed to WINEPREFIX).
-  wineserver -k 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-winpath() { printf 'Z:%s' "${1//\//\\}"; }
+. tests/installers/wine-lib.sh
+wine_work
 note() { echo "# Wine 8: $*"; }
 
 if ! bash tests/installers/wine/build-helpers.sh "$work/bin"; then
@@ -34,11 +27,7 @@ if ! bash tests/installers/wine/build-helpers.sh "$work/bin"; then
 fi
 ok "the Windows test helpers build with mingw-w64"
 bin="$work/bin"
-start=$(date +%s)
-wineboot -i >/dev/null 2>&1
-# A persistent server: registry DACLs set by regacl.exe live only in the running server.
-wineserver -p
-echo "Wine prefix created in $(($(date +%s) - start)) s ($(wine --version))"
+wine_boot
 
 # An RSA-2048 key and a self-signed end-entity certificate, as a legacy .p12 (3DES key
 # and certificate bags, SHA-1 MAC), which Wine's PFXImportCertStore reads.

@@ -11,45 +11,22 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . tests/installers/lib.sh
+. tests/installers/wine-lib.sh
 triple=x86_64-pc-windows-gnu
-work=$(mktemp -d)
-export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-cleanup() {
-  # Ends this prefix's wineserver only (keyed to WINEPREFIX).
-  wineserver -k 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-# Ended by the test command's timeout: still clean up (the EXIT trap).
-trap 'exit 143' TERM INT
-
-mkdir -p "$work/dll"
-x86_64-w64-mingw32-gcc -O2 -shared -o "$work/dll/bcryptprimitives.dll" tests/installers/wine/processprng.c -ladvapi32 || {
-  not_ok "the ProcessPrng stub DLL builds"
-  finish
-  exit 1
-}
+wine_work
+wine_stub_dll "$work/dll"
 export WINEPATH="Z:${work//\//\\}\\dll"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine
-start=$(date +%s)
-wineboot -i >/dev/null 2>&1
-wineserver -p
-echo "Wine prefix created in $(($(date +%s) - start)) s ($(wine --version))"
+wine_boot
 
 # Exact test names → why they cannot run under Wine (they run the Linux `openssl` command).
 # Every other test of the three crates runs, the Linux-only ones being compiled out.
-skips=(
-  "keys::tests::openssl_keys_are_read_with_the_spki_openssl_derives" "runs the openssl command to make the keys it reads"
+wine_skips \
+  "keys::tests::openssl_keys_are_read_with_the_spki_openssl_derives" "runs the openssl command to make the keys it reads" \
   "keys::tests::public_key_der_is_the_spki_openssl_derives" "runs the openssl command to derive the SPKI it compares"
-)
-args=(--exact)
-for ((i = 0; i < ${#skips[@]}; i += 2)); do
-  echo "skipped under Wine: ${skips[i]} (${skips[i + 1]})"
-  args+=(--skip "${skips[i]}")
-done
 
 start=$(date +%s)
-if cargo test --target "$triple" -p certisante-devices -p certisante-store -p certisante-api --lib --no-fail-fast -- "${args[@]}"; then
+if cargo test --target "$triple" -p certisante-devices -p certisante-store -p certisante-api --lib --no-fail-fast -- "${skip_args[@]}"; then
   ok "the Windows builds of devices, store and api pass their tests under Wine ($(($(date +%s) - start)) s with the build)"
 else
   not_ok "the Windows builds of devices, store and api pass their tests under Wine"

@@ -18,16 +18,8 @@ root=$(pwd)
 . tests/installers/lib.sh
 target="${CARGO_TARGET_DIR:-$root/target}"
 triple=x86_64-pc-windows-gnu
-work=$(mktemp -d)
-wineserver_started=""
-cleanup() {
-  # Ends this prefix's wineserver only (it is keyed to WINEPREFIX).
-  [ -n "$wineserver_started" ] && WINEPREFIX="$work/prefix" wineserver -k 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-# Ended by the test command's timeout: still clean up (the EXIT trap).
-trap 'exit 143' TERM INT
+. tests/installers/wine-lib.sh
+wine_work
 
 start=$(date +%s)
 if cargo build -p certisante-cli --target "$triple"; then
@@ -49,17 +41,10 @@ cp "$exe" "$bin/"
 # The other helpers sign with a store key, probe stores and deny registry keys.
 check "the Wine helpers build (ProcessPrng stub, certsign, storeprobe, regacl…)" bash tests/installers/wine/build-helpers.sh "$bin"
 
-export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-winpath() { printf 'Z:%s' "${1//\//\\}"; }
 "$target/debug/certisante-testpki" fixtures "$work/fixtures" >/dev/null
 mkdir -p "$work/data-linux" "$work/data-windows"
 
-start=$(date +%s)
-wineboot -i >/dev/null 2>&1
-wineserver_started=1
-# A persistent server: faster runs, and the registry DACLs regacl.exe sets live in it.
-wineserver -p
-echo "Wine prefix created in $(($(date +%s) - start)) s ($(wine --version))"
+wine_boot
 wcli() { wine "$bin/certisante.exe" "$@"; }
 check "certisante.exe --version runs under Wine and names $(bash scripts/version.sh)" \
   bash -c 'out=$(wine "$1" --version | tr -d "\r"); echo "$out"; [ "$out" = "certisante $2" ]' _ "$bin/certisante.exe" "$(bash scripts/version.sh)"

@@ -18,6 +18,9 @@ import {
   settle,
   sleep,
   typeInto,
+  openWizard,
+  chooseRoute,
+  validated,
   type Backend,
   type IpcHandler,
 } from './lib/ipc.test-support';
@@ -341,26 +344,12 @@ describe('orders view', () => {
   });
 });
 
-/** The wizard's route: the key pair made here (the CSR path) or on the platform. */
-async function chooseRoute(wizard: HTMLElement, route: 'local_key' | 'platform_key') {
-  wizard.querySelector<HTMLButtonElement>(`[data-testid="wizard-route"][data-route="${route}"]`)!.click();
-  await settle();
-}
-
 describe('the new request wizard', () => {
-  async function openWizard(): Promise<HTMLElement> {
-    const root = await openOrders();
-    byTestId(root, 'orders-new').click();
-    await settle();
-    const wizard = byTestId(root, 'order-wizard');
+  /** The wizard, on the route of a key pair made here. */
+  async function openLocalWizard(): Promise<HTMLElement> {
+    const wizard = await openWizard(await mountApp());
     await chooseRoute(wizard, 'local_key');
     return wizard;
-  }
-
-  /** Waits past the wizard's debounce, then lets the answer render. */
-  async function validated() {
-    await sleep(300);
-    await settle();
   }
 
   async function fillStructure(wizard: HTMLElement) {
@@ -376,7 +365,7 @@ describe('the new request wizard', () => {
   }
 
   it('marks unconfirmed profiles and TEST, with PROD by default', async () => {
-    const wizard = await openWizard();
+    const wizard = await openLocalWizard();
     const profiles = [...wizard.querySelectorAll<HTMLElement>('[data-testid="wizard-profile"]')].map((p) => p.closest('label')!.textContent!);
     expect(profiles[0]).not.toContain('valeurs non confirmées');
     expect(profiles[1]).toContain('valeurs non confirmées');
@@ -387,7 +376,7 @@ describe('the new request wizard', () => {
   });
 
   it('shows each rule under its field and keeps the button disabled while any remains', async () => {
-    const wizard = await openWizard();
+    const wizard = await openLocalWizard();
     choose(byTestId(wizard, 'wizard-env-test'));
     // Leaving the structure step with empty fields shows why, and stays.
     byTestId(wizard, 'wizard-next').click();
@@ -444,7 +433,7 @@ describe('the new request wizard', () => {
       if (cmd === 'create_order') return new Promise<Order>((resolve) => (answer = resolve));
       return baseHandler(cmd, args);
     };
-    const wizard = await openWizard();
+    const wizard = await openLocalWizard();
     choose(byTestId(wizard, 'wizard-env-test'));
     await fillStructure(wizard);
     typeInto(byTestId(wizard, 'wizard-cn'), 'INSI-AUTO');
@@ -468,7 +457,7 @@ describe('the new request wizard', () => {
       if (cmd === 'create_order') throw { code: 'keystore.locked', message: 'collection verrouillée' };
       return baseHandler(cmd, args);
     };
-    const wizard = await openWizard();
+    const wizard = await openLocalWizard();
     await fillStructure(wizard);
     typeInto(byTestId(wizard, 'wizard-cn'), 'INSI-MANU');
     await validated();

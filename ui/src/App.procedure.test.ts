@@ -22,10 +22,13 @@ import {
   mountApp,
   resetApp,
   settle,
-  sleep,
   textOf,
   typeInto,
   openDetails,
+  openWizard,
+  chooseRoute,
+  switchTo,
+  validated,
   type Backend,
   type IpcHandler,
 } from './lib/ipc.test-support';
@@ -164,29 +167,6 @@ afterEach(() => resetApp());
 
 function rowOf(root: HTMLElement, sha256: string): HTMLElement {
   return certRows(root).find((r) => r.dataset.sha256 === sha256)!;
-}
-
-async function switchTo(root: HTMLElement, view: 'orders' | 'guide' | 'dashboard') {
-  byTestId(root, `nav-${view}`).click();
-  await settle();
-}
-
-async function openWizard(root: HTMLElement): Promise<HTMLElement> {
-  await switchTo(root, 'orders');
-  byTestId(root, 'orders-new').click();
-  await settle();
-  return byTestId(root, 'order-wizard');
-}
-
-async function chooseRoute(wizard: HTMLElement, route: 'local_key' | 'platform_key') {
-  wizard.querySelector<HTMLButtonElement>(`[data-testid="wizard-route"][data-route="${route}"]`)!.click();
-  await settle();
-}
-
-/** Waits past the wizard's debounce, then lets the answers render. */
-async function validated() {
-  await sleep(300);
-  await settle();
 }
 
 describe('a signing certificate’s usable end', () => {

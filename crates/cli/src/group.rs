@@ -10,7 +10,7 @@ use certisante_api::model::*;
 use clap::Subcommand;
 
 use crate::text::Lang;
-use crate::{print_json, read_secret_file, Context, Failure, Outcome, EXIT_TROUBLE};
+use crate::{print_json, print_text, read_secret_file, Context, Failure, Outcome, EXIT_TROUBLE};
 
 #[derive(Subcommand)]
 pub enum GroupAction {
@@ -152,11 +152,12 @@ pub fn group(action: GroupAction, context: &Context) -> Outcome {
         }
         GroupAction::List { json, database, warn_days, crit_days } => {
             let thresholds = thresholds(context, warn_days, crit_days)?;
-            let listing = context.api(false)?.group_list(database.as_deref(), thresholds).map_err(|e| fail(context, e))?;
+            let api = context.api(false)?;
             if json {
-                print_json(&listing)?;
+                let text = api.group_list_json(database.as_deref(), thresholds).map_err(|e| fail(context, e))?;
+                print_text(&text)?;
             } else {
-                print_table(&listing)?;
+                print_table(&api.group_list(database.as_deref(), thresholds).map_err(|e| fail(context, e))?)?;
             }
             Ok(0)
         }

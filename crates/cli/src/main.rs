@@ -660,6 +660,13 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
         .map_err(|message| Failure { message, exit: EXIT_TROUBLE })
 }
 
+/// Text already made (tens of MB for a group's listing) on stdout, as it is.
+pub fn print_text(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Failure { message: e.to_string(), exit: EXIT_TROUBLE })
+}
+
 pub fn enum_text<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }

@@ -109,3 +109,29 @@ export function choose(field: HTMLSelectElement | HTMLInputElement, value?: stri
   field.dispatchEvent(new Event('change', { bubbles: true }));
   flushSync();
 }
+
+/** Shows one of the app's views, as its tab in the navigation does. */
+export async function switchTo(root: HTMLElement, view: 'orders' | 'guide' | 'dashboard' | 'group') {
+  byTestId(root, `nav-${view}`).click();
+  await settle();
+}
+
+/** Opens the new request wizard from the orders view. */
+export async function openWizard(root: HTMLElement): Promise<HTMLElement> {
+  await switchTo(root, 'orders');
+  byTestId(root, 'orders-new').click();
+  await settle();
+  return byTestId(root, 'order-wizard');
+}
+
+/** The wizard's route: the key pair made here (the CSR path) or on the platform. */
+export async function chooseRoute(wizard: HTMLElement, route: 'local_key' | 'platform_key') {
+  wizard.querySelector<HTMLButtonElement>(`[data-testid="wizard-route"][data-route="${route}"]`)!.click();
+  await settle();
+}
+
+/** Waits past the wizard's debounce, then lets the answers render. */
+export async function validated() {
+  await sleep(300);
+  await settle();
+}
