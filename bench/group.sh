@@ -82,8 +82,10 @@ unset CERTISANTE_DATA_DIR CERTISANTE_EXTRA_ANCHORS
 if [ "${BENCH_APP:-0}" = 1 ]; then
   echo "== the app with the Groupe view open ($total certificates): memory and a filter's time"
   tools="${CERTISANTE_TOOLS_DIR:-$HOME/.cache/certisante/tools}"
-  [ -x "$target/debug/certisante-app" ] || { echo "build the app first: npm --prefix ui run build && cargo build -p certisante-app" >&2; exit 1; }
-  export BENCH_APP_BIN="$target/debug/certisante-app" CERTISANTE_GROUP_DATABASE_URL="postgresql://bench_cli@127.0.0.1:$PG_PORT/bench?sslmode=verify-full&sslrootcert=$PG_CA"
+  # The app as users run it: the release build (BENCH_PROFILE=dev: the debug one).
+  app_build=(cargo build "${build[@]}" --bins --features tauri/custom-protocol)
+  [ -x "$bin/certisante-app" ] || { echo "build the app first: npm --prefix ui run build && ${app_build[*]}" >&2; exit 1; }
+  export BENCH_APP_BIN="$bin/certisante-app" CERTISANTE_GROUP_DATABASE_URL="postgresql://bench_cli@127.0.0.1:$PG_PORT/bench?sslmode=verify-full&sslrootcert=$PG_CA"
   export PGPASSWORD=bench-cli CERTISANTE_DATA_DIR=$BENCH_DIR/app-data HOME=$BENCH_DIR/app-home
   mkdir -p "$CERTISANTE_DATA_DIR" "$HOME"
   port=${E2E_DRIVER_PORT:-4444}

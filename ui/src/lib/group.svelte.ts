@@ -43,7 +43,9 @@ export class GroupState {
 
   readonly rows = $derived<readonly GroupRow[]>(this.view?.rows ?? []);
   readonly #index = $derived(indexGroupRows(this.rows));
-  readonly #matches = $derived(matchGroupRows(this.#index, this.filters));
+  // A plain copy of the filters: the loop reads them 20,000 times, and each read of the
+  // reactive object costs a proxy trap (the filter took 160 ms instead of a few).
+  readonly #matches = $derived(matchGroupRows(this.#index, { ...this.filters }));
   /** The table's rows: those passing the filters, in the chosen order. */
   readonly visible = $derived(orderedGroupRows(this.#index, this.#matches, this.sort, localeOf(locale.lang)));
   readonly establishments = $derived(establishmentsOf(this.rows));
