@@ -39,7 +39,10 @@ impl Session {
     /// address's connect_timeout for everything: TCP, TLS, authentication.
     pub fn connect(address: &Address, password: Option<&Sensitive<String>>) -> Result<Self> {
         let server = address.server();
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        // One worker for the connection (TLS, the protocol) beside the caller's thread,
+        // which reads the rows: tens of MB for `group list`, decoded while they are used.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
             .enable_io()
             .enable_time()
             .build()
