@@ -252,10 +252,15 @@ pub fn workstations(session: &Session, options: &ReadOptions) -> Result<Vec<Work
 async fn read_workstations(client: &tokio_postgres::Client, server: &str, options: &ReadOptions) -> Result<Vec<WorkstationInfo>> {
     let rows = client
         .query(
+            // Counted in one pass each, joined: a count per workstation (a subquery per row)
+            // is 500 scans of the table when its statistics are not made yet, just after a
+            // wave of publications (100 ms instead of 5 in the benchmark).
             "SELECT w.name, w.establishments, w.document::text, w.first_published_at, w.last_published_at, w.last_contact_at,
-                    (SELECT count(*) FROM certisante.certificates c WHERE c.workstation = w.name),
-                    (SELECT count(*) FROM certisante.orders o WHERE o.workstation = w.name)
-             FROM certisante.workstations w WHERE octet_length(w.document::text) <= $1 ORDER BY w.name LIMIT $2",
+                    coalesce(c.n, 0), coalesce(o.n, 0)
+             FROM certisante.workstations w
+             LEFT JOIN (SELECT workstation, count(*) AS n FROM certisante.certificates GROUP BY workstation) c ON c.workstation = w.name
+             LEFT JOIN (SELECT workstation, count(*) AS n FROM certisante.orders GROUP BY workstation) o ON o.workstation = w.name
+             WHERE octet_length(w.document::text) <= $1 ORDER BY w.name LIMIT $2",
             &[&MAX_ROW_BYTES, &MAX_WORKSTATIONS],
         )
         .await
