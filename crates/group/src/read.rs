@@ -424,7 +424,7 @@ struct ListingParts {
 fn listing_parts(session: &Session, options: &ReadOptions) -> Result<ListingParts> {
     let (client, server) = (session.client(), session.server());
     session.run("read the certificates", async {
-        let (certificates, errors, pending_orders, workstations) = futures_util::try_join!(
+        let (certificates, errors, pending_orders, workstations) = tokio::try_join!(
             read_copies(client, server, options),
             read_errors(client, server),
             read_pending_orders(client, server, options),
