@@ -162,34 +162,31 @@ impl Api {
     /// `group list`: every certificate of the group (`list --json`'s shape, with the
     /// workstations holding each), its read errors and pending orders, its workstations.
     pub fn group_list(&self, database: Option<&str>, thresholds: Option<Thresholds>) -> Result<GroupListing> {
-        let (session, options) = self.group_reader(database, thresholds)?;
+        let (session, options, _) = self.group_reader(database, thresholds)?;
         Ok(read::list(&session, &options)?)
     }
 
     /// `group list --json`: `group_list` as JSON text (one certificate per line), its
     /// documents written as the server holds them, without parsing them again.
     pub fn group_list_json(&self, database: Option<&str>, thresholds: Option<Thresholds>) -> Result<String> {
-        let (session, options) = self.group_reader(database, thresholds)?;
+        let (session, options, _) = self.group_reader(database, thresholds)?;
         Ok(read::list_json(&session, &options)?)
     }
 
-    /// A checked session to read the group, and the time and thresholds to read it with.
-    fn group_reader(&self, database: Option<&str>, thresholds: Option<Thresholds>) -> Result<(certisante_group::Session, ReadOptions)> {
+    /// A checked session to read the group, the time and thresholds to read it with, and
+    /// its address.
+    fn group_reader(&self, database: Option<&str>, thresholds: Option<Thresholds>) -> Result<(certisante_group::Session, ReadOptions, Address)> {
         self.allow(Access::Read)?;
         let options = self.group_read_options(thresholds)?;
         let address = self.group_address(database)?;
         let session = self.connect_group(&address)?;
         schema::check(&session)?;
-        Ok((session, options))
+        Ok((session, options, address))
     }
 
     /// The Groupe view: one row per certificate (details on demand), the workstations.
     pub fn group_view(&self) -> Result<GroupView> {
-        self.allow(Access::Read)?;
-        let options = self.group_read_options(None)?;
-        let address = self.group_address(None)?;
-        let session = self.connect_group(&address)?;
-        schema::check(&session)?;
+        let (session, options, address) = self.group_reader(None, None)?;
         let rows = read::rows(&session, &options)?;
         Ok(GroupView { server: address.redacted(), rows, read_at: options.now, backlog: self.registry.group_backlog()? })
     }
@@ -210,7 +207,7 @@ impl Api {
 
     /// `group status`: the whole group's Nagios status.
     pub fn group_status(&self, database: Option<&str>, thresholds: Option<Thresholds>) -> Result<GroupStatus> {
-        let (session, options) = self.group_reader(database, thresholds)?;
+        let (session, options, _) = self.group_reader(database, thresholds)?;
         Ok(read::status(&session, &options)?)
     }
 

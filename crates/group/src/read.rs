@@ -244,11 +244,7 @@ fn no_params() -> std::iter::Empty<&'static (dyn ToSql + Sync)> {
     std::iter::empty()
 }
 
-/// Every workstation.
-pub fn workstations(session: &Session, options: &ReadOptions) -> Result<Vec<WorkstationInfo>> {
-    session.run("read the workstations", read_workstations(session.client(), session.server(), options))
-}
-
+/// Every workstation, as it last published.
 async fn read_workstations(client: &tokio_postgres::Client, server: &str, options: &ReadOptions) -> Result<Vec<WorkstationInfo>> {
     let rows = client
         .query(
@@ -543,63 +539,67 @@ pub fn list_json(session: &Session, options: &ReadOptions) -> Result<String> {
 }
 
 /// The Groupe view's rows: one per certificate, from the columns only (no document).
+/// The rows and the workstations are read together (pipelined, as `list` does).
 pub fn rows(session: &Session, options: &ReadOptions) -> Result<GroupRows> {
-    let workstations = workstations(session, options)?;
-    let client = session.client();
-    let server = session.server().to_owned();
-    let err = |e: tokio_postgres::Error| db_error(&server, &e);
-    let rows = session.run("read the certificates", async {
-        let stream = client
-            .query_raw(
-                "SELECT sha256, workstation, cn, organization, structure_id, structure_kind, structure_number, environment, offer, usage,
-                        not_before, not_after, usable_until, revoked, replaced, has_private_key
-                 FROM certisante.certificates ORDER BY sha256, workstation",
-                no_params(),
-            )
-            .await
-            .map_err(err)?;
-        pin_mut!(stream);
-        let mut merged: Vec<GroupRow> = Vec::new();
-        let mut count = 0usize;
-        while let Some(row) = stream.try_next().await.map_err(err)? {
-            count += 1;
-            if count > MAX_ROWS {
-                return Err(GroupError::TooLarge(format!("more than {MAX_ROWS} certificate copies")));
-            }
-            let sha256: String = row.get(0);
-            let workstation: String = row.get(1);
-            let (status, severity, days) = state_now(row.get(10), row.get(12), row.get(13), row.get(14), options);
-            if let Some(last) = merged.last_mut().filter(|r| r.sha256 == sha256) {
-                last.workstations.push(workstation);
-                last.has_private_key |= row.get::<_, bool>(15);
-                if severity > last.severity {
-                    (last.status, last.severity, last.days_left) = (status, severity, days);
-                }
-                continue;
-            }
-            merged.push(GroupRow {
-                sha256,
-                cn: row.get(2),
-                organization: row.get(3),
-                structure_id: row.get(4),
-                structure_kind: row.get::<_, Option<String>>(5).unwrap_or_default(),
-                structure_number: row.get(6),
-                environment: text_column(&row, 7).unwrap_or(Environment::Other),
-                offer: text_column(&row, 8),
-                usage: text_column(&row, 9),
-                not_after: row.get(11),
-                usable_until: row.get(12),
-                days_left: days,
-                status,
-                severity,
-                has_private_key: row.get(15),
-                workstations: vec![workstation],
-            });
+    let (client, server) = (session.client(), session.server());
+    session.run("read the certificates", async {
+        let (rows, workstations) = tokio::try_join!(read_rows(client, server, options), read_workstations(client, server, options))?;
+        Ok(GroupRows { rows, workstations })
+    })
+}
+
+/// One row per certificate, soonest end first.
+async fn read_rows(client: &tokio_postgres::Client, server: &str, options: &ReadOptions) -> Result<Vec<GroupRow>> {
+    let err = |e: tokio_postgres::Error| db_error(server, &e);
+    let stream = client
+        .query_raw(
+            "SELECT sha256, workstation, cn, organization, structure_id, structure_kind, structure_number, environment, offer, usage,
+                    not_before, not_after, usable_until, revoked, replaced, has_private_key
+             FROM certisante.certificates ORDER BY sha256, workstation",
+            no_params(),
+        )
+        .await
+        .map_err(err)?;
+    pin_mut!(stream);
+    let mut merged: Vec<GroupRow> = Vec::new();
+    let mut count = 0usize;
+    while let Some(row) = stream.try_next().await.map_err(err)? {
+        count += 1;
+        if count > MAX_ROWS {
+            return Err(GroupError::TooLarge(format!("more than {MAX_ROWS} certificate copies")));
         }
-        merged.sort_by(|a, b| (a.usable_until, &a.cn, &a.sha256).cmp(&(b.usable_until, &b.cn, &b.sha256)));
-        Ok(merged)
-    })?;
-    Ok(GroupRows { rows, workstations })
+        let sha256: String = row.get(0);
+        let workstation: String = row.get(1);
+        let (status, severity, days) = state_now(row.get(10), row.get(12), row.get(13), row.get(14), options);
+        if let Some(last) = merged.last_mut().filter(|r| r.sha256 == sha256) {
+            last.workstations.push(workstation);
+            last.has_private_key |= row.get::<_, bool>(15);
+            if severity > last.severity {
+                (last.status, last.severity, last.days_left) = (status, severity, days);
+            }
+            continue;
+        }
+        merged.push(GroupRow {
+            sha256,
+            cn: row.get(2),
+            organization: row.get(3),
+            structure_id: row.get(4),
+            structure_kind: row.get::<_, Option<String>>(5).unwrap_or_default(),
+            structure_number: row.get(6),
+            environment: text_column(&row, 7).unwrap_or(Environment::Other),
+            offer: text_column(&row, 8),
+            usage: text_column(&row, 9),
+            not_after: row.get(11),
+            usable_until: row.get(12),
+            days_left: days,
+            status,
+            severity,
+            has_private_key: row.get(15),
+            workstations: vec![workstation],
+        });
+    }
+    merged.sort_by(|a, b| (a.usable_until, &a.cn, &a.sha256).cmp(&(b.usable_until, &b.cn, &b.sha256)));
+    Ok(merged)
 }
 
 /// One certificate, merged as `list` shows it, and each workstation's copy; None when no
@@ -609,7 +609,8 @@ pub fn certificate(session: &Session, sha256: &str, options: &ReadOptions) -> Re
     let server = session.server().to_owned();
     let err = |e: tokio_postgres::Error| db_error(&server, &e);
     session.run("read a certificate", async {
-        let sql = copies_query("WHERE sha256 = $2 ORDER BY workstation LIMIT $3");
+        // The subquery picks (ordered, bounded); the outer order is what the copies come in.
+        let sql = copies_query("WHERE sha256 = $2 ORDER BY workstation LIMIT $3") + " ORDER BY workstation";
         let rows = client.query(&sql, &[&MAX_ROW_BYTES, &sha256, &MAX_WORKSTATIONS]).await.map_err(err)?;
         let mut copies = Vec::with_capacity(rows.len());
         for row in rows {
