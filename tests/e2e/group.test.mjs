@@ -31,11 +31,7 @@ const cli = (data, ...args) =>
 
 /** Screenshots after the webview painted what the DOM already has (WebKit may lag). */
 async function shot(name) {
-  await session.cmd('POST', '/execute/async', {
-    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
-    args: [],
-  });
-  await session.screenshot(join(ARTIFACTS, `group-${name}.png`));
+  await session.paintedScreenshot(join(ARTIFACTS, `group-${name}.png`));
 }
 
 async function language(lang) {

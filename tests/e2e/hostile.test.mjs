@@ -19,11 +19,7 @@ let session;
 
 /** Screenshots after the webview painted what the DOM already has (WebKit may lag). */
 async function screenshot(name) {
-  await session.cmd('POST', '/execute/async', {
-    script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
-    args: [],
-  });
-  await session.screenshot(join(process.env.E2E_ARTIFACTS, name));
+  await session.paintedScreenshot(join(process.env.E2E_ARTIFACTS, name));
 }
 
 /** The unreadable files the page lists: [file name, code]. */

@@ -92,7 +92,9 @@ export class Session {
   /** A screenshot once the webview painted what the DOM already has (WebKit may lag). */
   async paintedScreenshot(file) {
     await this.cmd('POST', '/execute/async', {
-      script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 300)));',
+      // An explicit result: WebKitWebDriver once failed to parse the undefined that
+      // setTimeout(done) hands over ("Could not parse script result").
+      script: 'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => done(true), 300)));',
       args: [],
     });
     await this.screenshot(file);
