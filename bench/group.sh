@@ -49,6 +49,16 @@ echo "== $WORKSTATIONS workstations × $CERTIFICATES certificates, $CONCURRENCY 
 "$bin/certisante-group-bench" --admin "$admin" --publisher-url "$publisher" --templates "$BENCH_DIR/fixtures/certs" \
   --workstations "$WORKSTATIONS" --certificates "$CERTIFICATES" --concurrency "$CONCURRENCY" --runs "$RUNS" --work "$BENCH_DIR/registries"
 
+# A reference for the sessions: libpq's own (pgbench -C: a new session per transaction, TLS
+# verify-full + SCRAM as the workstations, SELECT 1), as many and as concurrent.
+if [ -x "$PG_BIN/pgbench" ]; then
+  echo 'SELECT 1;' >"$BENCH_DIR/select1.sql"
+  start=$(date +%s%N)
+  PGPASSWORD=bench-0 "$PG_BIN/pgbench" -n -C -f "$BENCH_DIR/select1.sql" -c "$CONCURRENCY" -j 2 -t $((WORKSTATIONS / CONCURRENCY)) \
+    "host=127.0.0.1 port=$PG_PORT user=bench_ws_0 dbname=bench sslmode=verify-full sslrootcert=$PG_CA" >/dev/null
+  printf '%-44s %10d ms\n' "reference: libpq, $WORKSTATIONS sessions (pgbench -C)" $((($(date +%s%N) - start) / 1000000))
+fi
+
 # The CLI as a scheduled task runs it: a real registry of 40 certificate files, one process
 # per run (start, registry, listing, TLS, SCRAM, the query, the exit).
 echo "== the certisante CLI (process start included), $RUNS runs each"

@@ -166,11 +166,12 @@ impl Api {
         Ok(read::list(&session, &options)?)
     }
 
-    /// `group list --json`: `group_list` as JSON text (one certificate per line), its
-    /// documents written as the server holds them, without parsing them again.
-    pub fn group_list_json(&self, database: Option<&str>, thresholds: Option<Thresholds>) -> Result<String> {
+    /// `group list --json`: `group_list` as read, written as JSON text (one certificate per
+    /// line) by `RawListing::write_json`, its documents as the server holds them, without
+    /// parsing them again.
+    pub fn group_list_json(&self, database: Option<&str>, thresholds: Option<Thresholds>) -> Result<read::RawListing> {
         let (session, options, _) = self.group_reader(database, thresholds)?;
-        Ok(read::list_json(&session, &options)?)
+        Ok(read::raw_list(&session, &options)?)
     }
 
     /// A checked session to read the group, the time and thresholds to read it with, and

@@ -10,7 +10,7 @@ use certisante_api::model::*;
 use clap::Subcommand;
 
 use crate::text::Lang;
-use crate::{print_json, print_text, read_secret_file, Context, Failure, Outcome, EXIT_TROUBLE};
+use crate::{print_json, print_with, read_secret_file, Context, Failure, Outcome, EXIT_TROUBLE};
 
 #[derive(Subcommand)]
 pub enum GroupAction {
@@ -154,8 +154,8 @@ pub fn group(action: GroupAction, context: &Context) -> Outcome {
             let thresholds = thresholds(context, warn_days, crit_days)?;
             let api = context.api(false)?;
             if json {
-                let text = api.group_list_json(database.as_deref(), thresholds).map_err(|e| fail(context, e))?;
-                print_text(&text)?;
+                let listing = api.group_list_json(database.as_deref(), thresholds).map_err(|e| fail(context, e))?;
+                print_with(|out| listing.write_json(out))?;
             } else {
                 print_table(&api.group_list(database.as_deref(), thresholds).map_err(|e| fail(context, e))?)?;
             }

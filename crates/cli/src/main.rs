@@ -660,11 +660,11 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
         .map_err(|message| Failure { message, exit: EXIT_TROUBLE })
 }
 
-/// Text already made (tens of MB for a group's listing) on stdout, as it is.
-pub fn print_text(text: &str) -> Result<(), Failure> {
+/// Writes to standard output as `write` goes (a large text is never held whole).
+pub fn print_with(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Result<(), Failure> {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Failure { message: e.to_string(), exit: EXIT_TROUBLE })
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    write(&mut out).and_then(|()| out.flush()).map_err(|e| Failure { message: e.to_string(), exit: EXIT_TROUBLE })
 }
 
 pub fn enum_text<T: serde::Serialize>(value: &T) -> String {

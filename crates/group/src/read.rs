@@ -12,7 +12,7 @@
 //! objects and arrays by the schema), never parsed: 20,000 certificates stay fast.
 //! Everything read back is bounded: rows, bytes per row, bytes in all.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
@@ -286,7 +286,8 @@ async fn read_workstations(client: &tokio_postgres::Client, server: &str, option
 /// they came in (tens of MB in all: copied once, into what is written).
 struct Copy {
     row: tokio_postgres::Row,
-    /// Of its document, places and paths: counted once (reading a text checks its UTF-8).
+    sha256: String,
+    /// Of its document, places and paths (counted, not read: see `TextBytes`).
     bytes: usize,
     workstation: String,
     has_private_key: bool,
@@ -296,6 +297,19 @@ struct Copy {
     days: i64,
     published_at: DateTime<Utc>,
     cn: Option<String>,
+}
+
+/// A text column's bytes, for its size: `&str` checks the UTF-8 of tens of MB, which the
+/// writing does once anyway.
+struct TextBytes<'a>(&'a [u8]);
+
+impl<'a> tokio_postgres::types::FromSql<'a> for TextBytes<'a> {
+    fn from_sql(_: &tokio_postgres::types::Type, raw: &'a [u8]) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(TextBytes(raw))
+    }
+    fn accepts(ty: &tokio_postgres::types::Type) -> bool {
+        <&str as tokio_postgres::types::FromSql>::accepts(ty)
+    }
 }
 
 /// The copies `filter` (a WHERE clause, or nothing) selects, as `copy_of` reads them; none
@@ -325,15 +339,16 @@ impl Copy {
     }
 }
 
-fn copy_of(row: tokio_postgres::Row, options: &ReadOptions) -> Result<(String, Copy)> {
+fn copy_of(row: tokio_postgres::Row, options: &ReadOptions) -> Result<Copy> {
     let sha256: String = row.get(0);
     let workstation: String = row.get(1);
-    let Some(document) = row.get::<_, Option<&str>>(2) else {
+    let Some(document) = row.get::<_, Option<TextBytes>>(2) else {
         return Err(GroupError::TooLarge(format!("the certificate {sha256} of {workstation:?} is larger than {} bytes", MAX_ROW_BYTES)));
     };
-    let bytes = document.len() + row.get::<_, &str>(3).len() + row.get::<_, &str>(4).len();
+    let bytes = document.0.len() + row.get::<_, TextBytes>(3).0.len() + row.get::<_, TextBytes>(4).0.len();
     let (status, severity, days) = state_now(row.get(6), row.get(7), row.get(8), row.get(9), options);
-    let copy = Copy {
+    Ok(Copy {
+        sha256,
         bytes,
         workstation,
         has_private_key: row.get(5),
@@ -344,8 +359,7 @@ fn copy_of(row: tokio_postgres::Row, options: &ReadOptions) -> Result<(String, C
         published_at: row.get(10),
         cn: row.get(11),
         row,
-    };
-    Ok((sha256, copy))
+    })
 }
 
 /// The copy a merged certificate shows: the worst state, then the most recent.
@@ -437,27 +451,31 @@ async fn read_copies(client: &tokio_postgres::Client, server: &str, options: &Re
     // external merge sort, +60 % in the benchmark); the copies are grouped here.
     let stream = client.query_raw(&copies_query(""), [&MAX_ROW_BYTES as &(dyn ToSql + Sync)]).await.map_err(err)?;
     pin_mut!(stream);
-    let mut by_certificate: HashMap<String, Vec<Copy>> = HashMap::new();
-    let (mut rows, mut bytes) = (0usize, 0usize);
+    let (mut copies, mut bytes) = (Vec::new(), 0usize);
     while let Some(row) = stream.try_next().await.map_err(err)? {
-        rows += 1;
-        let (sha256, copy) = copy_of(row, options)?;
+        let copy = copy_of(row, options)?;
         bytes += copy.bytes;
-        if rows > MAX_ROWS || bytes > MAX_TOTAL_BYTES {
+        if copies.len() >= MAX_ROWS || bytes > MAX_TOTAL_BYTES {
             return Err(GroupError::TooLarge(format!("more than {MAX_ROWS} certificate copies or {} MB", MAX_TOTAL_BYTES >> 20)));
         }
-        by_certificate.entry(sha256).or_default().push(copy);
+        copies.push(copy);
+    }
+    // Grouped by sorting, without hashing: SipHash was a tenth of the time, and a faster
+    // unkeyed hash could be made to collide by a workstation publishing chosen fingerprints.
+    copies.sort_unstable_by(|a, b| (&a.sha256, &a.workstation).cmp(&(&b.sha256, &b.workstation)));
+    let mut certificates: Vec<Vec<Copy>> = Vec::new();
+    for copy in copies {
+        match certificates.last_mut() {
+            Some(last) if last[0].sha256 == copy.sha256 => last.push(copy),
+            _ => certificates.push(vec![copy]),
+        }
     }
     // Sorted as the dashboard sorts: soonest end, then name, then fingerprint.
-    type Key = (DateTime<Utc>, Option<String>, String);
-    let mut certificates: Vec<(Key, Vec<Copy>)> = Vec::with_capacity(by_certificate.len());
-    for (sha256, mut copies) in by_certificate {
-        copies.sort_by(|a, b| a.workstation.cmp(&b.workstation));
-        let first = primary(&copies);
-        certificates.push(((first.usable_until, first.cn.clone(), sha256), copies));
-    }
-    certificates.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(certificates.into_iter().map(|(_, copies)| copies).collect())
+    certificates.sort_by_cached_key(|copies| {
+        let first = primary(copies);
+        (first.usable_until, first.cn.clone(), first.sha256.clone())
+    });
+    Ok(certificates)
 }
 
 /// Every workstation's read errors of its last scan.
@@ -507,35 +525,49 @@ async fn read_pending_orders(client: &tokio_postgres::Client, server: &str, opti
 }
 
 /// `group list`: every certificate of the group, soonest end first, each checked to be
-/// JSON (for callers that read them as values; `list_json` prints them as they are).
+/// JSON (for callers that read them as values; `raw_list` writes them as they are).
 pub fn list(session: &Session, options: &ReadOptions) -> Result<GroupListing> {
     let ListingParts { certificates, errors, pending_orders, workstations } = listing_parts(session, options)?;
     let certificates = certificates.iter().map(|copies| merged(copies)).collect::<Result<_>>()?;
     Ok(GroupListing { certificates, errors, pending_orders, workstations })
 }
 
-/// `group list --json`: `GroupListing` as JSON text, one certificate per line. Its documents
-/// are written as the server holds them, not parsed again (tens of MB: a third of the time).
-pub fn list_json(session: &Session, options: &ReadOptions) -> Result<String> {
-    let ListingParts { certificates, errors, pending_orders, workstations } = listing_parts(session, options)?;
-    let bytes: usize = certificates.iter().flatten().map(|c| c.bytes + 256).sum();
-    let mut out = String::with_capacity(bytes + 4096);
-    out.push_str("{\n  \"certificates\": [");
-    for (i, copies) in certificates.iter().enumerate() {
-        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        write_merged(&mut out, copies);
+/// `group list --json` as read: the documents kept as the server sent them, written out by
+/// [`RawListing::write_json`] without being parsed again (tens of MB: a third of the time).
+pub struct RawListing(ListingParts);
+
+/// Reads `group list --json`; every read error comes here, before anything is written.
+pub fn raw_list(session: &Session, options: &ReadOptions) -> Result<RawListing> {
+    listing_parts(session, options).map(RawListing)
+}
+
+impl RawListing {
+    /// How many certificates it lists.
+    pub fn certificates(&self) -> usize {
+        self.0.certificates.len()
     }
-    out.push_str(if certificates.is_empty() { "]" } else { "\n  ]" });
-    for (name, value) in [
-        ("errors", serde_json::to_string(&errors)),
-        ("pending_orders", serde_json::to_string(&pending_orders)),
-        ("workstations", serde_json::to_string(&workstations)),
-    ] {
-        let value = value.map_err(|e| GroupError::Corrupt(format!("{name}: {e}")))?;
-        let _ = write!(out, ",\n  \"{name}\": {value}");
+
+    /// `GroupListing` as JSON text, one certificate per line, written as it is made (never
+    /// held whole: as large as the documents).
+    pub fn write_json<W: std::io::Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        let ListingParts { certificates, errors, pending_orders, workstations } = &self.0;
+        out.write_all(b"{\n  \"certificates\": [")?;
+        let mut line = String::new();
+        for (i, copies) in certificates.iter().enumerate() {
+            line.clear();
+            line.push_str(if i == 0 { "\n    " } else { ",\n    " });
+            write_merged(&mut line, copies);
+            out.write_all(line.as_bytes())?;
+        }
+        out.write_all(if certificates.is_empty() { b"]" } else { b"\n  ]" })?;
+        write!(out, ",\n  \"errors\": ")?;
+        serde_json::to_writer(&mut *out, errors)?;
+        write!(out, ",\n  \"pending_orders\": ")?;
+        serde_json::to_writer(&mut *out, pending_orders)?;
+        write!(out, ",\n  \"workstations\": ")?;
+        serde_json::to_writer(&mut *out, workstations)?;
+        out.write_all(b"\n}\n")
     }
-    out.push_str("\n}\n");
-    Ok(out)
 }
 
 /// The Groupe view's rows: one per certificate, from the columns only (no document).
@@ -614,7 +646,7 @@ pub fn certificate(session: &Session, sha256: &str, options: &ReadOptions) -> Re
         let rows = client.query(&sql, &[&MAX_ROW_BYTES, &sha256, &MAX_WORKSTATIONS]).await.map_err(err)?;
         let mut copies = Vec::with_capacity(rows.len());
         for row in rows {
-            copies.push(copy_of(row, options)?.1);
+            copies.push(copy_of(row, options)?);
         }
         if copies.is_empty() {
             return Ok(None);

@@ -12,6 +12,7 @@
 //! DIR holds certificate files (the test fixtures): their views are the templates of the
 //! simulated certificates (each made unique: fingerprint, name, dates, establishment, path).
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -61,6 +62,31 @@ fn fail(why: &str) -> ! {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// CPU seconds (user + system) of a process from /proc: its own, plus its reaped children's
+/// when `children` (a PostgreSQL postmaster: every ended session). None off Linux.
+fn cpu_seconds(pid: &str, children: bool) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<f64> = stat.rsplit_once(") ")?.1.split(' ').skip(11).take(4).map(|f| f.parse().unwrap_or(0.0)).collect();
+    let ticks = if children { fields.iter().sum::<f64>() } else { fields[0] + fields[1] };
+    Some(ticks / 100.0) // USER_HZ is 100 on Linux
+}
+
+/// The CPU this process and the server spent between two readings.
+#[derive(Clone, Copy)]
+struct Cpu(Option<f64>, Option<f64>);
+
+fn cpu_now(server_pid: &Option<String>) -> Cpu {
+    Cpu(cpu_seconds("self", false), server_pid.as_deref().and_then(|pid| cpu_seconds(pid, true)))
+}
+
+fn cpu_since(start: Cpu, server_pid: &Option<String>) -> String {
+    // The server counts a session's CPU once its process has exited and been waited for.
+    std::thread::sleep(Duration::from_millis(300));
+    let now = cpu_now(server_pid);
+    let part = |a: Option<f64>, b: Option<f64>| a.zip(b).map_or("?".to_owned(), |(a, b)| format!("{:.2} s", b - a));
+    format!("CPU: bench {}, server {}", part(start.0, now.0), part(start.1, now.1))
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -127,6 +153,7 @@ fn main() {
     }
     psql(&o.admin, &sql);
     psql(&o.admin, "TRUNCATE certisante.workstations CASCADE");
+    let server = postmaster_pid(&o.admin);
     eprintln!("roles ready in {:.1} s", started.elapsed().as_secs_f64());
 
     let url = |ws: usize| o.publisher_url.replace("{role}", &format!("bench_ws_{ws}")).replace("{password}", &format!("bench-{ws}"));
@@ -170,21 +197,26 @@ fn main() {
     };
     // What any publication of every workstation costs before its first row: a session each
     // (a server process, TLS, SCRAM) and the schema check.
+    let cpu = cpu_now(&server);
     let connections = each_workstation(&|ws| {
         let address = Address::parse(&url(ws)).unwrap();
         let session = certisante_group::connect(&address, None).unwrap_or_else(|e| fail(&format!("connection {ws}: {e}")));
         schema::check(&session).unwrap_or_else(|e| fail(&format!("connection {ws}: {e}")));
     });
+    let connections_cpu = cpu_since(cpu, &server);
+    let cpu = cpu_now(&server);
     let (first, first_times) = run_all("first publication");
+    let first_cpu = cpu_since(cpu, &server);
     let (p50_first, p99_first, _) = summary(first_times);
 
     // 2. The COPY floor: the same rows, one COPY on one connection (superuser, no RLS).
     let copy_file = o.work.join("rows.copy");
     write_copy_file(&copy_file, &items);
     psql(&o.admin, "DROP TABLE IF EXISTS certisante.copy_floor; CREATE TABLE certisante.copy_floor (LIKE certisante.certificates INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
-    let started = Instant::now();
+    let (started, cpu) = (Instant::now(), cpu_now(&server));
     psql(&o.admin, &format!("\\copy certisante.copy_floor (workstation, sha256, hash, document, places, paths, has_private_key, cn, organization, structure_id, structure_kind, structure_number, environment, offer, usage, not_before, not_after, usable_until, revoked, replaced) FROM '{}'", copy_file.display()));
     let copy = started.elapsed();
+    let copy_cpu = cpu_since(cpu, &server);
     psql(&o.admin, "DROP TABLE certisante.copy_floor");
 
     // 3. Unchanged publications, one workstation at a time (what a scheduled run costs).
@@ -199,7 +231,9 @@ fn main() {
     }
     let (p50_unchanged, p99_unchanged, _) = summary(unchanged);
     // The same, all concurrently.
+    let cpu = cpu_now(&server);
     let (unchanged_all, _) = run_all("unchanged publication");
+    let unchanged_cpu = cpu_since(cpu, &server);
 
     // 4. Reading the group: `group list` (every document) and the Groupe view's rows.
     let reader = Address::parse(&url(0)).unwrap();
@@ -208,10 +242,12 @@ fn main() {
     for _ in 0..o.runs {
         let started = Instant::now();
         let session = certisante_group::connect(&reader, None).unwrap();
-        // As `group list --json` makes it (the CLI prints this text).
-        let listing = read::list_json(&session, &options).unwrap();
-        list_bytes = listing.len();
-        listed = listing.lines().filter(|line| line.starts_with("    {")).count();
+        // As `group list --json > /dev/null` makes it.
+        let listing = read::raw_list(&session, &options).unwrap();
+        let mut out = Counted(std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create("/dev/null").unwrap()), 0);
+        listing.write_json(&mut out).unwrap();
+        out.flush().unwrap();
+        (listed, list_bytes) = (listing.certificates(), out.1);
         list_times.push(ms(started.elapsed()));
         let started = Instant::now();
         let rows = read::rows(&session, &options).unwrap();
@@ -229,6 +265,7 @@ fn main() {
     println!("{:<44} {:>9.0} /s {:>12}", "  … certificates published per second", rows as f64 / first.as_secs_f64(), "");
     println!("{:<44} {:>10.0} ms {:>12}", "  … of which sessions alone (TLS, SCRAM, check)", ms(connections), "");
     println!("{:<44} {:>10.1} x  {:>12}", "  … the rest ÷ COPY floor", (ms(first) - ms(connections)).max(0.0) / ms(copy), "");
+    println!("{:<44} {:>10.1} x  {:>12}", "  … ÷ (sessions alone + COPY floor)", ms(first) / (ms(connections) + ms(copy)), "");
     println!("{:<44} {:>10.1} ms {:>12}", "  … one workstation's first, p50", p50_first, "");
     println!("{:<44} {:>10.1} ms {:>12}", "  … one workstation's first, p99", p99_first, "");
     println!("{:<44} {:>10.1} ms {:>12}", "unchanged publication, p50 (one at a time)", p50_unchanged, "< 50 ms");
@@ -239,6 +276,29 @@ fn main() {
     println!("{:<44} {:>10.1} MB {:>12}", "group list, JSON size", list_bytes as f64 / 1e6, "");
     println!("{:<44} {:>10.1} ms {:>12}", "Groupe view rows, p50", p50_rows, "");
     println!("{:<44} {:>10.1} ms {:>12}", "Groupe view rows, p99", p99_rows, "");
+    println!("CPU by phase (the bench's process: the publishing code, TLS, SQLite; the server: its sessions):");
+    for (phase, cpu) in [
+        ("COPY floor (psql's CPU not counted)", copy_cpu),
+        ("sessions alone", connections_cpu),
+        ("first publication", first_cpu),
+        ("unchanged, concurrently", unchanged_cpu),
+    ] {
+        println!("  {phase:<42} {cpu}");
+    }
+}
+
+/// A writer that counts the bytes written through it.
+struct Counted<W>(W, usize);
+
+impl<W: std::io::Write> std::io::Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.0.write(buf)?;
+        self.1 += n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }
 
 /// The rows of every certificate item in COPY's text format, as the publication writes them.
@@ -284,14 +344,25 @@ fn escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n").replace('\r', "\\r")
 }
 
-/// Runs SQL with psql (PG_BIN from the harness's env, else PATH) as `url`'s role.
-fn psql(url: &str, sql: &str) {
+/// Runs SQL with psql (PG_BIN from the harness's env, else PATH) as `url`'s role; its
+/// output, unaligned.
+fn psql(url: &str, sql: &str) -> String {
     let bin = std::env::var("PG_BIN").map(|b| Path::new(&b).join("psql")).unwrap_or_else(|_| PathBuf::from("psql"));
     let out = std::process::Command::new(bin)
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+        .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
         .output()
         .unwrap_or_else(|e| fail(&format!("psql: {e}")));
     if !out.status.success() {
         fail(&format!("psql: {}", String::from_utf8_lossy(&out.stderr)));
     }
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// The server's postmaster, when it runs on this machine and its folder can be read (the
+/// CPU its sessions spend is then printed).
+fn postmaster_pid(admin: &str) -> Option<String> {
+    let data = psql(admin, "SHOW data_directory");
+    let pid = std::fs::read_to_string(Path::new(&data).join("postmaster.pid")).ok()?;
+    let pid = pid.lines().next()?.trim().to_owned();
+    Path::new("/proc").join(&pid).exists().then_some(pid)
 }
