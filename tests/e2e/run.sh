@@ -45,10 +45,17 @@ if runs group.test; then
   . "$CERTISANTE_POSTGRES_HARNESS/env"
   set +a
 fi
-# The orders, guide, renewal and group tests keep keys in the OS keystore: the harness's
+# The alert settings test: the test command's SMTP server and webhook receiver
+# (tests/harness/smtp.sh, webhook.sh), read from their env files by the test.
+if runs alert-settings.test; then
+  for harness in CERTISANTE_SMTP_HARNESS CERTISANTE_WEBHOOK_HARNESS; do
+    [ -n "${!harness:-}" ] && [ -f "${!harness}/env" ] || { echo "e2e: $harness is not set to a running harness (tests/harness/smtp.sh, webhook.sh start DIR)"; exit 1; }
+  done
+fi
+# The orders, guide, renewal, group and alert settings tests keep keys in the OS keystore: the harness's
 # gnome-keyring on its private D-Bus (scripts/test.sh exports its address; never a desktop
 # session's keyring).
-if runs orders.test || runs guide.test || runs renewal.test || runs group.test; then
+if runs orders.test || runs guide.test || runs renewal.test || runs group.test || runs alert-settings.test; then
   [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] || { echo "e2e: no D-Bus session with a keyring (tests/harness/keyring.sh start DIR && . DIR/env)"; exit 1; }
 fi
 
