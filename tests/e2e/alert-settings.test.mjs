@@ -35,20 +35,6 @@ async function shot(name) {
   await session.paintedScreenshot(join(ARTIFACTS, `alert-settings-${name}.png`));
 }
 
-async function choose(testid, value) {
-  await session.execute(
-    `const s = document.querySelector('[data-testid="${testid}"]');
-     s.value = arguments[0];
-     s.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [value],
-  );
-}
-
-async function language(lang) {
-  await choose('language-select', lang);
-  await session.waitFor(`the page in ${lang}`, async () => ((await session.execute('return document.documentElement.lang')) === lang ? true : null));
-}
-
 /** Clears a field, then types into it. */
 async function fill(testid, text) {
   await session.execute(`const i = document.querySelector('[data-testid="${testid}"]'); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true }));`);
@@ -102,7 +88,7 @@ test('e-mail alerts are set in the settings, the password kept in the keystore, 
   assert.equal(await session.text(await session.find($('alert-mail-state'))), 'Alertes par e-mail désactivées.');
 
   await fill('alert-mail-host', smtp.SMTP_HOST);
-  await choose('alert-mail-security', 'starttls');
+  await session.selectOption('alert-mail-security', 'starttls');
   await fill('alert-mail-port', smtp.SMTP_STARTTLS_PORT);
   await fill('alert-mail-username', smtp.SMTP_USER);
   await fill('alert-mail-password', smtp.SMTP_PASSWORD);
@@ -161,8 +147,8 @@ test('a webhook is added (its URL into the keystore, shown by host only) and its
   await session.waitFor('the request at the receiver', async () => (count() > before ? true : null), 15000);
   await session.execute(`document.querySelector('[data-testid="alert-webhooks"]').scrollIntoView({ block: 'center' })`);
   await shot('1-webhook-fr');
-  await language('en');
+  await session.setLanguage('en');
   await session.execute(`document.querySelector('[data-testid="alert-mail"]').scrollIntoView({ block: 'start' })`);
   await shot('2-mail-en');
-  await language('fr');
+  await session.setLanguage('fr');
 });

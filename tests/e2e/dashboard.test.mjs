@@ -23,15 +23,6 @@ async function rowCns() {
   );
 }
 
-async function selectOption(testid, value) {
-  await session.execute(
-    `const s = document.querySelector('[data-testid="${testid}"]');
-     s.value = arguments[0];
-     s.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [value],
-  );
-}
-
 test('the dashboard lists the watched certificates, soonest expiry first', async () => {
   const title = await session.waitFor('the title', async () => session.text(await session.find('[data-testid="app-title"]')));
   assert.match(title, /CertiSanté/);
@@ -82,12 +73,12 @@ test('search and filters narrow the list', async () => {
     `const i = document.querySelector('[data-testid="search-input"]'); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true }));`,
   );
   await session.waitFor('all rows back', async () => ((await rowCns()).length >= 9 ? true : null));
-  await selectOption('filter-status', 'expired');
+  await session.selectOption('filter-status', 'expired');
   await session.waitFor('the expired one', async () => ((await rowCns()).join() === 'ROC' ? true : null));
-  await selectOption('filter-status', '');
-  await selectOption('filter-usage', 'SSL_SERV');
+  await session.selectOption('filter-status', '');
+  await session.selectOption('filter-usage', 'SSL_SERV');
   await session.waitFor('the server certificate', async () => ((await rowCns()).join() === 'portail.ch-test.fr' ? true : null));
-  await selectOption('filter-usage', '');
+  await session.selectOption('filter-usage', '');
   await session.screenshot(join(process.env.E2E_ARTIFACTS, 'filtered.png'));
 });
 

@@ -34,25 +34,6 @@ async function shot(name) {
   await session.paintedScreenshot(join(ARTIFACTS, `group-${name}.png`));
 }
 
-async function language(lang) {
-  await session.execute(
-    `const s = document.querySelector('[data-testid="language-select"]');
-     s.value = arguments[0];
-     s.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [lang],
-  );
-  await session.waitFor(`the page in ${lang}`, async () => ((await session.execute('return document.documentElement.lang')) === lang ? true : null));
-}
-
-async function choose(testid, value) {
-  await session.execute(
-    `const s = document.querySelector('[data-testid="${testid}"]');
-     s.value = arguments[0];
-     s.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [value],
-  );
-}
-
 /** The rendered rows' names and workstations, read in the page (WebKitWebDriver reports table cells' text empty). */
 const rows = () =>
   session.execute(
@@ -146,17 +127,17 @@ test('the Groupe view lists both workstations’ certificates, filters them, and
   assert.ok(listed.some((row) => row.cn === 'ROC' && row.status === 'expired'));
   await shot('1-view-fr');
 
-  await choose('group-filter-workstation', 'SRV-WEB');
+  await session.selectOption('group-filter-workstation', 'SRV-WEB');
   const onServer = await session.waitFor('the server’s certificates', async () => {
     const found = await rows();
     return found.every((row) => row.workstations.includes('SRV-WEB')) ? found : null;
   });
   assert.deepEqual(onServer.map((row) => row.cn).filter((cn) => ['DMP', 'portail.ch-test.fr'].includes(cn)).sort(), ['DMP', 'portail.ch-test.fr']);
-  await choose('group-filter-usage', 'SSL_SERV');
+  await session.selectOption('group-filter-usage', 'SSL_SERV');
   assert.deepEqual((await rows()).map((row) => row.cn), ['portail.ch-test.fr']);
   assert.match(await shown(), /^1 sur /);
   await session.click(await session.find($('group-reset')));
-  await choose('group-filter-status', 'expired');
+  await session.selectOption('group-filter-status', 'expired');
   assert.ok((await rows()).every((row) => row.status === 'expired'));
   await session.click(await session.find($('group-reset')));
 
@@ -171,9 +152,9 @@ test('the Groupe view lists both workstations’ certificates, filters them, and
   assert.match(places, /dmp\.pem/);
   await shot('2-details-fr');
 
-  await language('en');
+  await session.setLanguage('en');
   assert.equal(await session.execute(`return document.querySelector('#group-title').textContent.trim()`), 'Group inventory');
   assert.match(await session.execute(`return document.querySelector('[data-testid="group-details"]').textContent`), /Where it lives/);
   await shot('2-details-en');
-  await language('fr');
+  await session.setLanguage('fr');
 });

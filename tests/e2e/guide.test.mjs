@@ -37,15 +37,6 @@ async function typeIn(testid, text) {
   await session.type(await session.waitFor(testid, () => session.find($(testid))), text);
 }
 
-async function selectOption(testid, value) {
-  await session.execute(
-    `const s = document.querySelector('[data-testid="${testid}"]');
-     s.value = arguments[0];
-     s.dispatchEvent(new Event('change', { bubbles: true }));`,
-    [value],
-  );
-}
-
 /** The visible text of an element (innerText: WebKitWebDriver reads some cells as empty). */
 async function innerText(css) {
   return session.execute(`return document.querySelector(arguments[0])?.innerText ?? null`, [css]);
@@ -116,7 +107,7 @@ test('a habilitation is recorded in the guide', async () => {
   // The offers come from order_options: wait for them before choosing.
   await session.waitFor('the offers', async () => ((await session.execute(`return document.querySelector('${$('habilitation-profile')}').options.length`)) > 0 ? true : null));
   await typeIn('habilitation-structure', '11B0073160');
-  await selectOption('habilitation-profile', 'ORG/AUTH_CLI');
+  await session.selectOption('habilitation-profile', 'ORG/AUTH_CLI');
   await typeIn('habilitation-note', 'Formulaire n°413 envoyé le 2 décembre');
   await click('habilitation-add');
   const row = await session.waitFor('the habilitation listed', async () => (await innerText($('habilitations-table'))) || null);
@@ -255,12 +246,12 @@ test('the téléservice ties: shown on the dashboard, filtered, recorded in the 
   assert.match(tieOf('MSSANTE SIGNATURE'), /MSSante/);
   await shot('11-dashboard-ties-fr');
 
-  await selectOption('filter-teleservice', 'INSi');
+  await session.selectOption('filter-teleservice', 'INSi');
   await session.waitFor('only INSi', async () => {
     const cns = await session.execute(`return [...document.querySelectorAll('${$('cert-row')}')].map((row) => row.querySelector('${$('cert-cn')} button').innerText.trim())`);
     return cns.length > 0 && cns.every((cn) => cn.startsWith('INSI')) ? true : null;
   });
-  await selectOption('filter-teleservice', 'all');
+  await session.selectOption('filter-teleservice', 'all');
 
   // The signing certificate: its key may sign 30 days less than the certificate lasts.
   const sign = await session.waitFor('MSSANTE SIGNATURE', async () =>

@@ -100,14 +100,19 @@ export class Session {
     await this.screenshot(file);
   }
 
-  /** Switches the app's language (a stored setting) and waits for the page to say it. */
-  async setLanguage(lang) {
+  /** Sets the <select> of `testid` to `value` as a user's choice does (its change event). */
+  async selectOption(testid, value) {
     await this.execute(
-      `const s = document.querySelector('[data-testid="language-select"]');
+      `const s = document.querySelector('[data-testid="${testid}"]');
        s.value = arguments[0];
        s.dispatchEvent(new Event('change', { bubbles: true }));`,
-      [lang],
+      [value],
     );
+  }
+
+  /** Switches the app's language (a stored setting) and waits for the page to say it. */
+  async setLanguage(lang) {
+    await this.selectOption('language-select', lang);
     await this.waitFor(`the page in ${lang}`, async () => ((await this.execute('return document.documentElement.lang')) === lang ? true : null));
   }
 
