@@ -7,6 +7,8 @@ mod group;
 mod state;
 mod tray;
 mod watch;
+#[cfg(target_os = "linux")]
+mod webkit;
 
 use tauri::{Emitter, Manager};
 
@@ -89,6 +91,10 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             }
             let state = app.state::<AppState>().inner().clone();
             if app.try_state::<Desktop>().is_some() {
+                #[cfg(target_os = "linux")]
+                if let Some(window) = app.get_webview_window("main") {
+                    webkit::configure(&window);
+                }
                 let settings = tauri::async_runtime::block_on(state.run(|api| api.settings())).unwrap_or_default();
                 tray::install(app.handle(), &settings, |app| {
                     let app = app.clone();

@@ -4,12 +4,23 @@ import { writeFile } from 'node:fs/promises';
 // tauri-driver on E2E_DRIVER_PORT (run.sh starts it there; 4444 by default, CI's).
 const BASE = process.env.E2E_WEBDRIVER ?? `http://127.0.0.1:${process.env.E2E_DRIVER_PORT || 4444}`;
 
+// A command that gets no answer fails after this long (E2E_CALL_TIMEOUT_MS), naming itself,
+// instead of holding the test until node's own timeout.
+const CALL_TIMEOUT_MS = Number(process.env.E2E_CALL_TIMEOUT_MS || 120000);
+
 async function call(method, path, body) {
-  const response = await fetch(`${BASE}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(`${BASE}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    });
+  } catch (e) {
+    if (e.name === 'TimeoutError') throw new Error(`${method} ${path}: no answer in ${CALL_TIMEOUT_MS} ms`);
+    throw e;
+  }
   const json = await response.json();
   if (!response.ok || json.value?.error) {
     throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`);
@@ -85,8 +96,42 @@ export class Session {
   }
 
   async screenshot(file) {
-    const png = await this.cmd('GET', '/screenshot');
+    const png = await this.#whileRepainting(() => this.cmd('GET', '/screenshot'));
     await writeFile(file, Buffer.from(png, 'base64'));
+  }
+
+  /**
+   * Runs `command` (a screenshot) while the page repaints a transparent pixel every 50 ms.
+   * WebKitGTK takes a WebDriver screenshot after the page's next painted frame. Without
+   * accelerated compositing (the app's mode on Linux) WebKit does not force that frame: on a
+   * still page (no caret blinking, nothing changing) none ever comes and the command never
+   * answers. The pixel's colour changes between two fully transparent ones: the page
+   * repaints, and nothing shows in the picture.
+   */
+  async #whileRepainting(command) {
+    await this.execute(
+      `if (!window.__e2eRepaint) {
+         const pixel = document.createElement('div');
+         pixel.setAttribute('aria-hidden', 'true');
+         pixel.style.cssText = 'position: fixed; right: 0; bottom: 0; width: 1px; height: 1px; pointer-events: none; z-index: 2147483647';
+         document.body.append(pixel);
+         let odd = false;
+         const timer = setInterval(() => {
+           odd = !odd;
+           pixel.style.backgroundColor = odd ? 'rgba(255, 255, 255, 0)' : 'rgba(0, 0, 0, 0)';
+         }, 50);
+         window.__e2eRepaint = { pixel, timer };
+       }`,
+    );
+    try {
+      return await command();
+    } finally {
+      // Best effort: a failed command's own error is the one to report.
+      await this.execute(
+        `const r = window.__e2eRepaint;
+         if (r) { clearInterval(r.timer); r.pixel.remove(); delete window.__e2eRepaint; }`,
+      ).catch(() => {});
+    }
   }
 
   /** A screenshot once the webview painted what the DOM already has (WebKit may lag). */
@@ -118,7 +163,7 @@ export class Session {
 
   /** A picture of one element only (scrolled into view first). */
   async elementScreenshot(element, file) {
-    const png = await this.cmd('GET', `/element/${element}/screenshot`);
+    const png = await this.#whileRepainting(() => this.cmd('GET', `/element/${element}/screenshot`));
     await writeFile(file, Buffer.from(png, 'base64'));
   }
 
