@@ -27,7 +27,14 @@ function start(program, args, options = {}) {
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  child.exited = new Promise((resolve) => child.on('exit', resolve));
+  // A program that could not start emits 'error' and maybe never 'exit': `stop` must not wait forever.
+  child.exited = new Promise((resolve) => {
+    child.on('exit', resolve);
+    child.on('error', (error) => {
+      child.output += `\n${error}`;
+      resolve(null);
+    });
+  });
   children.push(child);
   return child;
 }
