@@ -308,6 +308,9 @@ impl Api {
     pub fn save_mail_settings(&self, mut mail: MailSettings, password: Option<&Sensitive<String>>) -> Result<Settings> {
         self.allow(Access::Admin)?;
         mail.validate()?;
+        if let Some(path) = &mail.ca_file {
+            notify::check_ca_file(path)?;
+        }
         let keystore = self.host.keystore.as_ref();
         let stored_id = self.registry.settings()?.mail.and_then(|m| m.keystore_id);
         let id = stored_id.clone().unwrap_or_else(|| notify::new_keystore_id("mail"));
@@ -348,6 +351,9 @@ impl Api {
     pub fn save_webhook(&self, name: &str, url: Option<&Sensitive<String>>, ca_file: Option<String>) -> Result<Settings> {
         self.allow(Access::Admin)?;
         notify::check_webhook_name(name)?;
+        if let Some(path) = &ca_file {
+            notify::check_ca_file(path)?;
+        }
         let settings = self.registry.settings()?;
         let existing = settings.webhooks.iter().find(|w| w.name == name);
         let keystore_id = existing.map(|w| w.keystore_id.clone()).filter(|id| !id.is_empty()).unwrap_or_else(|| notify::new_keystore_id(name));

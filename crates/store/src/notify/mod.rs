@@ -148,8 +148,8 @@ impl MailSettings {
         if self.all_recipients().is_empty() {
             return Err(NotifyError::NoRecipient);
         }
-        if self.ca_file.as_deref().is_some_and(|f| f.trim().is_empty()) {
-            return invalid("empty CA file name".into());
+        if let Some(path) = &self.ca_file {
+            check_ca_file_path(path)?;
         }
         Ok(())
     }
@@ -182,11 +182,30 @@ pub fn check_webhook_name(name: &str) -> Result<()> {
     }
 }
 
-/// Checks the webhooks of a settings document: valid names, each once.
+/// Checks the path of a trust anchors file (`ca_file`): a full path, since the app, the CLI
+/// and the scheduled task each run in a folder of their own.
+pub fn check_ca_file_path(path: &str) -> Result<()> {
+    if path.trim().is_empty() || !Path::new(path).is_absolute() {
+        return Err(NotifyError::CaFileNotFullPath(path.into()));
+    }
+    Ok(())
+}
+
+/// Checks that a trust anchors file can be read now (when it is set: a typo is told at
+/// once, not at the first alert).
+pub fn check_ca_file(path: &str) -> Result<()> {
+    check_ca_file_path(path)?;
+    read_ca_file(path).map(|_| ())
+}
+
+/// Checks the webhooks of a settings document: valid names, each once, full CA paths.
 pub fn check_webhooks(webhooks: &[WebhookSettings]) -> Result<()> {
     let mut seen = BTreeSet::new();
     for webhook in webhooks {
         check_webhook_name(&webhook.name)?;
+        if let Some(path) = &webhook.ca_file {
+            check_ca_file_path(path)?;
+        }
         if !seen.insert(webhook.name.as_str()) {
             return Err(NotifyError::InvalidWebhook(format!("{} is named twice", webhook.name)));
         }
@@ -220,6 +239,8 @@ pub enum NotifyError {
     WebhookUrlMissing(String),
     #[error("the trust anchors file {path} cannot be used: {reason}")]
     CaFile { path: String, reason: String },
+    #[error("the trust anchors file {0:?} must be given by its full path")]
+    CaFileNotFullPath(String),
     #[error("the SMTP server {server} cannot be reached: {reason}")]
     MailUnreachable { server: String, reason: String },
     #[error("the SMTP server {server} did not answer in time")]
@@ -264,6 +285,7 @@ certisante_pki::error_codes!(NotifyError {
     Self::PasswordMissing(_) => "notify.password_missing",
     Self::WebhookUrlMissing(_) => "notify.webhook_url_missing",
     Self::CaFile { .. } => "notify.ca_file",
+    Self::CaFileNotFullPath(_) => "notify.ca_file_not_full_path",
     Self::MailUnreachable { .. } => "notify.mail_unreachable",
     Self::MailTimeout { .. } => "notify.mail_timeout",
     Self::MailTls { .. } => "notify.mail_tls",

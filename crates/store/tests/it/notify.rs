@@ -438,3 +438,22 @@ fn webhooks_over_tls_and_their_failures() {
     assert_eq!(notify::webhook::check_url("http://mattermost.ch-exemple.fr/hooks/abc").unwrap_err().code(), "notify.webhook_not_https");
     assert_eq!(notify::webhook::check_url("https://outlook.office.com/webhook/x").unwrap(), "outlook.office.com");
 }
+
+#[test]
+fn trust_anchor_files_are_full_paths_and_readable_when_saved() {
+    let world = world("mail-ca");
+    world.mail(&smtp()["SMTP_PASSWORD"], |_| {});
+    let mut settings = world.registry.settings().unwrap();
+    let mail = settings.mail.as_mut().unwrap();
+    // Relative to which folder? The app's, the CLI's and the scheduled task's differ.
+    mail.ca_file = Some("internal-ca.pem".into());
+    assert_eq!(mail.validate().unwrap_err().code(), "notify.ca_file_not_full_path");
+    mail.ca_file = Some(" ".into());
+    assert_eq!(mail.validate().unwrap_err().code(), "notify.ca_file_not_full_path");
+    let webhook = WebhookSettings { name: "dsi".into(), host: "x".into(), ca_file: Some("ca.pem".into()), keystore_id: "k".into() };
+    assert_eq!(notify::check_webhooks(&[webhook]).unwrap_err().code(), "notify.ca_file_not_full_path");
+    // Saved through the API, the file is read at once: a typo is told then, not at the first alert.
+    let missing = std::env::temp_dir().join("certisante-no-such-ca.pem");
+    assert_eq!(notify::check_ca_file(&missing.display().to_string()).unwrap_err().code(), "notify.ca_file");
+    assert!(notify::check_ca_file(&smtp()["SMTP_CA"]).is_ok());
+}

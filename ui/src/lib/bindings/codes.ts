@@ -141,6 +141,7 @@ export const ERROR_CODES = [
   'metrics.address',
   'metrics.bind',
   'notify.ca_file',
+  'notify.ca_file_not_full_path',
   'notify.database',
   'notify.invalid_address',
   'notify.invalid_mail_settings',

@@ -141,6 +141,7 @@ export const ERROR_TEXTS: Record<string, { fr: string; en: string }> = {
   'metrics.address': { fr: "Adresse d’écoute invalide : ADRESSE:PORT, par exemple 127.0.0.1:9464.", en: "Invalid address to listen on: ADDRESS:PORT, for example 127.0.0.1:9464." },
   'metrics.bind': { fr: "Impossible d’écouter sur cette adresse (port déjà utilisé, adresse absente de ce poste, ou port réservé).", en: "Cannot listen on this address (port already in use, address not on this machine, or a reserved port)." },
   'notify.ca_file': { fr: "Le fichier d’autorités de confiance supplémentaires est illisible ou ne contient pas de certificat PEM.", en: "The extra trust anchors file cannot be read or holds no PEM certificate." },
+  'notify.ca_file_not_full_path': { fr: "Donnez le chemin complet du fichier d’autorités de confiance (par exemple C:\\certs\\ca-interne.pem ou /etc/ssl/ca-interne.pem).", en: "Give the full path of the trust anchors file (for example C:\\certs\\internal-ca.pem or /etc/ssl/internal-ca.pem)." },
   'notify.database': { fr: "L’historique des envois d’alertes n’a pas pu être lu ou enregistré.", en: "The alert delivery records could not be read or written." },
   'notify.invalid_address': { fr: "Adresse e-mail invalide.", en: "Invalid e-mail address." },
   'notify.invalid_mail_settings': { fr: "Réglages d’e-mail invalides : vérifiez le serveur, le port et les destinataires.", en: "Invalid e-mail settings: check the server, the port and the recipients." },
