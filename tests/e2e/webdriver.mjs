@@ -147,12 +147,15 @@ export class Session {
 
   /** Sets the <select> of `testid` to `value` as a user's choice does (its change event). */
   async selectOption(testid, value) {
-    await this.execute(
+    const chosen = await this.execute(
       `const s = document.querySelector('[data-testid="${testid}"]');
        s.value = arguments[0];
-       s.dispatchEvent(new Event('change', { bubbles: true }));`,
+       s.dispatchEvent(new Event('change', { bubbles: true }));
+       return s.value;`,
       [value],
     );
+    // A value that is no option leaves the select empty: say so rather than test nothing.
+    if (chosen !== value) throw new Error(`${testid}: no option ${JSON.stringify(value)}`);
   }
 
   /** Switches the app's language (a stored setting) and waits for the page to say it. */

@@ -184,13 +184,20 @@ describe('e-mail alerts', () => {
     expect(textOf(section, 'alert-mail-password-state')).toContain('Un mot de passe est enregistré');
   });
 
-  it('sends no login without TLS', async () => {
+  it('never drops the login without TLS: the back end refuses it, and an emptied login is sent as none', async () => {
     current = withAlerts(MAIL, []);
     const section = await openAlerts();
     choose(field<HTMLSelectElement>(section, 'alert-mail-security'), 'plain');
-    expect(field(section, 'alert-mail-username').disabled).toBe(true);
-    expect(field(section, 'alert-mail-password').disabled).toBe(true);
     expect(textOf(section, 'alert-mail-password-state')).toContain('Sans TLS, aucun identifiant ni mot de passe');
+    // Sent as typed (dropping it would delete the saved password): refused by its code.
+    refusals.save_mail_settings = { code: 'notify.login_without_tls', message: 'a login needs TLS' };
+    await click(section, 'alert-mail-save');
+    expect(argsOf('save_mail_settings')).toMatchObject({ mail: { security: 'plain', username: 'alertes@ch-exemple.fr' } });
+    expect(byTestId(section, 'alert-mail-notice').dataset.code).toBe('notify.login_without_tls');
+    // The user empties the login: an internal relay without authentication.
+    delete refusals.save_mail_settings;
+    typeInto(field(section, 'alert-mail-username'), '');
+    expect(field(section, 'alert-mail-password').disabled).toBe(true);
     await click(section, 'alert-mail-save');
     expect(argsOf('save_mail_settings')).toMatchObject({ mail: { security: 'plain', username: null }, password: null });
   });

@@ -312,7 +312,9 @@ impl Api {
             notify::check_ca_file(path)?;
         }
         let keystore = self.host.keystore.as_ref();
-        let stored_id = self.registry.settings()?.mail.and_then(|m| m.keystore_id);
+        let stored = self.registry.settings()?.mail;
+        let stored_id = stored.as_ref().and_then(|m| m.keystore_id.clone());
+        let stored_user = stored.and_then(|m| m.username);
         let id = stored_id.clone().unwrap_or_else(|| notify::new_keystore_id("mail"));
         match (&mail.username, password) {
             (Some(_), Some(password)) => {
@@ -322,7 +324,8 @@ impl Api {
                 keystore.put(&notify::smtp_password_name(&id), &Sensitive::new(password.expose().as_bytes().to_vec()))?;
             }
             (Some(user), None) => {
-                if keystore.get(&notify::smtp_password_name(&id))?.is_none() {
+                // The saved password is another login's: it would fail at the first alert.
+                if stored_user.as_deref() != Some(user.as_str()) || keystore.get(&notify::smtp_password_name(&id))?.is_none() {
                     return Err(NotifyError::PasswordMissing(user.clone()).into());
                 }
             }

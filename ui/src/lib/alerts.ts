@@ -85,8 +85,9 @@ export type MailFormResult = { ok: true; mail: MailSettings; password: string | 
 
 /**
  * Checks the form and builds what `save_mail_settings` takes: the settings, and the
- * password only when one was typed (null keeps the saved one). Without TLS, no login is
- * sent; without a login, no password.
+ * password only when one was typed (null keeps the saved one); without a login, no password.
+ * A login without TLS is sent as typed: the back end refuses it (`notify.login_without_tls`)
+ * rather than the form dropping it, which would delete the saved password.
  */
 export function mailFromForm(form: MailForm): MailFormResult {
   const host = form.host.trim();
@@ -98,7 +99,7 @@ export function mailFromForm(form: MailForm): MailFormResult {
   }
   const from = form.from.trim();
   if (from === '') return { ok: false, error: 'alertSettings.needFrom' };
-  const username = loginAllowed(form.security) && form.username.trim() !== '' ? form.username.trim() : null;
+  const username = form.username.trim() !== '' ? form.username.trim() : null;
   const byStructure: Record<string, string[]> = {};
   for (const row of form.byStructure) {
     const structure = row.structure.trim();

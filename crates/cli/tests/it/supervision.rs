@@ -519,3 +519,48 @@ fn alert_settings_are_refused_on_a_read_only_workstation() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(started.elapsed() < Duration::from_secs(60));
 }
+
+#[test]
+fn a_trust_anchors_file_and_a_changed_login_are_checked_when_saved() {
+    fn as_refs(args: &[String]) -> Vec<&str> {
+        args.iter().map(String::as_str).collect()
+    }
+    let world = World::new("mail-checked");
+    let env = smtp();
+    let refused = |args: &[&str], code: &str| {
+        let out = world.run(args);
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && said.contains(&format!("({code})")), "{args:?}: {said}");
+    };
+    let set = |ca: &str, user: &str, password_file: Option<&str>| -> Vec<String> {
+        let mut args: Vec<String> = ["alerts", "mail", "set", "--host", &env["SMTP_HOST"], "--port", &env["SMTP_STARTTLS_PORT"], "--user", user]
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        if let Some(file) = password_file {
+            args.extend(["--password-file".to_owned(), file.to_owned()]);
+        }
+        args.extend(["--from", "alertes@certisante.test", "--to", "dsi@certisante.test", "--ca-file", ca].iter().map(|a| a.to_string()));
+        args
+    };
+    let password = world.path("smtp-password");
+    std::fs::write(&password, format!("{}\n", env["SMTP_PASSWORD"])).unwrap();
+    let password = password.to_str().unwrap();
+    let not_pem = world.path("not-a-ca.txt");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    let missing = world.path("no-such-ca.pem");
+
+    // A file that cannot be read, or holds no certificate: told when saved, nothing saved.
+    refused(&as_refs(&set(missing.to_str().unwrap(), &env["SMTP_USER"], Some(password))), "notify.ca_file");
+    refused(&as_refs(&set(not_pem.to_str().unwrap(), &env["SMTP_USER"], Some(password))), "notify.ca_file");
+    assert!(!world.ok(&["alerts", "show", "--json"]).contains("certisante.test"), "nothing saved");
+    let url = world.path("url");
+    std::fs::write(&url, format!("{}/ok/checked", webhook()["WEBHOOK_HTTPS_URL"])).unwrap();
+    refused(&["alerts", "webhook", "add", "dsi", "--url-file", url.to_str().unwrap(), "--ca-file", not_pem.to_str().unwrap()], "notify.ca_file");
+
+    // The right file saves; another login without its password does not keep the first
+    // login's password (it would fail at the first alert).
+    world.ok(&as_refs(&set(&env["SMTP_CA"], &env["SMTP_USER"], Some(password))));
+    refused(&as_refs(&set(&env["SMTP_CA"], "autre@certisante.test", None)), "notify.password_missing");
+    world.ok(&as_refs(&set(&env["SMTP_CA"], &env["SMTP_USER"], None)));
+}

@@ -361,7 +361,12 @@ fn psql(url: &str, sql: &str) -> String {
 /// The server's postmaster, when it runs on this machine and its folder can be read (the
 /// CPU its sessions spend is then printed).
 fn postmaster_pid(admin: &str) -> Option<String> {
-    let data = psql(admin, "SHOW data_directory");
+    let bin = std::env::var("PG_BIN").map(|b| Path::new(&b).join("psql")).unwrap_or_else(|_| PathBuf::from("psql"));
+    let out = std::process::Command::new(bin).args(["-X", "-q", "-A", "-t", "-d", admin, "-c", "SHOW data_directory"]).output().ok()?;
+    let data = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    if !out.status.success() || data.is_empty() {
+        return None;
+    }
     let pid = std::fs::read_to_string(Path::new(&data).join("postmaster.pid")).ok()?;
     let pid = pid.lines().next()?.trim().to_owned();
     Path::new("/proc").join(&pid).exists().then_some(pid)

@@ -191,11 +191,16 @@ pub fn check_ca_file_path(path: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks that a trust anchors file can be read now (when it is set: a typo is told at
-/// once, not at the first alert).
+/// Checks that a trust anchors file can be used now, read and parsed as sending does (when
+/// it is set: a typo or a wrong file is told at once, not at the first alert).
 pub fn check_ca_file(path: &str) -> Result<()> {
     check_ca_file_path(path)?;
-    read_ca_file(path).map(|_| ())
+    let pem = read_ca_file(path)?;
+    match reqwest::Certificate::from_pem_bundle(&pem) {
+        Ok(anchors) if !anchors.is_empty() => Ok(()),
+        Ok(_) => Err(NotifyError::CaFile { path: path.into(), reason: "no PEM certificate in it".into() }),
+        Err(e) => Err(NotifyError::CaFile { path: path.into(), reason: e.without_url().to_string() }),
+    }
 }
 
 /// Checks the webhooks of a settings document: valid names, each once, full CA paths.
