@@ -344,29 +344,29 @@ fn escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n").replace('\r', "\\r")
 }
 
-/// Runs SQL with psql (PG_BIN from the harness's env, else PATH) as `url`'s role; its
-/// output, unaligned.
-fn psql(url: &str, sql: &str) -> String {
+/// Runs SQL with psql (PG_BIN from the harness's env, else PATH) as `url`'s role: its
+/// output, unaligned, or why it failed.
+fn try_psql(url: &str, sql: &str) -> Result<String, String> {
     let bin = std::env::var("PG_BIN").map(|b| Path::new(&b).join("psql")).unwrap_or_else(|_| PathBuf::from("psql"));
     let out = std::process::Command::new(bin)
         .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
         .output()
-        .unwrap_or_else(|e| fail(&format!("psql: {e}")));
+        .map_err(|e| format!("psql: {e}"))?;
     if !out.status.success() {
-        fail(&format!("psql: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!("psql: {}", String::from_utf8_lossy(&out.stderr)));
     }
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// `try_psql`, the bench stopping when it fails.
+fn psql(url: &str, sql: &str) -> String {
+    try_psql(url, sql).unwrap_or_else(|why| fail(&why))
 }
 
 /// The server's postmaster, when it runs on this machine and its folder can be read (the
 /// CPU its sessions spend is then printed).
 fn postmaster_pid(admin: &str) -> Option<String> {
-    let bin = std::env::var("PG_BIN").map(|b| Path::new(&b).join("psql")).unwrap_or_else(|_| PathBuf::from("psql"));
-    let out = std::process::Command::new(bin).args(["-X", "-q", "-A", "-t", "-d", admin, "-c", "SHOW data_directory"]).output().ok()?;
-    let data = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    if !out.status.success() || data.is_empty() {
-        return None;
-    }
+    let data = try_psql(admin, "SHOW data_directory").ok().filter(|d| !d.is_empty())?;
     let pid = std::fs::read_to_string(Path::new(&data).join("postmaster.pid")).ok()?;
     let pid = pid.lines().next()?.trim().to_owned();
     Path::new("/proc").join(&pid).exists().then_some(pid)

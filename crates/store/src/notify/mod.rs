@@ -195,12 +195,10 @@ pub fn check_ca_file_path(path: &str) -> Result<()> {
 /// it is set: a typo or a wrong file is told at once, not at the first alert).
 pub fn check_ca_file(path: &str) -> Result<()> {
     check_ca_file_path(path)?;
-    let pem = read_ca_file(path)?;
-    match reqwest::Certificate::from_pem_bundle(&pem) {
-        Ok(anchors) if !anchors.is_empty() => Ok(()),
-        Ok(_) => Err(NotifyError::CaFile { path: path.into(), reason: "no PEM certificate in it".into() }),
-        Err(e) => Err(NotifyError::CaFile { path: path.into(), reason: e.without_url().to_string() }),
+    if webhook::ca_anchors(path)?.is_empty() {
+        return Err(NotifyError::CaFile { path: path.into(), reason: "no PEM certificate in it".into() });
     }
+    Ok(())
 }
 
 /// Checks the webhooks of a settings document: valid names, each once, full CA paths.

@@ -57,6 +57,12 @@ fn is_this_machine(host: &str) -> bool {
 
 /// Posts `payload` to the webhook, trying again (bounded) after a network failure, a 5xx
 /// or a 429.
+/// The certificates of a trust anchors file, read and parsed as a post uses them.
+pub(crate) fn ca_anchors(path: &str) -> Result<Vec<reqwest::Certificate>> {
+    let pem = read_ca_file(path)?;
+    reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| NotifyError::CaFile { path: path.into(), reason: e.without_url().to_string() })
+}
+
 pub(crate) fn post(webhook: &WebhookSettings, url: &Sensitive<String>, payload: &serde_json::Value, options: &WebhookOptions) -> Result<()> {
     let host = check_url(url.expose())?;
     let name = webhook.name.clone();
@@ -66,10 +72,7 @@ pub(crate) fn post(webhook: &WebhookSettings, url: &Sensitive<String>, payload: 
         .user_agent(concat!("CertiSante/", env!("CARGO_PKG_VERSION")))
         .redirect(reqwest::redirect::Policy::none());
     if let Some(path) = &webhook.ca_file {
-        let pem = read_ca_file(path)?;
-        let anchors =
-            reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| NotifyError::CaFile { path: path.clone(), reason: e.without_url().to_string() })?;
-        builder = builder.tls_certs_merge(anchors);
+        builder = builder.tls_certs_merge(ca_anchors(path)?);
     }
     let client =
         builder.build().map_err(|e| NotifyError::WebhookUnreachable { name: name.clone(), host: host.clone(), reason: e.without_url().to_string() })?;
