@@ -10,7 +10,8 @@
 //! - `save_group_settings`: Admin (where the inventory goes, and a secret); the address
 //!   cannot be changed when the deployment forces it.
 //!
-//! The address: the one given (the CLI's `--database`), else the deployment's
+//! The address: the one given (the CLI's `--database`; to publish, only the deployment's
+//! when it forces one), else the deployment's
 //! (CERTISANTE_GROUP_DATABASE_URL, or the machine policy's GroupDatabaseUrl), else the `group_database_url`
 //! setting. The password: the address's own (CLI only: never saved), else PGPASSWORD, else
 //! the OS keystore (`group-password/<login id>`), else the PostgreSQL password file.
@@ -66,15 +67,30 @@ pub struct GroupView {
     pub backlog: GroupBacklog,
 }
 
+/// What an address is for: publishing is held to the deployment's address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AddressUse {
+    Publish,
+    Other,
+}
+
+/// Two addresses of the same login on the same database (passwords aside).
+fn same_address(a: &str, b: &str) -> bool {
+    a == b || matches!((Address::parse(a), Address::parse(b)), (Ok(a), Ok(b)) if a.redacted() == b.redacted())
+}
+
 impl Api {
-    /// The address: given, forced by the deployment, or the setting's.
-    fn group_address(&self, given: Option<&str>) -> Result<Address> {
-        let text = match given {
-            Some(text) => text.to_owned(),
-            None => match policy::group_database_url_forced(&self.host.policy.policy) {
-                Some(forced) => forced,
-                None => self.registry.settings()?.group_database_url.ok_or(GroupError::NotConfigured)?,
-            },
+    /// The address: given, forced by the deployment, or the setting's. Where the deployment
+    /// forces it, this workstation publishes there and nowhere else: another address given to
+    /// publish is refused. An administrator's `init` and a reader's `list` or `status` may
+    /// name another database (they write nothing of this workstation's).
+    fn group_address(&self, given: Option<&str>, purpose: AddressUse) -> Result<Address> {
+        let forced = policy::group_database_url_forced(&self.host.policy.policy);
+        let text = match (given, forced) {
+            (Some(given), Some(forced)) if purpose == AddressUse::Publish && !same_address(given, &forced) => return Err(GroupError::AddressForced.into()),
+            (Some(given), _) => given.to_owned(),
+            (None, Some(forced)) => forced,
+            (None, None) => self.registry.settings()?.group_database_url.ok_or(GroupError::NotConfigured)?,
         };
         Ok(Address::parse(&text)?)
     }
@@ -129,7 +145,7 @@ impl Api {
     /// `group init`: creates or migrates the group database's schema and roles.
     pub fn group_init(&self, database: Option<&str>) -> Result<InitReport> {
         self.allow(Access::Admin)?;
-        let address = self.group_address(database)?;
+        let address = self.group_address(database, AddressUse::Other)?;
         let session = self.connect_group(&address)?;
         Ok(schema::init(&session)?)
     }
@@ -139,7 +155,7 @@ impl Api {
     /// the backlog.
     pub fn publish_group(&self, database: Option<&str>, workstation: Option<&str>) -> Result<PublishSummary> {
         self.allow(Access::Change)?;
-        let address = self.group_address(database)?;
+        let address = self.group_address(database, AddressUse::Publish)?;
         let workstation = self.group_workstation(workstation)?;
         let settings = self.registry.settings()?;
         let report = crate::dashboard::registry_report(&self.registry, &settings)?;
@@ -179,7 +195,7 @@ impl Api {
     fn group_reader(&self, database: Option<&str>, thresholds: Option<Thresholds>) -> Result<(certisante_group::Session, ReadOptions, Address)> {
         self.allow(Access::Read)?;
         let options = self.group_read_options(thresholds)?;
-        let address = self.group_address(database)?;
+        let address = self.group_address(database, AddressUse::Other)?;
         let session = self.connect_group(&address)?;
         schema::check(&session)?;
         Ok((session, options, address))
@@ -200,7 +216,7 @@ impl Api {
             return Err(crate::AppError::BadRequest(format!("not a SHA-256: {sha256:?}")).into());
         }
         let options = self.group_read_options(None)?;
-        let address = self.group_address(None)?;
+        let address = self.group_address(None, AddressUse::Other)?;
         let session = self.connect_group(&address)?;
         read::certificate(&session, &sha256, &options)?
             .ok_or_else(|| crate::AppError::BadRequest(format!("no workstation of the group holds the certificate {sha256}")).into())
@@ -247,8 +263,7 @@ impl Api {
         let url_setting = match (database_url.map(str::trim), &forced) {
             (None, _) => before.group_database_url.clone(),
             (Some(url), Some(forced)) => {
-                let same = url.is_empty() || url == forced || Address::parse(forced).is_ok_and(|f| f.redacted() == url);
-                if !same {
+                if !url.is_empty() && !same_address(url, forced) {
                     return Err(GroupError::AddressForced.into());
                 }
                 before.group_database_url.clone()

@@ -35,6 +35,8 @@ pub enum GroupError {
     Busy(String),
     #[error("the group database answered more than this version accepts: {0}")]
     TooLarge(String),
+    #[error("the group database refuses a row this large (its schema's size limits): {0}")]
+    RowTooLarge(String),
     #[error("the group database holds a row this version cannot read: {0}")]
     Corrupt(String),
     #[error("the group database failed: {0}")]
@@ -63,6 +65,7 @@ certisante_pki::error_codes!(GroupError {
     Self::NotOwner(_) => "group.not_owner",
     Self::Busy(_) => "group.busy",
     Self::TooLarge(_) => "group.too_large",
+    Self::RowTooLarge(_) => "group.row_too_large",
     Self::Corrupt(_) => "group.corrupt",
     Self::Server(_) => "group.server",
     Self::PasswordInAddress => "group.password_in_address",

@@ -37,8 +37,13 @@ pub const MAX_ROWS: usize = 1_000_000;
 pub const MAX_ROW_BYTES: i32 = 1 << 20;
 /// Bytes of documents read in all, at most.
 pub const MAX_TOTAL_BYTES: usize = 1 << 30;
-/// Workstations and pending orders read at most.
+/// Workstations, pending orders and read errors read at most.
 pub const MAX_WORKSTATIONS: i64 = 100_000;
+/// Characters of a text read beside the documents (a name, a path, a message), at most:
+/// longer ones are cut (the schema refuses them since migration 2; older rows may hold them).
+const MAX_TEXT_CHARS: i32 = 1024;
+/// Bytes of a pending order's request, at most (CertiSanté's are a few hundred).
+const MAX_REQUEST_BYTES: i32 = 16 << 10;
 /// A workstation silent for longer counts as stale in the status.
 pub const STALE_AFTER_DAYS: i64 = 7;
 
@@ -239,11 +244,6 @@ fn text_column<T: serde::de::DeserializeOwned>(row: &tokio_postgres::Row, index:
     row.get::<_, Option<String>>(index).and_then(|text| serde_json::from_value(Value::String(text)).ok())
 }
 
-/// `query_raw` without parameters.
-fn no_params() -> std::iter::Empty<&'static (dyn ToSql + Sync)> {
-    std::iter::empty()
-}
-
 /// Every workstation, as it last published.
 async fn read_workstations(client: &tokio_postgres::Client, server: &str, options: &ReadOptions) -> Result<Vec<WorkstationInfo>> {
     let rows = client
@@ -251,19 +251,21 @@ async fn read_workstations(client: &tokio_postgres::Client, server: &str, option
             // Counted in one pass each, joined: a count per workstation (a subquery per row)
             // is 500 scans of the table when its statistics are not made yet, just after a
             // wave of publications (100 ms instead of 5 in the benchmark).
-            "SELECT w.name, w.establishments, w.document::text, w.first_published_at, w.last_published_at, w.last_contact_at,
-                    coalesce(c.n, 0), coalesce(o.n, 0)
+            "SELECT w.name, ARRAY(SELECT left(e, $3) FROM unnest(w.establishments[1:1000]) AS e),
+                    CASE WHEN octet_length(w.document::text) <= $1 THEN w.document::text END,
+                    w.first_published_at, w.last_published_at, w.last_contact_at, coalesce(c.n, 0), coalesce(o.n, 0)
              FROM certisante.workstations w
              LEFT JOIN (SELECT workstation, count(*) AS n FROM certisante.certificates GROUP BY workstation) c ON c.workstation = w.name
              LEFT JOIN (SELECT workstation, count(*) AS n FROM certisante.orders GROUP BY workstation) o ON o.workstation = w.name
-             WHERE octet_length(w.document::text) <= $1 ORDER BY w.name LIMIT $2",
-            &[&MAX_ROW_BYTES, &MAX_WORKSTATIONS],
+             ORDER BY w.name LIMIT $2",
+            &[&MAX_ROW_BYTES, &MAX_WORKSTATIONS, &MAX_TEXT_CHARS],
         )
         .await
         .map_err(|e| db_error(server, &e))?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let document: Value = serde_json::from_str(row.get::<_, &str>(2)).unwrap_or_default();
+        // Larger than MAX_ROW_BYTES: the workstation is listed, without what its document says.
+        let document: Value = row.get::<_, Option<&str>>(2).and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default();
         let last_contact_at: DateTime<Utc> = row.get(5);
         out.push(WorkstationInfo {
             name: row.get(0),
@@ -312,40 +314,57 @@ impl<'a> tokio_postgres::types::FromSql<'a> for TextBytes<'a> {
     }
 }
 
-/// The copies `filter` (a WHERE clause, or nothing) selects, as `copy_of` reads them; none
-/// larger than `$1` bytes. The texts are made once, in a subquery that `OFFSET 0` keeps
+/// The copies `filter` (a WHERE clause, or nothing) selects, as `copy_of` reads them; the
+/// document, places and paths of a copy larger than `$1` bytes stay on the server (null). The texts are made once, in a subquery that `OFFSET 0` keeps
 /// apart (inlined, each would be made twice: the size, then the value; 44 ms instead of
 /// 28 for 20,000 in the benchmark).
 fn copies_query(filter: &str) -> String {
     format!(
-        "SELECT sha256, workstation, CASE WHEN octet_length(d) + octet_length(p) + octet_length(t) <= $1 THEN d END, p, t,
+        "SELECT sha256, workstation, CASE WHEN fits THEN d END, CASE WHEN fits THEN p END, CASE WHEN fits THEN t END,
                 has_private_key, not_before, usable_until, revoked, replaced, published_at, cn
-         FROM (SELECT sha256, workstation, document::text AS d, places::text AS p, paths::text AS t, has_private_key,
+         FROM (SELECT sha256, workstation, d, p, t, octet_length(d) + octet_length(p) + octet_length(t) <= $1 AS fits, has_private_key,
                       not_before, usable_until, revoked, replaced, published_at, cn
-               FROM certisante.certificates {filter} OFFSET 0) AS copies"
+               FROM (SELECT sha256, workstation, document::text AS d, places::text AS p, paths::text AS t, has_private_key,
+                            not_before, usable_until, revoked, replaced, published_at, left(cn, {MAX_TEXT_CHARS}) AS cn
+                     FROM certisante.certificates {filter} OFFSET 0) AS texts) AS copies"
     )
 }
 
 impl Copy {
-    /// Checked not null (not too large) by `copy_of`.
+    /// Checked not null (not too large) by `copy_of`, as are places and paths.
     fn document(&self) -> &str {
         self.row.get::<_, Option<&str>>(2).unwrap_or("{}")
     }
     fn places(&self) -> &str {
-        self.row.get(3)
+        self.row.get::<_, Option<&str>>(3).unwrap_or("[]")
     }
     fn paths(&self) -> &str {
-        self.row.get(4)
+        self.row.get::<_, Option<&str>>(4).unwrap_or("[]")
     }
 }
 
-fn copy_of(row: tokio_postgres::Row, options: &ReadOptions) -> Result<Copy> {
+/// A copy larger than MAX_ROW_BYTES: left out of what is read, and said in the errors
+/// (one workstation's oversized row never stops the whole group's listing).
+fn left_out(row: &tokio_postgres::Row) -> GroupScanError {
+    let (sha256, workstation): (String, String) = (row.get(0), row.get(1));
+    GroupScanError {
+        message: format!("the certificate {sha256} published by {workstation:?} is larger than {} bytes: left out", MAX_ROW_BYTES),
+        workstation,
+        path: String::new(),
+        code: "group.too_large".into(),
+    }
+}
+
+/// A copy as read; Err: left out (too large).
+fn copy_of(row: tokio_postgres::Row, options: &ReadOptions) -> std::result::Result<Copy, GroupScanError> {
+    let (Some(document), Some(places), Some(paths)) =
+        (row.get::<_, Option<TextBytes>>(2), row.get::<_, Option<TextBytes>>(3), row.get::<_, Option<TextBytes>>(4))
+    else {
+        return Err(left_out(&row));
+    };
+    let bytes = document.0.len() + places.0.len() + paths.0.len();
     let sha256: String = row.get(0);
     let workstation: String = row.get(1);
-    let Some(document) = row.get::<_, Option<TextBytes>>(2) else {
-        return Err(GroupError::TooLarge(format!("the certificate {sha256} of {workstation:?} is larger than {} bytes", MAX_ROW_BYTES)));
-    };
-    let bytes = document.0.len() + row.get::<_, TextBytes>(3).0.len() + row.get::<_, TextBytes>(4).0.len();
     let (status, severity, days) = state_now(row.get(6), row.get(7), row.get(8), row.get(9), options);
     Ok(Copy {
         sha256,
@@ -434,26 +453,35 @@ struct ListingParts {
 fn listing_parts(session: &Session, options: &ReadOptions) -> Result<ListingParts> {
     let (client, server) = (session.client(), session.server());
     session.run("read the certificates", async {
-        let (certificates, errors, pending_orders, workstations) = tokio::try_join!(
+        let ((certificates, left_out), mut errors, pending_orders, workstations) = tokio::try_join!(
             read_copies(client, server, options),
             read_errors(client, server),
             read_pending_orders(client, server, options),
             read_workstations(client, server, options),
         )?;
+        errors.extend(left_out);
         Ok(ListingParts { certificates, errors, pending_orders, workstations })
     })
 }
 
-/// Every certificate's copies, soonest end first.
-async fn read_copies(client: &tokio_postgres::Client, server: &str, options: &ReadOptions) -> Result<Vec<Vec<Copy>>> {
+/// Every certificate's copies, soonest end first, and the copies left out (too large).
+async fn read_copies(client: &tokio_postgres::Client, server: &str, options: &ReadOptions) -> Result<(Vec<Vec<Copy>>, Vec<GroupScanError>)> {
     let err = |e: tokio_postgres::Error| db_error(server, &e);
     // Unordered: sorting 20,000 documents (tens of MB) spills to disk on the server (an
     // external merge sort, +60 % in the benchmark); the copies are grouped here.
     let stream = client.query_raw(&copies_query(""), [&MAX_ROW_BYTES as &(dyn ToSql + Sync)]).await.map_err(err)?;
     pin_mut!(stream);
-    let (mut copies, mut bytes) = (Vec::new(), 0usize);
+    let (mut copies, mut left_out, mut bytes) = (Vec::new(), Vec::new(), 0usize);
     while let Some(row) = stream.try_next().await.map_err(err)? {
-        let copy = copy_of(row, options)?;
+        let copy = match copy_of(row, options) {
+            Ok(copy) => copy,
+            Err(error) => {
+                if left_out.len() < MAX_WORKSTATIONS as usize {
+                    left_out.push(error);
+                }
+                continue;
+            }
+        };
         bytes += copy.bytes;
         if copies.len() >= MAX_ROWS || bytes > MAX_TOTAL_BYTES {
             return Err(GroupError::TooLarge(format!("more than {MAX_ROWS} certificate copies or {} MB", MAX_TOTAL_BYTES >> 20)));
@@ -475,16 +503,17 @@ async fn read_copies(client: &tokio_postgres::Client, server: &str, options: &Re
         let first = primary(copies);
         (first.usable_until, first.cn.clone(), first.sha256.clone())
     });
-    Ok(certificates)
+    Ok((certificates, left_out))
 }
 
 /// Every workstation's read errors of its last scan.
 async fn read_errors(client: &tokio_postgres::Client, server: &str) -> Result<Vec<GroupScanError>> {
     let rows = client
         .query(
-            "SELECT w.name, e->>'path', e->>'code', e->>'message' FROM certisante.workstations w, json_array_elements(w.document->'errors') AS e
-             WHERE json_typeof(w.document->'errors') = 'array' ORDER BY w.name LIMIT $1",
-            &[&MAX_WORKSTATIONS],
+            "SELECT w.name, left(e->>'path', $3), left(e->>'code', $3), left(e->>'message', $3)
+             FROM certisante.workstations w, json_array_elements(w.document->'errors') AS e
+             WHERE octet_length(w.document::text) <= $2 AND json_typeof(w.document->'errors') = 'array' ORDER BY w.name LIMIT $1",
+            &[&MAX_WORKSTATIONS, &MAX_ROW_BYTES, &MAX_TEXT_CHARS],
         )
         .await
         .map_err(|e| db_error(server, &e))?;
@@ -501,9 +530,10 @@ async fn read_errors(client: &tokio_postgres::Client, server: &str) -> Result<Ve
 async fn read_pending_orders(client: &tokio_postgres::Client, server: &str, options: &ReadOptions) -> Result<Vec<Value>> {
     let rows = client
         .query(
-            "SELECT workstation, id, state, CASE WHEN octet_length(document::text) <= $1 THEN (document->'request')::text END, since
-             FROM certisante.orders WHERE awaiting ORDER BY since, workstation, id LIMIT $2",
-            &[&MAX_ROW_BYTES, &MAX_WORKSTATIONS],
+            "SELECT workstation, id, left(state, 64), CASE WHEN octet_length(r) <= $1 THEN r END, since
+             FROM (SELECT workstation, id, state, (document->'request')::text AS r, since
+                   FROM certisante.orders WHERE awaiting ORDER BY since, workstation, id LIMIT $2) AS pending ORDER BY since, workstation, id",
+            &[&MAX_REQUEST_BYTES, &MAX_WORKSTATIONS],
         )
         .await
         .map_err(|e| db_error(server, &e))?;
@@ -585,20 +615,22 @@ async fn read_rows(client: &tokio_postgres::Client, server: &str, options: &Read
     let err = |e: tokio_postgres::Error| db_error(server, &e);
     let stream = client
         .query_raw(
-            "SELECT sha256, workstation, cn, organization, structure_id, structure_kind, structure_number, environment, offer, usage,
+            "SELECT sha256, workstation, left(cn, $1), left(organization, $1), left(structure_id, $1), left(structure_kind, $1),
+                    left(structure_number, $1), left(environment, $1), left(offer, $1), left(usage, $1),
                     not_before, not_after, usable_until, revoked, replaced, has_private_key
              FROM certisante.certificates ORDER BY sha256, workstation",
-            no_params(),
+            [&MAX_TEXT_CHARS as &(dyn ToSql + Sync)],
         )
         .await
         .map_err(err)?;
     pin_mut!(stream);
     let mut merged: Vec<GroupRow> = Vec::new();
-    let mut count = 0usize;
+    let (mut count, mut bytes) = (0usize, 0usize);
     while let Some(row) = stream.try_next().await.map_err(err)? {
         count += 1;
-        if count > MAX_ROWS {
-            return Err(GroupError::TooLarge(format!("more than {MAX_ROWS} certificate copies")));
+        bytes += (2..10).map(|i| row.get::<_, Option<TextBytes>>(i).map_or(0, |t| t.0.len())).sum::<usize>();
+        if count > MAX_ROWS || bytes > MAX_TOTAL_BYTES {
+            return Err(GroupError::TooLarge(format!("more than {MAX_ROWS} certificate copies or {} MB", MAX_TOTAL_BYTES >> 20)));
         }
         let sha256: String = row.get(0);
         let workstation: String = row.get(1);
@@ -644,12 +676,13 @@ pub fn certificate(session: &Session, sha256: &str, options: &ReadOptions) -> Re
         // The subquery picks (ordered, bounded); the outer order is what the copies come in.
         let sql = copies_query("WHERE sha256 = $2 ORDER BY workstation LIMIT $3") + " ORDER BY workstation";
         let rows = client.query(&sql, &[&MAX_ROW_BYTES, &sha256, &MAX_WORKSTATIONS]).await.map_err(err)?;
-        let mut copies = Vec::with_capacity(rows.len());
-        for row in rows {
-            copies.push(copy_of(row, options)?);
-        }
+        let found = !rows.is_empty();
+        let copies: Vec<Copy> = rows.into_iter().filter_map(|row| copy_of(row, options).ok()).collect();
         if copies.is_empty() {
-            return Ok(None);
+            return match found {
+                false => Ok(None),
+                true => Err(GroupError::TooLarge(format!("every copy of the certificate {sha256} is larger than {MAX_ROW_BYTES} bytes"))),
+            };
         }
         let holders = copies
             .iter()

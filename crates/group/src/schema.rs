@@ -10,7 +10,8 @@ use crate::error::{GroupError, Result};
 use crate::session::{on, Session};
 
 /// Every migration, in order: (version, name, SQL).
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(1, "inventory", include_str!("../migrations/0001_inventory.sql"))];
+pub const MIGRATIONS: &[(i32, &str, &str)] =
+    &[(1, "inventory", include_str!("../migrations/0001_inventory.sql")), (2, "limits", include_str!("../migrations/0002_limits.sql"))];
 
 /// The schema version this CertiSanté knows.
 pub fn known_version() -> i32 {

@@ -215,7 +215,10 @@ pub(crate) fn db_error(server: &str, error: &tokio_postgres::Error) -> GroupErro
                 Some(detail) => format!("{} ({detail})", db.message()),
                 None => db.message().to_owned(),
             };
-            if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+            if *code == SqlState::CHECK_VIOLATION && db.constraint().is_some_and(|c| c.ends_with("_size")) {
+                // The schema's size limits (migration 2): what a reader could not take.
+                GroupError::RowTooLarge(message)
+            } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
                 GroupError::Denied(message)
             } else if *code == SqlState::UNDEFINED_TABLE || *code == SqlState::INVALID_SCHEMA_NAME {
                 GroupError::NotInitialised(server)

@@ -39,7 +39,10 @@ const MAX_ERRORS: usize = 100;
 
 /// The workstation's own item.
 pub fn workstation_item(name: &str, report: &ScanReport, orders: &[Order]) -> GroupItem {
-    let establishments: BTreeSet<&str> = report.certificates.iter().filter(|c| !c.is_ca).filter_map(|c| c.structure_id.as_deref()).collect();
+    // Its certificates' establishments, and those of its orders (one waiting for the portal
+    // is often a workstation's only tie to an establishment), as the OU says them.
+    let mut establishments: BTreeSet<String> = report.certificates.iter().filter(|c| !c.is_ca).filter_map(|c| c.structure_id.clone()).collect();
+    establishments.extend(orders.iter().filter_map(|o| certisante_pki::csr::structure_ou(&o.request.structure_id)));
     let errors: Vec<Value> =
         report.errors.iter().take(MAX_ERRORS).map(|e| serde_json::json!({ "path": e.path, "code": e.code, "message": e.message })).collect();
     let document = serde_json::json!({

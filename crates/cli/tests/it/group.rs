@@ -34,7 +34,7 @@ fn fixtures(w: &World) -> PathBuf {
 fn group_database(cluster: &Cluster, w: &World) -> Database {
     let db = cluster.database();
     let out = w.ok(&["group", "init", "--database", &db.admin_url()]);
-    assert!(out.contains("0 → 1"), "{out}");
+    assert!(out.contains("0 → "), "{out}");
     db
 }
 
@@ -142,6 +142,14 @@ fn group_init_publish_list_and_status_from_the_command_line() {
     let report: Value = serde_json::from_slice(&watched.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&watched.stderr)));
     assert_eq!(report["group"]["outcome"], "published", "{report}");
     assert_eq!(watched.status.code(), Some(0), "B holds valid certificates only: OK");
+    // Where the deployment forces the address, B publishes there only: another `--database`
+    // is refused, the forced one (even with its password) is taken; reading another is allowed.
+    let forced = |args: &[&str]| b.command(args).env("CERTISANTE_GROUP_DATABASE_URL", db.tls_url(&pb)).output().unwrap();
+    let elsewhere = forced(&["group", "publish", "--database", &db.tls_url(&pa), "--workstation", "POSTE-B"]);
+    assert_eq!((elsewhere.status.code(), code_of(&elsewhere).as_str()), (Some(1), "group.address_forced"));
+    let same = forced(&["group", "publish", "--database", &db.tls_url(&pb), "--workstation", "POSTE-B"]);
+    assert!(same.status.success(), "{}", String::from_utf8_lossy(&same.stderr));
+    assert!(forced(&["group", "list", "--json", "--database", &db.tls_url(&reader)]).status.success());
 }
 
 #[test]
@@ -194,6 +202,37 @@ fn killed_at_any_step_of_a_publication_nothing_is_lost_or_duplicated() {
     }
 }
 
+/// A publication of more than one transaction (1,000 items each) killed once its first batch
+/// is committed: the next run reads the server back and sends only the rest, once.
+#[test]
+fn killed_between_two_batches_the_next_publication_sends_only_the_rest() {
+    let Some(cluster) = cluster() else { return };
+    let w = World::new();
+    let corpus = PathBuf::from(env!("CARGO_BIN_EXE_certisante")).with_file_name("corpus");
+    let out = Command::new(corpus).arg(w.path("corpus")).arg("1100").output().unwrap();
+    assert!(out.status.success(), "corpus: {}", String::from_utf8_lossy(&out.stderr));
+    w.ok(&["watch", "add", w.path("corpus").join("certs").to_str().unwrap()]);
+    w.ok(&["scan"]);
+    let local: Vec<String> = w.json(&["list", "--json"])["certificates"].as_array().unwrap().iter().map(|c| c["sha256"].as_str().unwrap().to_owned()).collect();
+    assert!(local.len() > 1000, "two batches: {}", local.len());
+    let db = group_database(cluster, &w);
+    let role = db.role("poste", &["certisante_publisher"]);
+    let url = db.tls_url(&role);
+
+    kill_at(&w, "group_committed", &["group", "publish", "--database", &url, "--workstation", "POSTE"]);
+    let first_batch = rows(&db).len();
+    assert!(first_batch > 0 && first_batch < local.len(), "one batch committed: {first_batch} of {}", local.len());
+    let next = publish(&w, &url, "POSTE");
+    assert_eq!((next["outcome"].as_str(), next["reconciled"].as_bool(), next["pending"].as_u64()), (Some("published"), Some(true), Some(0)), "{next}");
+    assert_eq!(next["sent"].as_u64().unwrap() as usize, local.len() - first_batch, "only the rest: {next}");
+    let mut server: Vec<String> = rows(&db).iter().map(|r| r.split(' ').nth(1).unwrap().to_owned()).collect();
+    server.sort();
+    let mut expected = local;
+    expected.sort();
+    assert_eq!(server, expected, "the group holds exactly what the workstation holds, once each");
+    assert_eq!(publish(&w, &url, "POSTE")["outcome"], "unchanged");
+}
+
 /// The password: given apart, kept in the OS keystore (never in the settings), used by the
 /// next publications; an address carrying one is refused in the settings. Nothing secret of
 /// an order (its revocation code, its .p12 password, its key) reaches the group.
@@ -218,6 +257,11 @@ fn the_password_lives_in_the_keystore_and_no_secret_is_published() {
     std::fs::write(&code, "REVOC-SECRET-9876\n").unwrap();
     w.ok(&["secret", "set", &id, "--kind", "revocation-code", "--value-file", code.to_str().unwrap()]);
     w.ok(&["secret", "set", &id, "--kind", "p12-password", "--value-file", pass.to_str().unwrap()]);
+    // An order waiting for the portal, for another establishment (FINESS 750712184): the
+    // workstation serves it too, though no certificate of it is there yet.
+    let csr = w.path("waiting.csr");
+    let waiting = ["order", "new", "--env", "test", "--offer", "ORG", "--usage", "AUTH_CLI", "--org", "EHPAD LES TILLEULS", "--structure-id", "750712184"];
+    w.ok(&waiting.into_iter().chain(["--state", "75", "--cn", "EN-ATTENTE", "--csr-out", csr.to_str().unwrap()]).collect::<Vec<_>>());
 
     let refused = w.run(&["group", "configure", "--database", &with_password]);
     assert_eq!((refused.status.code(), code_of(&refused).as_str()), (Some(1), "group.password_in_address"));
@@ -234,7 +278,7 @@ fn the_password_lives_in_the_keystore_and_no_secret_is_published() {
     // Publishing with the saved address and password.
     let published = w.json(&["group", "publish", "--json"]);
     assert_eq!(published["outcome"], "published", "{published}");
-    assert_eq!(published["orders"], 1);
+    assert_eq!(published["orders"], 2);
     let everything = db.psql(
         "SELECT string_agg(t, E'\\n') FROM (SELECT document::text || places::text AS t FROM certisante.certificates
          UNION ALL SELECT document::text FROM certisante.workstations UNION ALL SELECT document::text FROM certisante.orders) AS all_rows",
@@ -243,7 +287,17 @@ fn the_password_lives_in_the_keystore_and_no_secret_is_published() {
     for secret in ["REVOC-SECRET-9876", "p12-SECRET-4242", "PRIVATE KEY", &role.password] {
         assert!(!everything.contains(secret), "{secret} reached the group");
     }
-    assert_eq!(db.psql("SELECT state FROM certisante.orders").trim(), "certificate_imported");
+    assert!(db.psql("SELECT state FROM certisante.orders").lines().any(|state| state == "certificate_imported"));
+    let establishments = db.psql("SELECT array_to_string(establishments, ',') FROM certisante.workstations WHERE name = 'POSTE-SECRETS'");
+    assert_eq!(establishments.trim(), "11B0073160,1750712184", "its certificate's establishment and its waiting order's");
+    let group = w.json(&["group", "list", "--json"]);
+    let pending: Vec<(&str, &str)> = group["pending_orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["workstation"].as_str().unwrap_or_default(), o["request"]["common_name"].as_str().unwrap_or_default()))
+        .collect();
+    assert_eq!(pending, [("POSTE-SECRETS", "EN-ATTENTE")], "{}", group["pending_orders"]);
 
     // Forgotten: the next publication has no password.
     w.ok(&["group", "configure", "--forget-password"]);

@@ -3,6 +3,7 @@
 //! writes nothing; init needs the administrator.
 
 use certisante_group::{schema, Address};
+use certisante_testpki::postgres::{PrivateCluster, Role};
 use serde_json::Value;
 
 use crate::{cluster, group_database, Workstation};
@@ -79,7 +80,8 @@ fn init_is_idempotent_and_refuses_a_newer_schema() {
     let Some(cluster) = cluster() else { return };
     let db = group_database(cluster);
     let again = crate::init(&db.admin_url());
-    assert_eq!((again.from_version, again.to_version), (1, 1));
+    let latest = schema::known_version();
+    assert_eq!((again.from_version, again.to_version), (latest, latest));
     // Two inits at once on a fresh database: one migrates, the other finds nothing to do.
     let fresh = cluster.database();
     let url = fresh.admin_url();
@@ -96,7 +98,7 @@ fn init_is_idempotent_and_refuses_a_newer_schema() {
     assert!(reports.iter().all(|r| r.group_id == reports[0].group_id));
     let listed: Value =
         serde_json::from_str(&format!("[{}]", fresh.psql("SELECT string_agg(version::text, ',') FROM certisante.schema_version").trim())).unwrap();
-    assert_eq!(listed, serde_json::json!([1]));
+    assert_eq!(listed, serde_json::json!((1..=latest).collect::<Vec<_>>()));
 
     fresh.psql("INSERT INTO certisante.schema_version (version, name) VALUES (99, 'from the future')");
     let session = certisante_group::connect(&Address::parse(&url).unwrap(), None).unwrap();
@@ -105,4 +107,63 @@ fn init_is_idempotent_and_refuses_a_newer_schema() {
     let empty = cluster.database();
     let session = certisante_group::connect(&Address::parse(&empty.admin_url()).unwrap(), None).unwrap();
     assert_eq!(schema::check(&session).unwrap_err().code(), "group.not_initialised");
+}
+
+/// A database made by an earlier version (schema 1) is migrated by `init`, its rows kept,
+/// and its workstations publish on.
+#[test]
+fn init_migrates_an_earlier_schema_and_keeps_its_rows() {
+    let Some(cluster) = cluster() else { return };
+    let db = cluster.database();
+    let (_, _, first) = schema::MIGRATIONS[0];
+    db.psql(&format!(
+        "CREATE SCHEMA certisante; CREATE TABLE certisante.schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+         {first}
+         INSERT INTO certisante.schema_version (version, name) VALUES (1, 'inventory');"
+    ));
+    let role = db.role("poste", &["certisante_publisher"]);
+    let a = Workstation::new("POSTE-A", &["DMP", "ROC"]);
+    a.publish(&db.tls_url(&role)).unwrap();
+    let before = db.psql("SELECT string_agg(sha256 || hash, ',' ORDER BY sha256) FROM certisante.certificates");
+
+    let report = crate::init(&db.admin_url());
+    assert_eq!((report.from_version, report.to_version), (1, schema::known_version()));
+    assert_eq!(db.psql("SELECT string_agg(sha256 || hash, ',' ORDER BY sha256) FROM certisante.certificates"), before);
+    assert_eq!(a.publish(&db.tls_url(&role)).unwrap().outcome, certisante_group::publish::PublishOutcome::Unchanged);
+    a.add("INSI-AUTO");
+    a.scan();
+    assert_eq!(a.publish(&db.tls_url(&role)).unwrap().sent, 2, "the new certificate and the workstation's row");
+}
+
+/// `init` needs no superuser: an administrator role with CREATEROLE that owns the database
+/// (as the README sets it up) creates the group roles on a cluster that has none, and the
+/// roles it then makes publish and read.
+#[test]
+fn an_administrator_without_superuser_rights_sets_the_group_up() {
+    if cluster().is_none() {
+        return;
+    }
+    let private = PrivateCluster::start();
+    let cluster = &private.cluster;
+    let admin = Role { name: "certisante_admin".into(), password: "pw-admin".into() };
+    cluster.psql("postgres", "CREATE ROLE certisante_admin LOGIN CREATEROLE PASSWORD 'pw-admin'");
+    cluster.psql("postgres", "CREATE DATABASE ght OWNER certisante_admin");
+    assert_eq!(cluster.psql("postgres", "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'certisante\\_%er'").trim(), "0");
+    let report = crate::init(&cluster.tls_url("ght", &admin));
+    assert_eq!((report.from_version, report.to_version), (0, schema::known_version()));
+    let roles = cluster.psql("postgres", "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'certisante\\_%er'");
+    assert_eq!(roles.trim(), "certisante_publisher,certisante_reader");
+
+    // The administrator makes a workstation's role and a reader's, as the README says.
+    let (ok, _, err) = psql_as(
+        &cluster.tls_url("ght", &admin),
+        "CREATE ROLE poste_12 LOGIN PASSWORD 'pw-poste' IN ROLE certisante_publisher; CREATE ROLE dsi LOGIN PASSWORD 'pw-dsi' IN ROLE certisante_reader",
+    );
+    assert!(ok, "{err}");
+    let poste = Role { name: "poste_12".into(), password: "pw-poste".into() };
+    let dsi = Role { name: "dsi".into(), password: "pw-dsi".into() };
+    let a = Workstation::new("POSTE-12", &["DMP"]);
+    assert_eq!(a.publish(&cluster.tls_url("ght", &poste)).unwrap().sent, 2);
+    let session = certisante_group::connect(&Address::parse(&cluster.tls_url("ght", &dsi)).unwrap(), None).unwrap();
+    assert_eq!(certisante_group::read::rows(&session, &crate::read_options()).unwrap().rows.len(), 1);
 }

@@ -7,6 +7,7 @@
 //! Without the harness each test says loudly that it did not run.
 
 mod access;
+mod limits;
 mod outage;
 mod publish;
 mod tls;

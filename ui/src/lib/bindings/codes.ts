@@ -86,6 +86,7 @@ export const ERROR_CODES = [
   'group.not_owner',
   'group.password_in_address',
   'group.root_certificates',
+  'group.row_too_large',
   'group.server',
   'group.timeout',
   'group.tls',
