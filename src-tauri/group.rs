@@ -1,22 +1,20 @@
-//! Publishing to the group inventory in the background, when a group is configured (and the
-//! workstation is not read-only: the API decides): at start after the first scan, after
-//! every scan, when the group settings change, and hourly; every five minutes while the
-//! server is unreachable and changes wait. A thread and a session of its own: a slow or
-//! absent server never holds the window's commands. Each publication that did something
-//! is sent to the UI as `group-published`.
+//! Publishing to the group inventory in the background: at start after the first scan,
+//! after every scan, when the group settings change, and when the API says (hourly; every
+//! five minutes while the server is unreachable and changes wait: its
+//! `publish_group_in_background` decides, and whether there is anything to publish). A
+//! thread and a session of its own: a slow or absent server never holds the window's
+//! commands. Each publication that did something is sent to the UI as `group-published`.
 
 use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use certisante_api::model::{PublishOutcome, PublishSummary};
+use certisante_api::group::GROUP_PUBLISH_PERIOD;
+use certisante_api::model::PublishSummary;
 use certisante_api::Api;
 use tauri::{AppHandle, Emitter, Listener, Manager, Runtime};
 
 use crate::state::AppState;
-
-const PERIOD: Duration = Duration::from_secs(3600);
-const RETRY: Duration = Duration::from_secs(300);
 
 /// Wakes the publisher thread.
 struct Publisher(Mutex<Sender<()>>);
@@ -29,14 +27,7 @@ pub fn start<R: Runtime>(app: AppHandle<R>) {
         let _ = wake.send(());
     });
     let spawned = std::thread::Builder::new().name("certisante-group".into()).spawn(move || loop {
-        let wait = match publish_once(&app) {
-            Ok(Some(summary)) if summary.outcome == PublishOutcome::Queued => RETRY,
-            Ok(_) => PERIOD,
-            Err(e) => {
-                eprintln!("certisante: group publication failed: {} ({})", e.message, e.code);
-                PERIOD
-            }
-        };
+        let wait = publish_once(&app);
         match woken.recv_timeout(wait) {
             Ok(()) => while woken.try_recv().is_ok() {},
             Err(RecvTimeoutError::Timeout) => {}
@@ -60,13 +51,21 @@ pub fn announce<R: Runtime>(app: &AppHandle<R>, summary: &PublishSummary) {
     let _ = app.emit("group-published", summary);
 }
 
-fn publish_once<R: Runtime>(app: &AppHandle<R>) -> Result<Option<PublishSummary>, certisante_api::model::ApiError> {
-    let api = Api::open(app.state::<AppState>().host().clone())?;
-    let summary = api.publish_group_if_configured()?;
-    if let Some(summary) = &summary {
-        if summary.outcome != PublishOutcome::Unchanged {
-            announce(app, summary);
+/// One publication; how long to wait before the next.
+fn publish_once<R: Runtime>(app: &AppHandle<R>) -> Duration {
+    let api = match Api::open(app.state::<AppState>().host().clone()) {
+        Ok(api) => api,
+        Err(e) => {
+            eprintln!("certisante: group publication: the registry could not be opened: {} ({})", e.message, e.code);
+            return GROUP_PUBLISH_PERIOD;
         }
+    };
+    let run = api.publish_group_in_background();
+    if let Some(e) = &run.error {
+        eprintln!("certisante: group publication failed: {} ({})", e.message, e.code);
     }
-    Ok(summary)
+    if let (true, Some(summary)) = (run.worth_announcing(), &run.summary) {
+        announce(app, summary);
+    }
+    run.next_in
 }

@@ -16,12 +16,14 @@
 //! setting. The password: the address's own (CLI only: never saved), else PGPASSWORD, else
 //! the OS keystore (`group-password/<login id>`), else the PostgreSQL password file.
 
+use std::time::Duration;
+
 use chrono::Utc;
 use serde::Serialize;
 use ts_rs::TS;
 
 use certisante_devices::keys::{SecretKind, SecretName};
-use certisante_group::publish::{self, PublishSummary};
+use certisante_group::publish::{self, PublishOutcome, PublishSummary};
 use certisante_group::read::{self, GroupCertificateDetails, GroupListing, GroupRows, GroupStatus, ReadOptions};
 use certisante_group::schema::{self, InitReport};
 use certisante_group::{pgpass, snapshot, Address, GroupError};
@@ -51,6 +53,30 @@ pub struct GroupSettings {
     pub keystore_error: Option<ApiError>,
     /// The backlog and the last publications.
     pub backlog: GroupBacklog,
+}
+
+/// How often a front end publishes in the background: hourly (and after each scan, and when
+/// the group settings change: the front end wakes it then).
+pub const GROUP_PUBLISH_PERIOD: Duration = Duration::from_secs(3600);
+/// While the server is away and changes wait: every five minutes.
+pub const GROUP_PUBLISH_RETRY: Duration = Duration::from_secs(300);
+
+/// One background publication: what it did, why it failed, and when to publish next.
+#[derive(Debug)]
+pub struct BackgroundPublication {
+    /// None: no group configured, or a read-only workstation (nothing to do).
+    pub summary: Option<PublishSummary>,
+    /// Refused or failed (the backlog keeps the changes): the next attempt is the usual one.
+    pub error: Option<ApiError>,
+    /// When to publish again, unless woken before.
+    pub next_in: Duration,
+}
+
+impl BackgroundPublication {
+    /// Whether a front end should tell the user (something was sent, or it now waits).
+    pub fn worth_announcing(&self) -> bool {
+        self.summary.as_ref().is_some_and(|s| s.outcome != PublishOutcome::Unchanged)
+    }
 }
 
 /// What the Groupe view shows: the rows, the workstations, and this workstation's backlog.
@@ -173,6 +199,18 @@ impl Api {
             return Ok(None);
         }
         self.publish_group(None, None).map(Some)
+    }
+
+    /// The background publisher's step (the app's thread loops on it): publishes when a
+    /// group is configured, and says when to publish next: sooner while the server is away.
+    pub fn publish_group_in_background(&self) -> BackgroundPublication {
+        match self.publish_group_if_configured() {
+            Ok(summary) => {
+                let queued = summary.as_ref().is_some_and(|s| s.outcome == PublishOutcome::Queued);
+                BackgroundPublication { summary, error: None, next_in: if queued { GROUP_PUBLISH_RETRY } else { GROUP_PUBLISH_PERIOD } }
+            }
+            Err(error) => BackgroundPublication { summary: None, error: Some(error), next_in: GROUP_PUBLISH_PERIOD },
+        }
     }
 
     /// `group list`: every certificate of the group (`list --json`'s shape, with the

@@ -16,6 +16,14 @@ fn psql_as(url: &str, sql: &str) -> (bool, String, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stdout).trim().to_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// Writes to POSTE-A's rows, tried by other roles by hand.
+const WRITES_TO_A: [&str; 4] = [
+    "UPDATE certisante.certificates SET hash = 'x' WHERE workstation = 'POSTE-A'",
+    "DELETE FROM certisante.certificates WHERE workstation = 'POSTE-A'",
+    "UPDATE certisante.workstations SET owner = session_user WHERE name = 'POSTE-A'",
+    "DELETE FROM certisante.workstations WHERE name = 'POSTE-A'",
+];
+
 #[test]
 fn row_level_security_refuses_a_publisher_writing_another_workstations_rows() {
     let Some(cluster) = cluster() else { return };
@@ -40,12 +48,7 @@ fn row_level_security_refuses_a_publisher_writing_another_workstations_rows() {
     let (ok, out, _) = psql_as(&url, "SELECT count(*) FROM certisante.certificates");
     assert!(ok);
     assert_eq!(out, "1", "B sees only its own row");
-    for sql in [
-        "UPDATE certisante.certificates SET hash = 'x' WHERE workstation = 'POSTE-A'",
-        "DELETE FROM certisante.certificates WHERE workstation = 'POSTE-A'",
-        "UPDATE certisante.workstations SET owner = session_user WHERE name = 'POSTE-A'",
-        "DELETE FROM certisante.workstations WHERE name = 'POSTE-A'",
-    ] {
+    for sql in WRITES_TO_A {
         let (ok, out, err) = psql_as(&url, &format!("{sql} RETURNING 1"));
         assert!(ok && out.is_empty(), "{sql}: no row of A is reached ({err})");
     }
@@ -58,6 +61,22 @@ fn row_level_security_refuses_a_publisher_writing_another_workstations_rows() {
     assert!(!ok && err.contains("row-level security"), "{err}");
     let (ok, _, err) = psql_as(&url, "UPDATE certisante.workstations SET owner = 'postgres' WHERE name = 'POSTE-B'");
     assert!(!ok && err.contains("row-level security"), "B cannot give its name away either: {err}");
+    assert_eq!(
+        db.psql("SELECT string_agg(workstation || sha256 || hash, ',' ORDER BY sha256) FROM certisante.certificates WHERE workstation = 'POSTE-A'"),
+        before
+    );
+
+    // A workstation's role as the README makes it (publisher and reader) sees A's rows, and
+    // reaches none of them to write.
+    let c_role = db.role("c", &["certisante_publisher", "certisante_reader"]);
+    let url = db.tls_url(&c_role);
+    let (ok, out, _) = psql_as(&url, "SELECT count(*) FROM certisante.certificates WHERE workstation = 'POSTE-A'");
+    assert!(ok);
+    assert_eq!(out, "2", "C reads A's rows");
+    for sql in WRITES_TO_A {
+        let (ok, out, err) = psql_as(&url, &format!("{sql} RETURNING 1"));
+        assert!(ok && out.is_empty(), "{sql}: a reader too, no row of A is reached ({err})");
+    }
     assert_eq!(
         db.psql("SELECT string_agg(workstation || sha256 || hash, ',' ORDER BY sha256) FROM certisante.certificates WHERE workstation = 'POSTE-A'"),
         before
