@@ -5,14 +5,18 @@
 -- Groupe view fail for the whole group. CertiSanté's own rows are a few kilobytes.
 -- NOT VALID: rows already there are not checked (the migration never fails on old data);
 -- every row written from now on is. Readers bound what they read all the same.
--- Names end in `_size`: a publication refused by one says `group.too_large`.
+-- Names end in `_size`: a publication refused by one says `group.row_too_large` (CertiSanté
+-- keeps its own rows within them: see snapshot.rs). An administrator's change to an older
+-- row over a limit (handing a workstation name over rewrites its rows) is refused too:
+-- delete or shrink such rows first (README: "Size limits").
 
 ALTER TABLE certisante.workstations
     ADD CONSTRAINT workstations_size CHECK (
-        octet_length(document::text) <= 1048576
+        octet_length(document::text) <= 262144
         AND octet_length(hash) <= 128 AND octet_length(digest) <= 128
         AND cardinality(establishments) <= 1000
         AND octet_length(array_to_string(establishments, '')) <= 64000
+        AND array_position(establishments, NULL) IS NULL
     ) NOT VALID;
 
 ALTER TABLE certisante.certificates

@@ -319,7 +319,8 @@ fn removed_of(batch: &[OutboxEntry], kind: ItemKind) -> Vec<&str> {
 }
 
 const UPSERT_WORKSTATION: &str = "INSERT INTO certisante.workstations (name, establishments, document, hash, digest)
-     SELECT $1, ARRAY(SELECT json_array_elements_text(p -> 'establishments')), p -> 'document', $3, $4 FROM (SELECT $2::text::json AS p) AS input
+     SELECT $1, ARRAY(SELECT e FROM json_array_elements_text(p -> 'establishments') AS e WHERE e IS NOT NULL), p -> 'document', $3, $4
+     FROM (SELECT $2::text::json AS p) AS input
      ON CONFLICT (name) DO UPDATE SET establishments = excluded.establishments, document = excluded.document, hash = excluded.hash,
          digest = excluded.digest, last_published_at = now(), last_contact_at = now()";
 

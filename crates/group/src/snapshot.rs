@@ -8,6 +8,10 @@
 //! is scrubbed of fields by those names all the same (a test reads the whole group database
 //! back looking for them).
 //!
+//! Within the schema's size limits (migration 2): texts cut, establishments and errors
+//! counted, and a certificate whose row would still be too large left out and said in the
+//! workstation's errors, so that one odd file never stops a workstation's publication.
+//!
 //! Each item's hash covers what matters, not what changes by itself with time: status,
 //! severity and days left are recomputed when the group is read; the last sighting and the
 //! revocation answer's dates are sent with the next real change. So an unchanged
@@ -36,15 +40,51 @@ const VOLATILE_REVOCATION_FIELDS: &[&str] = &["checked_at", "this_update", "next
 
 /// Read errors published per workstation, at most.
 const MAX_ERRORS: usize = 100;
+/// The schema's limits (migration 2), kept here with a margin.
+/// A certificate row: its document, places and paths, in bytes of JSON text.
+pub const MAX_CERTIFICATE_BYTES: usize = 1_000_000;
+/// Establishments of a workstation, and bytes of each one's identifier.
+const MAX_ESTABLISHMENTS: usize = 1000;
+const MAX_ESTABLISHMENT_BYTES: usize = 64;
+/// Bytes of each text column beside a certificate's document (eight of them: 4,096 in all).
+const MAX_COLUMN_BYTES: usize = 256;
+/// Bytes of a read error's path and message.
+const MAX_ERROR_TEXT_BYTES: usize = 1024;
+
+/// `text` cut to at most `max` bytes, on a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// The workstation's own item.
 pub fn workstation_item(name: &str, report: &ScanReport, orders: &[Order]) -> GroupItem {
+    workstation_item_with(name, report, orders, &[])
+}
+
+/// The workstation's item, with `left_out`: the certificates too large to publish, said as
+/// read errors (first, so that they are never beyond MAX_ERRORS).
+fn workstation_item_with(name: &str, report: &ScanReport, orders: &[Order], left_out: &[Value]) -> GroupItem {
     // Its certificates' establishments, and those of its orders (one waiting for the portal
     // is often a workstation's only tie to an establishment), as the OU says them.
     let mut establishments: BTreeSet<String> = report.certificates.iter().filter(|c| !c.is_ca).filter_map(|c| c.structure_id.clone()).collect();
     establishments.extend(orders.iter().filter_map(|o| certisante_pki::csr::structure_ou(&o.request.structure_id)));
-    let errors: Vec<Value> =
-        report.errors.iter().take(MAX_ERRORS).map(|e| serde_json::json!({ "path": e.path, "code": e.code, "message": e.message })).collect();
+    // Identifiers are ten to fifteen characters: a longer "OU" is no establishment's.
+    let establishments: Vec<String> = establishments.into_iter().filter(|e| e.len() <= MAX_ESTABLISHMENT_BYTES).take(MAX_ESTABLISHMENTS).collect();
+    let read_errors = report.errors.iter().map(|e| {
+        serde_json::json!({
+            "path": cut(&e.path, MAX_ERROR_TEXT_BYTES),
+            "code": cut(&e.code, MAX_ESTABLISHMENT_BYTES),
+            "message": cut(&e.message, MAX_ERROR_TEXT_BYTES),
+        })
+    });
+    let errors: Vec<Value> = left_out.iter().cloned().chain(read_errors).take(MAX_ERRORS).collect();
     let document = serde_json::json!({
         "name": name,
         "app_version": env!("CARGO_PKG_VERSION"),
@@ -52,7 +92,7 @@ pub fn workstation_item(name: &str, report: &ScanReport, orders: &[Order]) -> Gr
         "certificates": report.certificates.len(),
         "orders": orders.len(),
         "errors": errors,
-        "error_count": report.errors.len(),
+        "error_count": report.errors.len() + left_out.len(),
     });
     let payload = serde_json::json!({ "document": document, "establishments": establishments });
     let text = payload.to_string();
@@ -60,7 +100,8 @@ pub fn workstation_item(name: &str, report: &ScanReport, orders: &[Order]) -> Gr
 }
 
 /// A certificate's item: its document, where it lives here, and the columns filters use.
-pub fn certificate_item(workstation: &str, view: &CertificateView) -> GroupItem {
+/// None when its row would be over the schema's limit even with places and paths cut.
+pub fn certificate_item(workstation: &str, view: &CertificateView) -> Option<GroupItem> {
     let Value::Object(mut document) = serde_json::to_value(view).unwrap_or_default() else { unreachable_object() };
     for field in SPLIT_FIELDS {
         document.remove(*field);
@@ -78,19 +119,22 @@ pub fn certificate_item(workstation: &str, view: &CertificateView) -> GroupItem 
             value
         })
         .collect();
+    let document_bytes = Value::Object(document.clone()).to_string().len();
+    let (places, paths) = within(places, view.paths.iter().map(|p| Value::String(p.clone())).collect(), MAX_CERTIFICATE_BYTES.checked_sub(document_bytes)?)?;
+    let column = |text: &Option<String>| text.as_deref().map_or(Value::Null, |t| Value::String(cut(t, MAX_COLUMN_BYTES).to_owned()));
     let mut row = Map::new();
     row.insert("sha256".into(), Value::String(view.sha256.clone()));
     row.insert("places".into(), Value::Array(places));
-    row.insert("paths".into(), serde_json::json!(view.paths));
+    row.insert("paths".into(), Value::Array(paths));
     row.insert("has_private_key".into(), Value::Bool(view.has_private_key));
-    row.insert("cn".into(), serde_json::json!(view.cn));
-    row.insert("organization".into(), serde_json::json!(view.organization));
-    row.insert("structure_id".into(), serde_json::json!(view.structure_id));
-    row.insert("structure_kind".into(), Value::String(enum_text(&view.structure_kind)));
-    row.insert("structure_number".into(), serde_json::json!(view.structure_number));
-    row.insert("environment".into(), Value::String(enum_text(&view.environment)));
-    row.insert("offer".into(), serde_json::json!(view.offer));
-    row.insert("usage".into(), serde_json::json!(view.usage));
+    row.insert("cn".into(), column(&view.cn));
+    row.insert("organization".into(), column(&view.organization));
+    row.insert("structure_id".into(), column(&view.structure_id));
+    row.insert("structure_kind".into(), Value::String(cut(&enum_text(&view.structure_kind), MAX_COLUMN_BYTES).to_owned()));
+    row.insert("structure_number".into(), column(&view.structure_number));
+    row.insert("environment".into(), Value::String(cut(&enum_text(&view.environment), MAX_COLUMN_BYTES).to_owned()));
+    row.insert("offer".into(), serde_json::to_value(view.offer).unwrap_or_default());
+    row.insert("usage".into(), serde_json::to_value(view.usage).unwrap_or_default());
     row.insert("not_before".into(), Value::String(view.not_before.to_rfc3339()));
     row.insert("not_after".into(), Value::String(view.not_after.to_rfc3339()));
     row.insert("usable_until".into(), Value::String(view.usable_until.to_rfc3339()));
@@ -112,7 +156,35 @@ pub fn certificate_item(workstation: &str, view: &CertificateView) -> GroupItem 
     row.insert("document".into(), Value::Object(stable));
     let hash = hash(&Value::Object(row.clone()).to_string());
     row.insert("document".into(), Value::Object(document));
-    GroupItem { kind: ItemKind::Certificate, key: view.sha256.clone(), hash, payload: Value::Object(row).to_string() }
+    Some(GroupItem { kind: ItemKind::Certificate, key: view.sha256.clone(), hash, payload: Value::Object(row).to_string() })
+}
+
+/// The places and paths that fit in `budget` bytes of JSON text, in order (a certificate
+/// copied into thousands of files: the first ones); None when not even empty arrays fit.
+fn within(places: Vec<Value>, paths: Vec<Value>, budget: usize) -> Option<(Vec<Value>, Vec<Value>)> {
+    let size = |values: &[Value]| 2 + values.iter().map(|v| v.to_string().len() + 1).sum::<usize>();
+    if size(&places) + size(&paths) <= budget {
+        return Some((places, paths));
+    }
+    let mut used = 4; // "[]" twice
+    if used > budget {
+        return None;
+    }
+    let mut keep = |values: Vec<Value>| -> Vec<Value> {
+        let mut kept = Vec::new();
+        for value in values {
+            let bytes = value.to_string().len() + 1;
+            if used + bytes > budget {
+                break;
+            }
+            used += bytes;
+            kept.push(value);
+        }
+        kept
+    };
+    let places = keep(places);
+    let paths = keep(paths);
+    Some((places, paths))
 }
 
 /// An order's item: its state, request and history (not its CSR: bulky, and on the portal).
@@ -133,11 +205,24 @@ pub fn order_item(order: &Order) -> GroupItem {
     GroupItem { kind: ItemKind::Order, key: order.id.clone(), hash: hash(&text), payload: text }
 }
 
-/// Every item of a workstation: itself, its certificates, its orders.
+/// Every item of a workstation: itself, its certificates, its orders. A certificate too
+/// large to publish is said in the workstation's errors (`group.row_too_large`).
 pub fn items(workstation: &str, report: &ScanReport, orders: &[Order]) -> Vec<GroupItem> {
-    let mut items = Vec::with_capacity(1 + report.certificates.len() + orders.len());
-    items.push(workstation_item(workstation, report, orders));
-    items.extend(report.certificates.iter().map(|view| certificate_item(workstation, view)));
+    let mut certificates = Vec::with_capacity(report.certificates.len());
+    let mut left_out = Vec::new();
+    for view in &report.certificates {
+        match certificate_item(workstation, view) {
+            Some(item) => certificates.push(item),
+            None => left_out.push(serde_json::json!({
+                "path": view.paths.first().map_or("", |p| cut(p, MAX_ERROR_TEXT_BYTES)),
+                "code": "group.row_too_large",
+                "message": format!("the certificate {} is too large for the group database (over {MAX_CERTIFICATE_BYTES} bytes): not published", view.sha256),
+            })),
+        }
+    }
+    let mut items = Vec::with_capacity(1 + certificates.len() + orders.len());
+    items.push(workstation_item_with(workstation, report, orders, &left_out));
+    items.extend(certificates);
     items.extend(orders.iter().map(order_item));
     items
 }
@@ -175,6 +260,56 @@ pub(crate) fn enum_text<T: serde::Serialize>(value: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use certisante_store::inventory::{scan_paths, ScanOptions};
+    use certisante_testpki::{Hierarchy, LeafSpec, Usage};
+
+    fn a_certificate() -> CertificateView {
+        let dir = tempfile::tempdir().unwrap();
+        let leaf = Hierarchy::new().issue(&LeafSpec::new(Usage::AuthCli, "DMP", 400));
+        std::fs::write(dir.path().join("dmp.pem"), leaf.cert_pem).unwrap();
+        let report = scan_paths(&[dir.path().to_path_buf()], &ScanOptions::default(), &|_| {});
+        report.certificates.into_iter().find(|c| !c.is_ca).unwrap()
+    }
+
+    /// The schema's limits (migration 2) on a certificate row, as the server counts them.
+    fn within_the_schemas_limits(item: &GroupItem) {
+        let row: Value = serde_json::from_str(&item.payload).unwrap();
+        let bytes = |field: &str| row[field].to_string().len();
+        assert!(bytes("document") + bytes("places") + bytes("paths") <= 1_048_576);
+        let columns: usize = ["cn", "organization", "structure_id", "structure_kind", "structure_number", "environment", "offer", "usage"]
+            .iter()
+            .map(|c| row[*c].as_str().map_or(0, str::len))
+            .sum();
+        assert!(columns <= 4096, "{columns}");
+    }
+
+    #[test]
+    fn rows_stay_within_the_schemas_limits_and_a_certificate_too_large_is_said_not_published() {
+        // Copied into 20,000 files (2 MB of paths): published with the paths that fit.
+        let mut many = a_certificate();
+        many.paths = (0..20_000).map(|i| format!("/srv/partage/copies/{i:05}/{}.pem", "x".repeat(60))).collect();
+        many.organization = Some("O".repeat(10_000));
+        let item = certificate_item("POSTE", &many).unwrap();
+        within_the_schemas_limits(&item);
+        let row: Value = serde_json::from_str(&item.payload).unwrap();
+        let kept = row["paths"].as_array().unwrap().len();
+        assert!(kept > 1000 && kept < 20_000, "{kept}");
+        assert_eq!(row["organization"].as_str().unwrap().len(), MAX_COLUMN_BYTES);
+
+        // A document over the limit by itself: left out, said in the workstation's errors;
+        // the other certificates are published.
+        let mut huge = a_certificate();
+        huge.sha256 = "f".repeat(64);
+        huge.cn = Some("é".repeat(600_000));
+        assert!(certificate_item("POSTE", &huge).is_none());
+        let report = ScanReport { certificates: vec![a_certificate(), huge], errors: vec![] };
+        let items = items("POSTE", &report, &[]);
+        assert_eq!(items.iter().filter(|i| i.kind == ItemKind::Certificate).count(), 1);
+        let workstation: Value = serde_json::from_str(&items[0].payload).unwrap();
+        assert_eq!(workstation["document"]["errors"][0]["code"], "group.row_too_large");
+        assert_eq!(workstation["document"]["error_count"], 1);
+        assert!(workstation["document"]["errors"][0]["message"].as_str().unwrap().contains(&"f".repeat(64)));
+    }
 
     #[test]
     fn scrubbing_drops_secret_fields_at_any_depth_and_keeps_the_rest() {

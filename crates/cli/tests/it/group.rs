@@ -149,6 +149,15 @@ fn group_init_publish_list_and_status_from_the_command_line() {
     assert_eq!((elsewhere.status.code(), code_of(&elsewhere).as_str()), (Some(1), "group.address_forced"));
     let same = forced(&["group", "publish", "--database", &db.tls_url(&pb), "--workstation", "POSTE-B"]);
     assert!(same.status.success(), "{}", String::from_utf8_lossy(&same.stderr));
+    // The same address written without its password (given apart) is the forced one too.
+    let bare = db.tls_url(&pb).replacen(&format!(":{}@", pb.password), "@", 1);
+    let apart = b
+        .command(&["group", "publish", "--database", &bare, "--workstation", "POSTE-B"])
+        .env("CERTISANTE_GROUP_DATABASE_URL", db.tls_url(&pb))
+        .env("PGPASSWORD", &pb.password)
+        .output()
+        .unwrap();
+    assert!(apart.status.success(), "{}", String::from_utf8_lossy(&apart.stderr));
     assert!(forced(&["group", "list", "--json", "--database", &db.tls_url(&reader)]).status.success());
 }
 

@@ -55,8 +55,18 @@ fn an_oversized_row_is_refused_when_written_and_left_out_when_read() {
     assert_eq!(read::rows(&session, &read_options()).unwrap().rows.len(), 2);
     assert_eq!(read::certificate(&session, &dmp, &read_options()).unwrap_err().code(), "group.too_large");
 
-    // A workstation's document over the limit: the workstation is still listed.
+    // The checks bind every writer, the administrator too: no empty establishment.
+    let refused = db.cluster.try_psql(&db.name, "UPDATE certisante.workstations SET establishments = ARRAY[NULL, '1310000001']::text[]");
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("workstations_size"));
+
+    // Rows from before the checks: a workstation's document over the limit, an empty
+    // establishment, a name of 5,000 characters; all read, the texts cut.
     db.psql("ALTER TABLE certisante.workstations DROP CONSTRAINT workstations_size");
+    db.psql("UPDATE certisante.workstations SET establishments = ARRAY[NULL, '1310000001']::text[]");
+    db.psql("UPDATE certisante.certificates SET cn = repeat('x', 5000) WHERE cn = 'ROC'");
+    let rows = read::rows(&session, &read_options()).unwrap();
+    assert!(rows.rows.iter().any(|r| r.cn.as_deref().is_some_and(|cn| cn.len() == 1024)), "cut at 1,024 characters");
+    assert_eq!(rows.workstations[0].establishments, ["", "1310000001"]);
     db.psql("UPDATE certisante.workstations SET document = json_build_object('pad', repeat('x', 1100000))");
     let listing = read::list(&session, &read_options()).unwrap();
     assert_eq!(listing.workstations.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), ["POSTE-A"]);
