@@ -63,13 +63,32 @@ pub fn typescript_bindings() -> std::io::Result<Vec<(String, String)>> {
     Ok(files)
 }
 
-/// `defaults.ts`: the defaults the UI shows before any setting is saved (from the data).
+/// `defaults.ts`: the defaults the UI shows before any setting is saved (from the data), and
+/// the back end's rules the alert form checks before sending (the SMTP ports, webhook names).
 fn defaults_module() -> String {
+    use certisante_store::notify::{MailSecurity, WEBHOOK_NAME_MAX, WEBHOOK_NAME_PUNCTUATION};
     let settings = Settings::default();
+    let ports: Vec<String> = [MailSecurity::Starttls, MailSecurity::Tls, MailSecurity::Plain]
+        .iter()
+        .map(|s| format!("{}: {}", serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(), s.default_port()))
+        .collect();
+    // Inside a character class `.` and `_` are themselves, and so is `-` when last.
+    let mut punctuation: Vec<char> = WEBHOOK_NAME_PUNCTUATION.chars().collect();
+    punctuation.sort_by_key(|c| *c == '-');
+    let punctuation: String = punctuation.into_iter().collect();
     format!(
-        "// Generated from crates/api/src/bindings.rs: do not edit. Defaults from the profile data.\nexport const DEFAULT_ALERT_DAYS: readonly number[] = {:?};\nexport const DEFAULT_RENEWAL_LEAD_DAYS = {};\n",
+        "// Generated from crates/api/src/bindings.rs: do not edit. Defaults from the profile data and the back end's rules.\n\
+         export const DEFAULT_ALERT_DAYS: readonly number[] = {:?};\n\
+         export const DEFAULT_RENEWAL_LEAD_DAYS = {};\n\
+         /** The SMTP port used when none is given (`MailSecurity::default_port`). */\n\
+         export const DEFAULT_MAIL_PORTS = {{ {} }} as const;\n\
+         /** A webhook's name as the back end accepts it (`check_webhook_name`). */\n\
+         export const WEBHOOK_NAME_PATTERN = /^[A-Za-z0-9{}]{{1,{}}}$/;\n",
         settings.alert_days,
-        crate::renewal_lead_days()
+        crate::renewal_lead_days(),
+        ports.join(", "),
+        punctuation,
+        WEBHOOK_NAME_MAX
     )
 }
 

@@ -5,15 +5,16 @@
 // back end: they are in the OS keystore.
 
 import type { DeliveryFailure } from './bindings/DeliveryFailure';
+import { DEFAULT_MAIL_PORTS, WEBHOOK_NAME_PATTERN } from './bindings/defaults';
 import type { MailSecurity } from './bindings/MailSecurity';
 import type { MailSettings } from './bindings/MailSettings';
 import type { Key } from './i18n';
 
 export const MAIL_SECURITIES: readonly MailSecurity[] = ['starttls', 'tls', 'plain'];
 
-/** The port used when none is given, as the back end's `MailSecurity::default_port`. */
+/** The port used when none is given (the back end's, generated). */
 export function defaultPort(security: MailSecurity): number {
-  return security === 'tls' ? 465 : security === 'plain' ? 25 : 587;
+  return DEFAULT_MAIL_PORTS[security];
 }
 
 export interface RecipientsOfStructure {
@@ -131,9 +132,9 @@ export function mailFromForm(form: MailForm): MailFormResult {
   };
 }
 
-/** A webhook's name as the back end accepts it: letters, digits, `-`, `_`, `.`, 64 at most. */
+/** A webhook's name as the back end accepts it (its rule, generated): letters, digits, `-`, `_`, `.`, 64 at most. */
 export function validWebhookName(name: string): boolean {
-  return /^[A-Za-z0-9._-]{1,64}$/.test(name);
+  return WEBHOOK_NAME_PATTERN.test(name);
 }
 
 /** The failure kept for a channel (`mail:<address>`, `webhook:<name>`), if any. */

@@ -172,9 +172,16 @@ pub struct WebhookSettings {
     pub keystore_id: String,
 }
 
+/// A webhook's name: ASCII letters, digits and these, at most WEBHOOK_NAME_MAX bytes (the UI's
+/// check is generated from both: `ui/src/lib/bindings/defaults.ts`).
+pub const WEBHOOK_NAME_PUNCTUATION: &str = "-_.";
+pub const WEBHOOK_NAME_MAX: usize = 64;
+
 /// Checks a webhook's name (it names its channel and its keystore entry).
 pub fn check_webhook_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    let ok = !name.is_empty()
+        && name.len() <= WEBHOOK_NAME_MAX
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || WEBHOOK_NAME_PUNCTUATION.as_bytes().contains(&b));
     if ok {
         Ok(())
     } else {
