@@ -119,8 +119,7 @@ pub fn certificate_item(workstation: &str, view: &CertificateView) -> Option<Gro
             value
         })
         .collect();
-    let document_bytes = Value::Object(document.clone()).to_string().len();
-    let (places, paths) = within(places, view.paths.iter().map(|p| Value::String(p.clone())).collect(), MAX_CERTIFICATE_BYTES.checked_sub(document_bytes)?)?;
+    let paths: Vec<Value> = view.paths.iter().map(|p| Value::String(p.clone())).collect();
     let column = |text: &Option<String>| text.as_deref().map_or(Value::Null, |t| Value::String(cut(t, MAX_COLUMN_BYTES).to_owned()));
     let mut row = Map::new();
     row.insert("sha256".into(), Value::String(view.sha256.clone()));
@@ -153,10 +152,24 @@ pub fn certificate_item(workstation: &str, view: &CertificateView) -> Option<Gro
             error.remove("at");
         }
     }
-    row.insert("document".into(), Value::Object(stable));
-    let hash = hash(&Value::Object(row.clone()).to_string());
     row.insert("document".into(), Value::Object(document));
-    Some(GroupItem { kind: ItemKind::Certificate, key: view.sha256.clone(), hash, payload: Value::Object(row).to_string() })
+    let mut payload = serde_json::to_string(&row).unwrap_or_default();
+    // Within the schema's limit: measured on the text sent (a few kilobytes as a rule), and
+    // only past it are places and paths cut to what fits beside the document.
+    if payload.len() > MAX_CERTIFICATE_BYTES {
+        let document_bytes = serde_json::to_string(&row["document"]).map_or(usize::MAX, |t| t.len());
+        let mut take = |field: &str| match row.remove(field) {
+            Some(Value::Array(values)) => values,
+            _ => Vec::new(),
+        };
+        let (places, paths) = within(take("places"), take("paths"), MAX_CERTIFICATE_BYTES.checked_sub(document_bytes)?)?;
+        row.insert("places".into(), Value::Array(places));
+        row.insert("paths".into(), Value::Array(paths));
+        payload = serde_json::to_string(&row).unwrap_or_default();
+    }
+    row.insert("document".into(), Value::Object(stable));
+    let hash = hash(&serde_json::to_string(&row).unwrap_or_default());
+    Some(GroupItem { kind: ItemKind::Certificate, key: view.sha256.clone(), hash, payload })
 }
 
 /// The places and paths that fit in `budget` bytes of JSON text, in order (a certificate

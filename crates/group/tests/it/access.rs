@@ -33,7 +33,9 @@ fn row_level_security_refuses_a_publisher_writing_another_workstations_rows() {
     let b_role = db.role("b", &["certisante_publisher"]);
     let a = Workstation::new("POSTE-A", &["DMP", "ROC"]);
     a.publish(&db.tls_url(&a_role)).unwrap();
-    let before = db.psql("SELECT string_agg(workstation || sha256 || hash, ',' ORDER BY sha256) FROM certisante.certificates");
+    // POSTE-A's rows, as the administrator sees them.
+    let a_rows = || db.psql("SELECT string_agg(workstation || sha256 || hash, ',' ORDER BY sha256) FROM certisante.certificates WHERE workstation = 'POSTE-A'");
+    let before = a_rows();
 
     // B publishing under A's name is refused, with its own code, and A's rows stay.
     let b = Workstation::new("POSTE-B", &["INSI-AUTO"]);
@@ -61,10 +63,7 @@ fn row_level_security_refuses_a_publisher_writing_another_workstations_rows() {
     assert!(!ok && err.contains("row-level security"), "{err}");
     let (ok, _, err) = psql_as(&url, "UPDATE certisante.workstations SET owner = 'postgres' WHERE name = 'POSTE-B'");
     assert!(!ok && err.contains("row-level security"), "B cannot give its name away either: {err}");
-    assert_eq!(
-        db.psql("SELECT string_agg(workstation || sha256 || hash, ',' ORDER BY sha256) FROM certisante.certificates WHERE workstation = 'POSTE-A'"),
-        before
-    );
+    assert_eq!(a_rows(), before);
 
     // A workstation's role as the README makes it (publisher and reader) sees A's rows, and
     // reaches none of them to write.
@@ -77,10 +76,7 @@ fn row_level_security_refuses_a_publisher_writing_another_workstations_rows() {
         let (ok, out, err) = psql_as(&url, &format!("{sql} RETURNING 1"));
         assert!(ok && out.is_empty(), "{sql}: a reader too, no row of A is reached ({err})");
     }
-    assert_eq!(
-        db.psql("SELECT string_agg(workstation || sha256 || hash, ',' ORDER BY sha256) FROM certisante.certificates WHERE workstation = 'POSTE-A'"),
-        before
-    );
+    assert_eq!(a_rows(), before);
 
     // A reader writes nothing; init needs more than a publisher.
     let reader = db.role("lecteur", &["certisante_reader"]);
